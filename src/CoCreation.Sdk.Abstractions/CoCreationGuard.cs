@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Net.Mail;
+
+namespace CoCreation.Sdk;
+
+/// <summary>
+/// Checks for input, shared by the SDK and adapters so that bad input is refused the same way
+/// everywhere: with a <see cref="CoCreationValidationException"/> that names the field, before
+/// anything is sent or written.
+/// </summary>
+public static class CoCreationGuard
+{
+    /// <summary>Refuses a null, empty or blank string.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="field">The field's name.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="CoCreationValidationException">The value is blank.</exception>
+    public static string NotBlank(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new CoCreationValidationException(field, "must not be empty.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Refuses text longer than <paramref name="maxLength"/> user-perceived characters.</summary>
+    /// <param name="value">The text.</param>
+    /// <param name="maxLength">The limit, counted in grapheme clusters.</param>
+    /// <param name="field">The field's name.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="CoCreationValidationException">The text is too long.</exception>
+    public static string MaxLength(string value, int maxLength, string field)
+    {
+        var length = TextLength(value);
+        if (length > maxLength)
+        {
+            throw new CoCreationValidationException(field, $"is {length} characters long; the limit is {maxLength}. Nothing was cut.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Counts user-perceived characters (grapheme clusters), as networks count them.</summary>
+    /// <param name="value">The text.</param>
+    /// <returns>The count.</returns>
+    public static int TextLength(string value) => new StringInfo(value).LengthInTextElements;
+
+    /// <summary>Refuses zero or a negative number.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="field">The field's name.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="CoCreationValidationException">The value is not above zero.</exception>
+    public static int Positive(int value, string field)
+    {
+        if (value <= 0)
+        {
+            throw new CoCreationValidationException(field, $"must be greater than zero (was {value}).");
+        }
+
+        return value;
+    }
+
+    /// <summary>Refuses a negative number.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="field">The field's name.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="CoCreationValidationException">The value is negative.</exception>
+    public static int NotNegative(int value, string field)
+    {
+        if (value < 0)
+        {
+            throw new CoCreationValidationException(field, $"must not be negative (was {value}).");
+        }
+
+        return value;
+    }
+
+    /// <summary>Refuses a price of zero or less.</summary>
+    /// <param name="price">The price.</param>
+    /// <param name="field">The field's name.</param>
+    /// <returns>The price.</returns>
+    /// <exception cref="CoCreationValidationException">The amount is not above zero, or has more decimals than the currency.</exception>
+    public static Money PositivePrice(Money price, string field)
+    {
+        if (price.Currency is null)
+        {
+            throw new CoCreationValidationException(field + ".Currency", "must be an ISO 4217 currency code.");
+        }
+
+        if (price.Amount <= 0m)
+        {
+            throw new CoCreationValidationException(field + ".Amount", $"must be greater than zero (was {price.Amount.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        if (price.Round().Amount != price.Amount)
+        {
+            throw new CoCreationValidationException(field + ".Amount", $"has more decimals than {price.Currency} allows ({price.MinorUnitDigits}).");
+        }
+
+        return price;
+    }
+
+    /// <summary>Refuses an e-mail address that is not a plain <c>local@domain</c> address.</summary>
+    /// <param name="email">The address.</param>
+    /// <param name="field">The field's name.</param>
+    /// <returns>The address, trimmed.</returns>
+    /// <exception cref="CoCreationValidationException">The address is not valid.</exception>
+    public static string Email(string? email, string field)
+    {
+        var trimmed = NotBlank(email, field).Trim();
+        var at = trimmed.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0 || at != trimmed.LastIndexOf('@') || at == trimmed.Length - 1 || !trimmed[(at + 1)..].Contains('.', StringComparison.Ordinal)
+            || trimmed.Any(char.IsWhiteSpace) || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed)
+        {
+            throw new CoCreationValidationException(field, "is not a valid e-mail address.");
+        }
+
+        return trimmed;
+    }
+}

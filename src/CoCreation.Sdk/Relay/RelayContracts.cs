@@ -1,0 +1,249 @@
+using System.Collections.Immutable;
+
+namespace CoCreation.Sdk;
+
+/// <summary>
+/// Routes events to people over SNS: rules pick recipients, a channel and a localized template;
+/// the relay delivers at least once through an outbox and de-duplicates per event, recipient and channel.
+/// </summary>
+/// <remarks>
+/// Once running, the relay never throws for delivery failures: it returns results and records
+/// failures (retry schedule, dead letters). It throws only for bad arguments.
+/// </remarks>
+public interface IEventRelay
+{
+    /// <summary>Routes an event, enqueues a delivery per recipient and tries each delivery now.</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One result per recipient and channel.</returns>
+    Task<RelayResult> PublishAsync(CoCreationEvent @event, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads every registered enterprise system's events from its stored cursor and publishes them.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The results of every event read.</returns>
+    Task<IReadOnlyList<RelayResult>> PollSourcesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Tries every delivery whose retry time has come on the clock.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The outcome of each attempt.</returns>
+    Task<IReadOnlyList<DeliveryResult>> DeliverDueAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lists deliveries that gave up.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The dead letters, oldest first.</returns>
+    Task<IReadOnlyList<OutboxMessage>> GetDeadLettersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Tries dead letters again now (after the provider recovered). Already-delivered ones are not sent again.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The outcome of each attempt.</returns>
+    Task<IReadOnlyList<DeliveryResult>> ReplayDeadLettersAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>How a message reaches a person.</summary>
+public enum RelayChannel
+{
+    /// <summary>A direct message from the brand.</summary>
+    DirectMessage,
+    /// <summary>A public post by the brand that mentions the person.</summary>
+    Mention,
+}
+
+/// <summary>A message text per culture, with <c>{key}</c> placeholders filled from the event's data.</summary>
+/// <remarks>
+/// Placeholders name <see cref="CoCreationEvent.Data"/> keys; <c>{subject}</c>, <c>{type}</c> and
+/// <c>{time}</c> name the event's own fields. The culture is the recipient's preferred locale, else
+/// <see cref="RelayOptions.DefaultLocale"/>, else the first text. A placeholder without a value is
+/// left as written so that the gap is visible rather than silent.
+/// </remarks>
+public sealed record MessageTemplate
+{
+    /// <summary>The texts by culture name (<c>ko-KR</c>, <c>en-US</c>).</summary>
+    public required ImmutableDictionary<string, string> Texts { get; init; }
+
+    /// <summary>Creates a template in Korean and English.</summary>
+    /// <param name="korean">The ko-KR text.</param>
+    /// <param name="english">The en-US text.</param>
+    /// <returns>The template.</returns>
+    public static MessageTemplate KoreanAndEnglish(string korean, string english) => new()
+    {
+        Texts = ImmutableDictionary<string, string>.Empty.Add("ko-KR", korean).Add("en-US", english),
+    };
+}
+
+/// <summary>Who receives an event.</summary>
+/// <param name="Resolve">Finds the participant ids for an event.</param>
+public sealed record RecipientSelector(Func<CoCreationEvent, IIdentityMap, CancellationToken, Task<IReadOnlyList<string>>> Resolve)
+{
+    /// <summary>
+    /// The participant linked to the enterprise account in <see cref="CoCreationEventData.OwnerAccountId"/>
+    /// at the enterprise system the event came from.
+    /// </summary>
+    public static RecipientSelector Owner { get; } = new(async (e, map, ct) =>
+    {
+        var owner = e.GetData(CoCreationEventData.OwnerAccountId);
+        if (owner is null || !CoCreationEventSources.TryGetEnterpriseName(e.Source, out var system))
+        {
+            return [];
+        }
+
+        var participant = await map.FindByEnterpriseAccountAsync(system, owner, ct).ConfigureAwait(false);
+        return participant is null ? [] : [participant.Id];
+    });
+
+    /// <summary>The participant named in <see cref="CoCreationEventData.ParticipantId"/>.</summary>
+    public static RecipientSelector SubjectParticipant { get; } = new((e, _, _) =>
+        Task.FromResult<IReadOnlyList<string>>(e.GetData(CoCreationEventData.ParticipantId) is { } id ? [id] : []));
+
+    /// <summary>A fixed list of participants, for example the production managers.</summary>
+    /// <param name="participantIds">The participant ids.</param>
+    /// <returns>The selector.</returns>
+    public static RecipientSelector Fixed(params string[] participantIds)
+    {
+        var ids = participantIds.ToImmutableArray();
+        return new((_, _, _) => Task.FromResult<IReadOnlyList<string>>(ids));
+    }
+}
+
+/// <summary>Routes one event type to recipients through a channel with a template.</summary>
+public sealed record RelayRule
+{
+    /// <summary>The rule's name, for logs and results.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The event type it matches; a trailing <c>*</c> matches a prefix.</summary>
+    public required string EventType { get; init; }
+
+    /// <summary>Who receives.</summary>
+    public required RecipientSelector Recipients { get; init; }
+
+    /// <summary>How.</summary>
+    public RelayChannel Channel { get; init; } = RelayChannel.DirectMessage;
+
+    /// <summary>What they read.</summary>
+    public required MessageTemplate Template { get; init; }
+
+    /// <summary>An extra condition on the event; <see langword="null"/> matches all of the type.</summary>
+    public Func<CoCreationEvent, bool>? When { get; init; }
+
+    /// <summary>Whether the rule matches an event.</summary>
+    /// <param name="event">The event.</param>
+    /// <returns><see langword="true"/> when it does.</returns>
+    public bool Matches(CoCreationEvent @event)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        var typeMatches = EventType.EndsWith('*')
+            ? @event.Type.StartsWith(EventType[..^1], StringComparison.Ordinal)
+            : string.Equals(@event.Type, EventType, StringComparison.Ordinal);
+        return typeMatches && (When is null || When(@event));
+    }
+}
+
+/// <summary>Options of the event relay.</summary>
+public sealed class RelayOptions
+{
+    /// <summary>Attempts per delivery before it becomes a dead letter. Default 5.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>The first retry delay; doubled on each attempt (with jitter) unless the provider says how long to wait. Default 2 s.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest retry delay. Default 10 min.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The culture used when a recipient has none. Default <c>ko-KR</c>.</summary>
+    public string DefaultLocale { get; set; } = "ko-KR";
+
+    /// <summary>How many events one source read fetches at most per poll. Default 500.</summary>
+    public int MaxEventsPerPoll { get; set; } = 500;
+}
+
+/// <summary>Where a delivery stands.</summary>
+public enum DeliveryStatus
+{
+    /// <summary>Waiting for its (next) attempt.</summary>
+    Pending,
+    /// <summary>Delivered.</summary>
+    Delivered,
+    /// <summary>Already delivered before; nothing was sent again.</summary>
+    Duplicate,
+    /// <summary>Gave up after the allowed attempts, or no network could take it.</summary>
+    DeadLettered,
+    /// <summary>The recipient has no linked network to reach them on.</summary>
+    Unreachable,
+}
+
+/// <summary>One delivery in the outbox: an event for one recipient over one channel.</summary>
+public sealed record OutboxMessage
+{
+    /// <summary>The delivery key: event × recipient × channel; also the idempotency key sent to networks.</summary>
+    public required string DeliveryKey { get; init; }
+
+    /// <summary>The event.</summary>
+    public required CoCreationEvent Event { get; init; }
+
+    /// <summary>The rule that routed it.</summary>
+    public required string RuleName { get; init; }
+
+    /// <summary>The recipient.</summary>
+    public required string RecipientId { get; init; }
+
+    /// <summary>The channel.</summary>
+    public required RelayChannel Channel { get; init; }
+
+    /// <summary>Where it stands.</summary>
+    public required DeliveryStatus Status { get; init; }
+
+    /// <summary>Attempts so far.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>When the next attempt is due.</summary>
+    public DateTimeOffset NextAttemptAt { get; init; }
+
+    /// <summary>Networks that failed for good for this delivery.</summary>
+    public ImmutableArray<string> FailedNetworks { get; init; } = [];
+
+    /// <summary>The last error, without secrets.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>When it was enqueued.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>The outcome of one delivery attempt.</summary>
+public sealed record DeliveryResult
+{
+    /// <summary>The delivery key.</summary>
+    public required string DeliveryKey { get; init; }
+
+    /// <summary>The recipient.</summary>
+    public required string RecipientId { get; init; }
+
+    /// <summary>The channel.</summary>
+    public required RelayChannel Channel { get; init; }
+
+    /// <summary>The outcome.</summary>
+    public required DeliveryStatus Status { get; init; }
+
+    /// <summary>The network it went to, when delivered.</summary>
+    public string? Network { get; init; }
+
+    /// <summary>The message or post id at the network, when delivered.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>The text that was sent, when delivered.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Attempts so far.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>When the next attempt is due, for pending deliveries.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>The last error, without secrets.</summary>
+    public string? Error { get; init; }
+}
+
+/// <summary>The outcome of relaying one event.</summary>
+/// <param name="Event">The event.</param>
+/// <param name="Deliveries">One result per recipient and channel; empty when no rule matched.</param>
+public sealed record RelayResult(CoCreationEvent Event, IReadOnlyList<DeliveryResult> Deliveries);
