@@ -1,0 +1,502 @@
+using System.Globalization;
+using CoCreation.Sdk;
+using CoCreation.Sdk.CommunityProducts;
+using CoCreation.Sdk.Embedded;
+using CoCreation.Sdk.Enterprise;
+using CoCreation.Sdk.Sns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DongAFashion;
+
+/// <summary>
+/// The paper's validation scenario: Dong-A Fashion produces and sells a consumer's design through its
+/// production system and online shop and shares the profit with the designer, every event reaching
+/// people over SNS. Runs on the embedded providers; each step checks its own effect.
+/// </summary>
+public sealed class DongAFashionScenario : IAsyncDisposable
+{
+    public const string Social = "social";
+    public const string Micro = "micro";
+    public const string Erp = "dong-a-erp";
+    public const decimal DesignerShare = 0.15m;
+
+    // Monday 2 March 2026, 10:00 in Seoul.
+    public static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.FromHours(9));
+
+    private readonly bool _english;
+    private readonly ServiceProvider _services;
+    private readonly Dictionary<string, int> _seen = [];
+    private int _completed;
+
+    public DongAFashionScenario(string language = "ko")
+    {
+        _english = language == "en";
+        var locale = _english ? "en-US" : "ko-KR";
+        Clock = new SimulatedClock(Start);
+        SocialNetwork = new EmbeddedSnsNetwork(new EmbeddedSnsOptions { MaxPostLength = 500 }, Clock);
+        MicroNetwork = new EmbeddedSnsNetwork(new EmbeddedSnsOptions { MaxPostLength = 300, EnablePolls = false }, Clock);
+        Enterprise = new EmbeddedEnterpriseSystem(Erp, timeProvider: Clock);
+
+        SocialBrand = SocialNetwork.RegisterAccount("dongafashion", "동아패션 Dong-A Fashion", locale);
+        MicroBrand = MicroNetwork.RegisterAccount("dongafashion", "동아패션 Dong-A Fashion", locale);
+        Minji = SocialNetwork.RegisterAccount("minji", _english ? "Minji Kim" : "김민지", locale);
+        Junho = MicroNetwork.RegisterAccount("junho", _english ? "Junho Park" : "박준호", locale);
+
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddCoCreation(o => o.DefaultLocale = locale)
+            .AddEmbeddedSns(Social, SocialNetwork, SocialBrand.Credential)
+            .AddEmbeddedSns(Micro, MicroNetwork, MicroBrand.Credential)
+            .AddEmbeddedEnterprise(Enterprise)
+            .AddCommunityProducts(o =>
+            {
+                o.ProgramId = "dong-a-community";
+                o.EnterpriseSystem = Erp;
+                o.DesignerShare = DesignerShare;
+                o.BrandName = "Dong-A Fashion";
+                o.LocalizedBrandNames["ko-KR"] = "동아패션";
+            });
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        Program = _services.GetRequiredService<CommunityProductProgram>();
+        SignIn = _services.GetRequiredService<ISnsSignIn>();
+        Grants = _services.GetRequiredService<IAccessGrants>();
+        Identities = _services.GetRequiredService<IIdentityMap>();
+        Audit = _services.GetRequiredService<IAuditLog>();
+    }
+
+    public SimulatedClock Clock { get; }
+    public EmbeddedSnsNetwork SocialNetwork { get; }
+    public EmbeddedSnsNetwork MicroNetwork { get; }
+    public EmbeddedEnterpriseSystem Enterprise { get; }
+    public EmbeddedSnsAccount SocialBrand { get; }
+    public EmbeddedSnsAccount MicroBrand { get; }
+    public EmbeddedSnsAccount Minji { get; }
+    public EmbeddedSnsAccount Junho { get; }
+    public CommunityProductProgram Program { get; }
+    public ISnsSignIn SignIn { get; }
+    public IAccessGrants Grants { get; }
+    public IIdentityMap Identities { get; }
+    public IAuditLog Audit { get; }
+
+    public IReadOnlyList<SnsPost> Announcements { get; private set; } = [];
+    public ParticipantSession? MinjiSession { get; private set; }
+    public ParticipantSession? JunhoSession { get; private set; }
+    public Design? Design { get; private set; }
+    public ProductionOrder? FirstOrder { get; private set; }
+    public ProductionOrder? Reorder { get; private set; }
+    public Listing? Listing { get; private set; }
+    public SnsPost? Promotion { get; private set; }
+    public List<SaleRecord> Sales { get; } = [];
+    public List<Shipment> Shipments { get; } = [];
+    public IReadOnlyList<SalesReport> Reports { get; private set; } = [];
+    public Settlement? Settlement { get; private set; }
+    public SalesClosure? Closure { get; private set; }
+    public DateTimeOffset ListedAt { get; private set; }
+    public IReadOnlyList<Exception> DeniedAfterClosure { get; private set; } = [];
+
+    /// <summary>The steps run so far.</summary>
+    public int Completed => _completed;
+
+    /// <summary>Runs the steps up to and including <paramref name="through"/>, stopping at the first failure.</summary>
+    public async Task<IReadOnlyList<StepResult>> RunThroughAsync(int through, Action<StepResult>? onStep = null)
+    {
+        var results = new List<StepResult>();
+        while (_completed < through)
+        {
+            var result = await RunNextAsync().ConfigureAwait(false);
+            results.Add(result);
+            onStep?.Invoke(result);
+            if (!result.Passed)
+            {
+                break;
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<StepResult> RunNextAsync()
+    {
+        var number = _completed + 1;
+        var (actor, action, check, run) = Step(number);
+        var details = new List<string>();
+        try
+        {
+            await run(details).ConfigureAwait(false);
+            _completed = number;
+            return Result(number, actor, action, details, check, null);
+        }
+        catch (Exception ex)
+        {
+            return Result(number, actor, action, details, check, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private StepResult Result(int number, string actor, string action, List<string> details, string check, string? failure) => new()
+    {
+        Number = number,
+        Actor = actor,
+        Action = action,
+        Details = details,
+        Messages = NewMessages(),
+        Check = check,
+        Passed = failure is null,
+        Failure = failure,
+    };
+
+    private (string Actor, string Action, string Check, Func<List<string>, Task> Run) Step(int number) => number switch
+    {
+        1 => (T("회사", "Company"), T("SNS에 소비자 디자인 참여 프로그램을 홍보", "promotes the consumer design programme on SNS"),
+            T("두 네트워크 모두에 홍보 글이 게시되고 검색된다", "the announcement is on both networks and can be searched"), Step1Async),
+        2 => (T("소비자 (김민지)", "Consumer (Minji)"), T("SNS 로그인으로 홈페이지에 가입하고 디자인과 생산 요청을 등록", "signs up at the homepage with her SNS login and registers a design and production request"),
+            T("SNS 신원에 연결된 참여자와 홈페이지 계정이 생기고 디자인이 접수된다", "a participant linked to her SNS identity and a homepage account exist; the design is submitted"), Step2Async),
+        3 => (T("회사", "Company"), T("생산 여부를 결정하고 요청자에게 생산 시스템 권한을 부여", "decides to produce and grants the requester access to the production system"),
+            T("생산 시스템 계정에 생산 요청 권한이 등록되고 요청자가 SNS로 통보받는다", "the production account holds the requester role and she is told over SNS"), Step3Async),
+        4 => (T("소비자", "Consumer"), T("SNS 로그인으로 생산 시스템에 들어가 생산 계획을 작성하고 생산을 요청", "enters the production system with her SNS login, writes the plan and requests production"),
+            T("그녀의 계정으로 생산 주문이 생성된다", "a production order exists under her account"), Step4Async),
+        5 => (T("회사", "Company"), T("계획대로 생산하며 진행 상황을 SNS로 전달", "produces per the plan; progress goes out over SNS"),
+            T("요청자가 진행률 DM(30%, 70%)을 받는다", "the requester receives progress DMs (30 %, 70 %)"), Step5Async),
+        6 => (T("회사", "Company"), T("생산 완료를 알리고 쇼핑몰에 상품을 등록", "announces completion and lists the product in the shop"),
+            T("완료·입고·등록 메시지가 오고, SNS 로그인으로 쇼핑몰 판매자 권한이 인증된다", "completion, stock-in and listing messages arrive; her SNS login is authorised as a shop seller"), Step6Async),
+        7 => (T("소비자", "Consumer"), T("판매 가격과 조건을 설정", "sets the sale price and terms"),
+            T("쇼핑몰 상품 가격이 45,000원으로 바뀐다", "the shop listing's price is 45,000 KRW"), Step7Async),
+        8 => (T("소비자", "Consumer"), T("자신의 SNS에서 상품을 홍보", "promotes her product on her own SNS account"),
+            T("그녀 명의의 홍보 글이 검색된다", "a post by her account can be found by search"), Step8Async),
+        9 => (T("회사", "Company"), T("쇼핑몰에서 판매하고 구매자 의견을 전달", "sells in the shop and passes on buyers' opinions"),
+            T("판매마다 DM이 오고 구매 후기가 그대로 전달된다", "a DM per sale arrives and the buyer's review is passed on word for word"), Step9Async),
+        10 => (T("회사", "Company"), T("구매자에게 배송", "ships to buyers"),
+            T("주문마다 운송장 번호가 담긴 배송 DM이 온다", "a shipping DM with the tracking number arrives per order"), Step10Async),
+        11 => (T("회사", "Company"), T("판매와 재고를 요청자에게 정기 보고 (일간)", "reports sales and stock to the requester (daily)"),
+            T("다음 날 09:00 보고에 전날 판매량과 현재 재고가 정확히 담긴다", "the next 09:00 report carries the day's units sold and the stock on hand"), Step11Async),
+        12 => (T("회사", "Company"), T("재고가 기준 이하로 떨어지면 생산 담당자와 요청자에게 알림", "alerts the production manager and the requester when stock falls to the set level"),
+            T("두 사람 모두 재고 부족 알림을 정확히 한 번 받는다", "both receive exactly one low-stock alert"), Step12Async),
+        13 => (T("소비자", "Consumer"), T("추가 생산을 결정하고 요청", "decides on more production and requests it"),
+            T("재생산 주문이 그녀의 계정으로 생성된다", "a re-production order exists under her account"), Step13Async),
+        14 => (T("회사", "Company"), T("재생산하며 진행 상황을 SNS로 전달", "re-produces; progress over SNS"),
+            T("재생산 진행 DM이 온다", "re-production progress DMs arrive"), Step14Async),
+        15 => (T("회사", "Company"), T("재생산 완료 및 입고", "re-production done and stocked in"),
+            T("입고 DM의 재고 수량이 생산 시스템 재고와 같다", "the stock-in DM's figure equals the system's stock"), Step15Async),
+        16 => (T("회사", "Company"), T("판매 대금을 정산하고 요청자 몫을 지급", "settles the sales proceeds and pays the requester's share"),
+            T("지급액 = 총매출 × 15%, 원 단위 반올림이고 정산 DM이 온다", "payout = gross × 15 % rounded to the won, and a settlement DM arrives"), Step16Async),
+        17 => (T("회사", "Company"), T("판매를 종료하고 요청자의 시스템 접근을 제한", "ends sales and restricts the requester's system access"),
+            T("그녀의 세션으로 하는 모든 호출이 거부되고 기업 계정이 비활성화된다", "every call with her session is denied and her enterprise account is deprovisioned"), Step17Async),
+        _ => throw new ArgumentOutOfRangeException(nameof(number)),
+    };
+
+    private async Task Step1Async(List<string> details)
+    {
+        Announcements = await Program.AnnounceAsync(new ProgramAnnouncement
+        {
+            KoreanText = "동아패션 #내가만든옷 프로그램: 여러분의 디자인을 등록하세요. 선정되면 생산·판매하고 수익을 나눕니다.",
+            EnglishText = "Dong-A Fashion #내가만든옷 programme: register your design. Selected designs are produced and sold, and the profit is shared.",
+            IdempotencyKey = "program-launch-2026",
+        }).ConfigureAwait(false);
+        foreach (var post in Announcements)
+        {
+            details.Add(T($"{post.Network}에 게시: {post.Id}", $"posted on {post.Network}: {post.Id}"));
+        }
+
+        Require(Announcements.Count == 2 && Announcements.Select(p => p.Network).Order().SequenceEqual([Micro, Social]), "one announcement per network");
+        var connector = _services.GetRequiredKeyedService<ISnsConnector>(Social);
+        var found = await connector.SearchAsync(new SearchQuery { Text = "#내가만든옷" }).ToListAsync().ConfigureAwait(false);
+        Require(found.Any(p => p.Id == Announcements.Single(a => a.Network == Social).Id), "the announcement is found by hashtag search");
+    }
+
+    private async Task Step2Async(List<string> details)
+    {
+        MinjiSession = await SignIn.SignInAsync(Social, Minji.Credential).ConfigureAwait(false);
+        details.Add(T($"SNS 로그인: @{MinjiSession.Identity.Handle} → 참여자 {MinjiSession.ParticipantId}", $"SNS login: @{MinjiSession.Identity.Handle} → participant {MinjiSession.ParticipantId}"));
+        Design = await Program.SubmitDesignAsync(MinjiSession, new DesignSubmission
+        {
+            Title = _english ? "Linen wrap dress" : "리넨 랩 원피스",
+            Description = _english ? "Wrap dress in washed linen, three colours, sizes S–XL. Production request: 100 pieces." : "워싱 리넨 랩 원피스, 3가지 색상, S–XL. 생산 요청 100벌.",
+        }).ConfigureAwait(false);
+        details.Add(T($"디자인 접수: {Design.Id} '{Design.Title}'", $"design submitted: {Design.Id} '{Design.Title}'"));
+
+        var participant = await Identities.FindBySnsAsync(Social, Minji.Subject).ConfigureAwait(false);
+        Require(participant?.Id == MinjiSession.ParticipantId, "the SNS identity resolves to the participant");
+        var link = participant!.FindEnterpriseLink(Erp);
+        Require(link is not null, "a homepage account is linked to the participant");
+        var account = await Enterprise.GetAccountAsync(link!.AccountId).ConfigureAwait(false);
+        Require(account.IsActive && account.Roles.Contains(EnterpriseRoles.Member), "the homepage account is active with the member role");
+        Require(Design.Status == DesignStatus.Submitted && Design.DesignerAccountId == link.AccountId, "the design is submitted under her account");
+        details.Add(T($"홈페이지 계정: {account.Login} (역할: {string.Join(", ", account.Roles)})", $"homepage account: {account.Login} (roles: {string.Join(", ", account.Roles)})"));
+    }
+
+    private async Task Step3Async(List<string> details)
+    {
+        Design = await Program.ReviewDesignAsync(Design!.Id, new DesignReview(true, _english ? "Selected for the spring line." : "봄 시즌 라인으로 선정")).ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        var account = await MinjiAccountAsync().ConfigureAwait(false);
+        details.Add(T($"디자인 {Design.Id} 선정, 상품 {Design.ProductId} 생성", $"design {Design.Id} accepted, product {Design.ProductId} created"));
+        details.Add(T($"생산 시스템 계정 역할: {string.Join(", ", account.Roles)}", $"production account roles: {string.Join(", ", account.Roles)}"));
+        Require(account.Roles.Contains(EnterpriseRoles.ProductionRequester), "the enterprise account holds the production-requester role");
+        var grants = await Grants.ListAsync(MinjiSession!.ParticipantId).ConfigureAwait(false);
+        Require(grants.Any(g => g.Roles.Contains(EnterpriseRoles.ProductionRequester)), "an active production-requester grant exists");
+        RequireInbox(SocialNetwork, Minji, Design.Title, "she is told her design was selected");
+    }
+
+    private async Task Step4Async(List<string> details)
+    {
+        MinjiSession = await SignIn.SignInAsync(Social, Minji.Credential).ConfigureAwait(false);
+        FirstOrder = await Program.RequestProductionAsync(MinjiSession, new ProductionRequest
+        {
+            DesignId = Design!.Id,
+            Quantity = 100,
+            Plan = _english ? "S 20 / M 35 / L 30 / XL 15; washed linen 180 m; deliver by 20 March" : "S 20 / M 35 / L 30 / XL 15; 워싱 리넨 180m; 3월 20일까지",
+        }).ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        details.Add(T($"생산 주문 {FirstOrder.Id}: {FirstOrder.Quantity}벌", $"production order {FirstOrder.Id}: {FirstOrder.Quantity} pieces"));
+        var account = await MinjiAccountAsync().ConfigureAwait(false);
+        Require(FirstOrder.RequesterAccountId == account.AccountId && FirstOrder.Status == ProductionStatus.Requested, "the order is under her account");
+    }
+
+    private async Task Step5Async(List<string> details)
+    {
+        Clock.Advance(TimeSpan.FromDays(2));
+        await Program.ReportProductionProgressAsync(FirstOrder!.Id, new ProductionProgressUpdate(30, _english ? "cutting" : "재단")).ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        Clock.Advance(TimeSpan.FromDays(3));
+        FirstOrder = await Program.ReportProductionProgressAsync(FirstOrder.Id, new ProductionProgressUpdate(70, _english ? "sewing" : "봉제")).ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        details.Add(T($"진행률 {FirstOrder.Percent}%", $"progress {FirstOrder.Percent} %"));
+        RequireInbox(SocialNetwork, Minji, "30%", "she received the 30 % progress DM");
+        RequireInbox(SocialNetwork, Minji, "70%", "she received the 70 % progress DM");
+    }
+
+    private async Task Step6Async(List<string> details)
+    {
+        Clock.Advance(TimeSpan.FromDays(2));
+        FirstOrder = await Program.ReportProductionProgressAsync(FirstOrder!.Id, new ProductionProgressUpdate(100, _english ? "finished and inspected" : "완성·검수")).ConfigureAwait(false);
+        ListedAt = Clock.GetUtcNow();
+        Listing = await Program.ListProductAsync(Design!.Id, new Money(39000m, "KRW"), _english ? "Ships in 2 days" : "2일 내 발송").ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        details.Add(T($"쇼핑몰 상품 {Listing.Id}: {Listing.Price}", $"shop listing {Listing.Id}: {Listing.Price}"));
+
+        MinjiSession = await SignIn.SignInAsync(Social, Minji.Credential).ConfigureAwait(false);
+        await Grants.AuthorizeAsync(MinjiSession, Program.Target, EnterpriseRoles.Seller).ConfigureAwait(false);
+        var stock = await Enterprise.GetStockAsync(Design.ProductId!).ConfigureAwait(false);
+        Require(FirstOrder.Status == ProductionStatus.Completed && stock.OnHand == 100, "100 pieces are in stock");
+        RequireInbox(SocialNetwork, Minji, _english ? "complete" : "완료", "she is told production is complete");
+        RequireInbox(SocialNetwork, Minji, "39000", "she is told the product is listed");
+    }
+
+    private async Task Step7Async(List<string> details)
+    {
+        Listing = await Program.SetPriceAndTermsAsync(MinjiSession!, Listing!.Id, new Money(45000m, "KRW"),
+            _english ? "Ships in 2 days; free returns within 14 days" : "2일 내 발송, 14일 내 무료 반품").ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        details.Add(T($"가격 {Listing.Price}, 조건: {Listing.Terms}", $"price {Listing.Price}, terms: {Listing.Terms}"));
+        var stored = await Enterprise.GetListingAsync(Listing.Id).ConfigureAwait(false);
+        Require(stored.Price == new Money(45000m, "KRW"), "the shop holds the new price");
+    }
+
+    private async Task Step8Async(List<string> details)
+    {
+        Promotion = await Program.PromoteListingAsync(MinjiSession!, Minji.Credential, Listing!.Id,
+            _english ? $"My design '{Listing.Title}' is now on sale at Dong-A Fashion! #내가만든옷" : $"제가 디자인한 '{Listing.Title}'이 동아패션에서 판매 중이에요! #내가만든옷").ConfigureAwait(false);
+        details.Add(T($"@{Minji.Handle}의 게시글 {Promotion.Id}", $"post {Promotion.Id} by @{Minji.Handle}"));
+        var connector = _services.GetRequiredKeyedService<ISnsConnector>(Social);
+        var found = await connector.SearchAsync(new SearchQuery { Text = Listing.Title }).ToListAsync().ConfigureAwait(false);
+        Require(Promotion.AuthorSubject == Minji.Subject && found.Any(p => p.Id == Promotion.Id), "her own post is found by search");
+    }
+
+    private async Task Step9Async(List<string> details)
+    {
+        Clock.Advance(TimeSpan.FromHours(5));
+        Sales.Add(Enterprise.PlaceOrder(Listing!.Id, "buyer-1", 2));
+        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "buyer-2", 1, _english ? "Fits perfectly and the linen is soft." : "핏이 딱 맞고 리넨이 부드러워요.", 5));
+        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "buyer-3", 3));
+        await Program.SyncAsync().ConfigureAwait(false);
+        details.Add(T($"판매 {Sales.Count}건, {Sales.Sum(s => s.Quantity)}벌", $"{Sales.Count} sales, {Sales.Sum(s => s.Quantity)} pieces"));
+        RequireInbox(SocialNetwork, Minji, _english ? "Fits perfectly and the linen is soft." : "핏이 딱 맞고 리넨이 부드러워요.", "the buyer's review is passed on");
+        Require(InboxCount(SocialNetwork, Minji, _english ? "were sold" : "판매되었습니다") == 3, "one DM per sale");
+    }
+
+    private async Task Step10Async(List<string> details)
+    {
+        var index = 1;
+        foreach (var sale in Sales.Where(s => !s.Shipped).ToList())
+        {
+            Shipments.Add(await Program.ShipAsync(sale.Id, new ShipmentRequest("CJ대한통운", $"6301-{index++:0000}-{sale.Id}")).ConfigureAwait(false));
+        }
+
+        await Program.SyncAsync().ConfigureAwait(false);
+        details.Add(T($"발송 {Shipments.Count}건", $"{Shipments.Count} shipments"));
+        foreach (var shipment in Shipments)
+        {
+            RequireInbox(SocialNetwork, Minji, shipment.TrackingNumber, $"shipping DM for {shipment.SaleId}");
+        }
+    }
+
+    private async Task Step11Async(List<string> details)
+    {
+        var subscription = await Program.SubscribeToReportsAsync(MinjiSession!, Listing!.Id, ReportFrequency.Daily).ConfigureAwait(false);
+        details.Add(T($"일간 보고 신청, 첫 보고 {subscription.NextDueAt.ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} (KST)", $"daily reports, first at {subscription.NextDueAt.ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} (KST)"));
+        Clock.Advance(TimeSpan.FromHours(1));
+        var daySales = new[] { Enterprise.PlaceOrder(Listing.Id, "buyer-4", 4), Enterprise.PlaceOrder(Listing.Id, "buyer-5", 5) };
+        Sales.AddRange(daySales);
+        Clock.AdvanceTo(subscription.NextDueAt);
+        await Program.SyncAsync().ConfigureAwait(false);
+        Reports = await Program.RunDueReportsAsync().ConfigureAwait(false);
+        var stock = await Enterprise.GetStockAsync(Listing.ProductId).ConfigureAwait(false);
+        var report = InboxTexts(SocialNetwork, Minji).LastOrDefault(t => t.Contains(_english ? "report" : "보고", StringComparison.Ordinal))
+            ?? throw new ScenarioCheckException("no report DM arrived");
+        details.Add(T($"보고: {report}", $"report: {report}"));
+        Require(report.Contains($"{daySales.Sum(s => s.Quantity)}", StringComparison.Ordinal) && report.Contains($"{stock.OnHand}", StringComparison.Ordinal),
+            $"the report says {daySales.Sum(s => s.Quantity)} sold and {stock.OnHand} in stock");
+    }
+
+    private async Task Step12Async(List<string> details)
+    {
+        JunhoSession = await SignIn.SignInAsync(Micro, Junho.Credential).ConfigureAwait(false);
+        await Program.AppointProductionManagerAsync(JunhoSession.ParticipantId).ConfigureAwait(false);
+        await Program.SetLowStockThresholdAsync(Listing!.ProductId, 20).ConfigureAwait(false);
+        Clock.Advance(TimeSpan.FromHours(2));
+        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "boutique-seoul", 70));
+        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "buyer-6", 2));
+        await Program.SyncAsync().ConfigureAwait(false);
+        var stock = await Enterprise.GetStockAsync(Listing.ProductId).ConfigureAwait(false);
+        details.Add(T($"재고 {stock.OnHand}벌 (기준 {stock.Threshold}벌)", $"stock {stock.OnHand} (threshold {stock.Threshold})"));
+        var lowWord = _english ? "Low stock" : "재고 부족";
+        Require(InboxCount(SocialNetwork, Minji, lowWord) == 1, "the requester got exactly one low-stock alert");
+        Require(InboxCount(MicroNetwork, Junho, lowWord) == 1, "the production manager got exactly one low-stock alert");
+    }
+
+    private async Task Step13Async(List<string> details)
+    {
+        MinjiSession = await SignIn.SignInAsync(Social, Minji.Credential).ConfigureAwait(false);
+        Reorder = await Program.RequestProductionAsync(MinjiSession, new ProductionRequest
+        {
+            DesignId = Design!.Id,
+            Quantity = 60,
+            Plan = _english ? "Re-run: M 25 / L 25 / XL 10" : "재생산: M 25 / L 25 / XL 10",
+        }).ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        details.Add(T($"재생산 주문 {Reorder.Id}: {Reorder.Quantity}벌", $"re-production order {Reorder.Id}: {Reorder.Quantity} pieces"));
+        var account = await MinjiAccountAsync().ConfigureAwait(false);
+        Require(Reorder.RequesterAccountId == account.AccountId && Reorder.Id != FirstOrder!.Id, "a second order exists under her account");
+    }
+
+    private async Task Step14Async(List<string> details)
+    {
+        Clock.Advance(TimeSpan.FromDays(1));
+        Reorder = await Program.ReportProductionProgressAsync(Reorder!.Id, new ProductionProgressUpdate(50, _english ? "sewing" : "봉제")).ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        details.Add(T($"재생산 진행률 {Reorder.Percent}%", $"re-production {Reorder.Percent} %"));
+        RequireInbox(SocialNetwork, Minji, "50%", "she received the re-production progress DM");
+    }
+
+    private async Task Step15Async(List<string> details)
+    {
+        Clock.Advance(TimeSpan.FromDays(2));
+        Reorder = await Program.ReportProductionProgressAsync(Reorder!.Id, new ProductionProgressUpdate(100, _english ? "finished" : "완성")).ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        var stock = await Enterprise.GetStockAsync(Listing!.ProductId).ConfigureAwait(false);
+        details.Add(T($"입고 후 재고 {stock.OnHand}벌", $"stock after stock-in: {stock.OnHand}"));
+        var stockIn = InboxTexts(SocialNetwork, Minji).LastOrDefault(t => t.Contains(Reorder.Quantity.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) && t.Contains(stock.OnHand.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        Require(Reorder.Status == ProductionStatus.Completed && stockIn is not null, $"a stock-in DM with {Reorder.Quantity} pieces and {stock.OnHand} on hand");
+    }
+
+    private async Task Step16Async(List<string> details)
+    {
+        Clock.Advance(TimeSpan.FromHours(1));
+        Settlement = await Program.SettleAsync(Listing!.Id, ListedAt, Clock.GetUtcNow()).ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        var gross = Sales.Sum(s => s.Quantity * s.UnitPrice.Amount);
+        var expected = decimal.Round(gross * DesignerShare, 0, MidpointRounding.AwayFromZero);
+        details.Add(T($"총매출 {Settlement.Gross}, 디자이너 몫 {Settlement.Share} ({Settlement.ShareRate:P0})", $"gross {Settlement.Gross}, designer's share {Settlement.Share} ({Settlement.ShareRate:P0})"));
+        Require(Settlement.Gross == new Money(gross, "KRW") && Settlement.Share == new Money(expected, "KRW"), $"share is {expected} KRW");
+        var payouts = Enterprise.GetPayouts(Listing.OwnerAccountId);
+        Require(payouts.Count == 1 && payouts[0].Amount == Settlement.Share, "one payout recorded at the enterprise system");
+        RequireInbox(SocialNetwork, Minji, expected.ToString(CultureInfo.InvariantCulture), "the settlement DM states the share");
+    }
+
+    private async Task Step17Async(List<string> details)
+    {
+        Closure = await Program.EndSalesAsync(Listing!.Id, _english ? "season ended" : "시즌 종료").ConfigureAwait(false);
+        await Program.SyncAsync().ConfigureAwait(false);
+        details.Add(T($"판매 종료, 권한 {Closure.RevokedGrants.Count}개 해제", $"sales ended, {Closure.RevokedGrants.Count} grants revoked"));
+        var session = MinjiSession!;
+        var denied = new List<Exception>();
+        await Collect(denied, () => Program.SetPriceAndTermsAsync(session, Listing.Id, new Money(40000m, "KRW"), "sale")).ConfigureAwait(false);
+        await Collect(denied, () => Program.RequestProductionAsync(session, new ProductionRequest { DesignId = Design!.Id, Quantity = 10, Plan = "more" })).ConfigureAwait(false);
+        await Collect(denied, () => Program.PromoteListingAsync(session, Minji.Credential, Listing.Id, "still here")).ConfigureAwait(false);
+        await Collect(denied, () => Program.SubscribeToReportsAsync(session, Listing.Id, ReportFrequency.Weekly)).ConfigureAwait(false);
+        DeniedAfterClosure = denied;
+        var account = await MinjiAccountAsync().ConfigureAwait(false);
+        var listing = await Enterprise.GetListingAsync(Listing.Id).ConfigureAwait(false);
+        details.Add(T($"기업 계정 {account.Login}: 활성={account.IsActive}, 역할={account.Roles.Count}", $"enterprise account {account.Login}: active={account.IsActive}, roles={account.Roles.Count}"));
+        Require(denied.Count == 4 && denied.All(e => e is AccessDeniedException), "all four calls with her session were denied");
+        Require(!account.IsActive && account.Roles.Count == 0, "the enterprise account is deactivated with no roles");
+        Require(listing.Status == ListingStatus.Delisted, "the listing is off sale");
+    }
+
+    private static async Task Collect(List<Exception> denied, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (CoCreationException ex)
+        {
+            denied.Add(ex);
+        }
+    }
+
+    public async Task<EnterpriseAccount> MinjiAccountAsync()
+    {
+        var participant = await Identities.FindBySnsAsync(Social, Minji.Subject).ConfigureAwait(false)
+            ?? throw new ScenarioCheckException("Minji is not a participant");
+        var link = participant.FindEnterpriseLink(Erp) ?? throw new ScenarioCheckException("Minji has no enterprise account");
+        return await Enterprise.GetAccountAsync(link.AccountId).ConfigureAwait(false);
+    }
+
+    public static IReadOnlyList<string> InboxTexts(EmbeddedSnsNetwork network, EmbeddedSnsAccount person)
+        => network.GetInbox(person.Subject).Select(m => m.Text).ToList();
+
+    private static int InboxCount(EmbeddedSnsNetwork network, EmbeddedSnsAccount person, string fragment)
+        => InboxTexts(network, person).Count(t => t.Contains(fragment, StringComparison.Ordinal));
+
+    private static void RequireInbox(EmbeddedSnsNetwork network, EmbeddedSnsAccount person, string fragment, string what)
+        => Require(InboxCount(network, person, fragment) > 0, what);
+
+    private static void Require(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new ScenarioCheckException(what);
+        }
+    }
+
+    private List<ReceivedMessage> NewMessages()
+    {
+        var messages = new List<ReceivedMessage>();
+        foreach (var (name, network, networkName, person) in People())
+        {
+            var inbox = network.GetInbox(person.Subject);
+            var key = "dm:" + networkName + ":" + person.Subject;
+            var seen = _seen.GetValueOrDefault(key);
+            messages.AddRange(inbox.Skip(seen).Select(m => new ReceivedMessage(name, networkName, "DM", m.Text)));
+            _seen[key] = inbox.Count;
+
+            var mentions = network.GetMentions(person.Subject);
+            key = "mention:" + networkName + ":" + person.Subject;
+            seen = _seen.GetValueOrDefault(key);
+            messages.AddRange(mentions.Skip(seen).Select(m => new ReceivedMessage(name, networkName, T("멘션", "mention"), m.Text)));
+            _seen[key] = mentions.Count;
+        }
+
+        return messages;
+    }
+
+    private IEnumerable<(string Name, EmbeddedSnsNetwork Network, string NetworkName, EmbeddedSnsAccount Person)> People()
+    {
+        yield return (T("김민지 (디자이너)", "Minji (designer)"), SocialNetwork, Social, Minji);
+        yield return (T("박준호 (생산 담당)", "Junho (production manager)"), MicroNetwork, Micro, Junho);
+    }
+
+    private string T(string korean, string english) => _english ? english : korean;
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+}

@@ -1,0 +1,28 @@
+namespace DongAFashion;
+
+/// <summary>Prints a step of the scenario for people to read.</summary>
+public static class Transcript
+{
+    public static Action<StepResult> Print(bool english) => result =>
+    {
+        Console.WriteLine();
+        Console.WriteLine($"[{result.Number,2}/17] {result.Actor}: {result.Action}");
+        foreach (var detail in result.Details)
+        {
+            Console.WriteLine($"        · {detail}");
+        }
+
+        if (result.Messages.Count > 0)
+        {
+            Console.WriteLine(english ? "        SNS messages received:" : "        받은 SNS 메시지:");
+            foreach (var message in result.Messages)
+            {
+                Console.WriteLine($"          → {message.Person} [{message.Network} {message.Kind}] {message.Text}");
+            }
+        }
+
+        Console.WriteLine(result.Passed
+            ? $"        ✔ {(english ? "passed" : "통과")}: {result.Check}"
+            : $"        ✘ {(english ? "FAILED" : "실패")}: {result.Check} — {result.Failure}");
+    };
+}

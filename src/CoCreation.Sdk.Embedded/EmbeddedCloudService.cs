@@ -1,0 +1,523 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using CoCreation.Sdk.Workspaces;
+
+namespace CoCreation.Sdk.Embedded;
+
+/// <summary>
+/// An in-process cloud service: accounts, workspaces (a folder and a calendar each), documents with revisions,
+/// calendar entries, shares and a per-workspace activity feed, held in memory. It is the shared "world" that
+/// company connectors (<see cref="CreateConnector"/>) and members (<see cref="EditDocument"/>, <see cref="Comment"/>,
+/// <see cref="MoveEntry"/>) act on; member actions are checked against the member's share role.
+/// </summary>
+/// <remarks>Safe for concurrent use: every operation takes one lock. Time comes only from the injected <see cref="TimeProvider"/>.</remarks>
+public sealed class EmbeddedCloudService
+{
+    /// <summary>The service kind reported in connector metadata and in exceptions raised outside a connector.</summary>
+    internal const string ProviderKind = "embedded";
+
+    internal const string Host = "embedded.local";
+
+    private const int MaxActivityPageSize = 100;
+    private const int MaxDisplayNameLength = 100;
+    private const int MaxCommentLength = 10_000;
+
+    private readonly Lock gate = new();
+    private readonly TimeProvider clock;
+    private readonly Dictionary<string, AccountState> accountsById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AccountState> accountsByEmail = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, WorkspaceState> workspaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DocumentState> documents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EntryState> entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ShareState> shares = new(StringComparer.Ordinal);
+
+    /// <summary>Creates an empty service.</summary>
+    /// <param name="options">How the service behaves; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    public EmbeddedCloudService(EmbeddedCloudOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        Options = options ?? new EmbeddedCloudOptions();
+        clock = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>How the service behaves.</summary>
+    public EmbeddedCloudOptions Options { get; }
+
+    /// <summary>Registers a person's account.</summary>
+    /// <param name="email">The account's e-mail address, unique regardless of case.</param>
+    /// <param name="displayName">A name for people.</param>
+    /// <returns>The account (its <see cref="CloudAccount.Provider"/> is <c>embedded</c>).</returns>
+    /// <exception cref="CoCreationValidationException">The address or display name is not valid.</exception>
+    /// <exception cref="CoCreationConflictException">An account with that address exists.</exception>
+    public CloudAccount RegisterAccount(string email, string? displayName = null)
+    {
+        var address = CoCreationGuard.Email(email, nameof(email));
+        if (displayName is not null)
+        {
+            displayName = CoCreationGuard.NotBlank(displayName, nameof(displayName)).Trim();
+            CoCreationGuard.MaxLength(displayName, MaxDisplayNameLength, nameof(displayName));
+        }
+
+        lock (gate)
+        {
+            if (accountsByEmail.ContainsKey(address))
+            {
+                throw new CoCreationConflictException("An account with that e-mail address already exists.");
+            }
+
+            return ToCloudAccount(AddAccountLocked(address, displayName), ProviderKind);
+        }
+    }
+
+    /// <summary>Creates a connector that acts as the company: it owns the workspaces, documents and entries it creates.</summary>
+    /// <remarks>All connectors of one service act for the same company and see the same workspaces.</remarks>
+    /// <param name="name">The name the app registers the connector under.</param>
+    /// <returns>The connector.</returns>
+    /// <exception cref="CoCreationValidationException">The name is blank.</exception>
+    public EmbeddedCloudWorkspace CreateConnector(string name)
+    {
+        CoCreationGuard.NotBlank(name, nameof(name));
+        return new EmbeddedCloudWorkspace(this, name.Trim());
+    }
+
+    /// <summary>A member reads a document's current content. Needs at least the <see cref="WorkspaceRole.Viewer"/> role.</summary>
+    /// <param name="accountId">The member's account.</param>
+    /// <param name="documentId">The document.</param>
+    /// <returns>The content of the latest revision.</returns>
+    /// <exception cref="ResourceNotFoundException">No such account or document.</exception>
+    /// <exception cref="ProviderException">403 <c>forbidden</c>: the member has no share, or too low a role.</exception>
+    public string ReadDocument(string accountId, string documentId)
+    {
+        CoCreationGuard.NotBlank(accountId, nameof(accountId));
+        CoCreationGuard.NotBlank(documentId, nameof(documentId));
+        lock (gate)
+        {
+            var document = FindDocumentLocked(documentId, ProviderKind);
+            RequireRoleLocked(accountId, document.WorkspaceId, WorkspaceRole.Viewer, "read this document");
+            return document.Revisions[^1].Content;
+        }
+    }
+
+    /// <summary>A member saves new content to a document as a new revision. Needs the <see cref="WorkspaceRole.Editor"/> role.</summary>
+    /// <param name="accountId">The member's account.</param>
+    /// <param name="documentId">The document.</param>
+    /// <param name="content">The whole new content (may be empty).</param>
+    /// <returns>The document at its new revision.</returns>
+    /// <exception cref="ResourceNotFoundException">No such account or document.</exception>
+    /// <exception cref="ProviderException">403 <c>forbidden</c>: the member has no share, or too low a role.</exception>
+    public DocumentRef EditDocument(string accountId, string documentId, string content)
+    {
+        CoCreationGuard.NotBlank(accountId, nameof(accountId));
+        CoCreationGuard.NotBlank(documentId, nameof(documentId));
+        if (content is null)
+        {
+            throw new CoCreationValidationException(nameof(content), "must not be null; use an empty string to clear the document.");
+        }
+
+        lock (gate)
+        {
+            var document = FindDocumentLocked(documentId, ProviderKind);
+            var workspace = workspaces[document.WorkspaceId];
+            RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Editor, "edit this document");
+            var now = clock.GetUtcNow();
+            document.Revisions.Add(new DocumentRevision(document.Revisions.Count + 1, content, accountId, now));
+            AddActivityLocked(workspace, WorkspaceActivityKind.DocumentEdited, accountId, document.Id, document.Title, now);
+            return ToDocumentRef(document);
+        }
+    }
+
+    /// <summary>A member comments on a document. Needs at least the <see cref="WorkspaceRole.Commenter"/> role.</summary>
+    /// <param name="accountId">The member's account.</param>
+    /// <param name="documentId">The document.</param>
+    /// <param name="text">The comment.</param>
+    /// <exception cref="CoCreationValidationException">The comment is blank or longer than 10,000 characters.</exception>
+    /// <exception cref="ResourceNotFoundException">No such account or document.</exception>
+    /// <exception cref="ProviderException">403 <c>forbidden</c>: the member has no share, or too low a role.</exception>
+    public void Comment(string accountId, string documentId, string text)
+    {
+        CoCreationGuard.NotBlank(accountId, nameof(accountId));
+        CoCreationGuard.NotBlank(documentId, nameof(documentId));
+        CoCreationGuard.NotBlank(text, nameof(text));
+        CoCreationGuard.MaxLength(text, MaxCommentLength, nameof(text));
+        lock (gate)
+        {
+            var document = FindDocumentLocked(documentId, ProviderKind);
+            var workspace = workspaces[document.WorkspaceId];
+            RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Commenter, "comment on this document");
+            var now = clock.GetUtcNow();
+            document.Comments.Add((accountId, text, now));
+            AddActivityLocked(workspace, WorkspaceActivityKind.DocumentCommented, accountId, document.Id, document.Title, now);
+        }
+    }
+
+    /// <summary>A member moves a calendar entry. Needs the <see cref="WorkspaceRole.Editor"/> role.</summary>
+    /// <param name="accountId">The member's account.</param>
+    /// <param name="entryId">The entry.</param>
+    /// <param name="start">The new start.</param>
+    /// <param name="end">The new end; after <paramref name="start"/>.</param>
+    /// <returns>The moved entry.</returns>
+    /// <exception cref="CoCreationValidationException">The end is not after the start.</exception>
+    /// <exception cref="ResourceNotFoundException">No such account or entry.</exception>
+    /// <exception cref="ProviderException">403 <c>forbidden</c>: the member has no share, or too low a role.</exception>
+    public ScheduleEntry MoveEntry(string accountId, string entryId, DateTimeOffset start, DateTimeOffset end)
+    {
+        CoCreationGuard.NotBlank(accountId, nameof(accountId));
+        CoCreationGuard.NotBlank(entryId, nameof(entryId));
+        if (end <= start)
+        {
+            throw new CoCreationValidationException(nameof(end), "must be after start.");
+        }
+
+        lock (gate)
+        {
+            if (!entries.TryGetValue(entryId, out var entry))
+            {
+                throw new ResourceNotFoundException(ProviderKind, "entry", entryId);
+            }
+
+            var workspace = workspaces[entry.WorkspaceId];
+            RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Editor, "move this entry");
+            entry.Start = start;
+            entry.End = end;
+            AddActivityLocked(workspace, WorkspaceActivityKind.EventMoved, accountId, entry.Id, entry.Title, clock.GetUtcNow());
+            return ToScheduleEntry(entry);
+        }
+    }
+
+    /// <summary>The active shares of a workspace, in the order they were made.</summary>
+    /// <param name="workspaceId">The workspace.</param>
+    /// <returns>The shares; revoked ones are not listed.</returns>
+    /// <exception cref="ResourceNotFoundException">No such workspace.</exception>
+    public IReadOnlyList<ShareRef> GetShares(string workspaceId)
+    {
+        CoCreationGuard.NotBlank(workspaceId, nameof(workspaceId));
+        lock (gate)
+        {
+            return FindWorkspaceLocked(workspaceId, ProviderKind).ActiveShares.Values
+                .OrderBy(s => s.Sequence)
+                .Select(ToShareRef)
+                .ToList();
+        }
+    }
+
+    /// <summary>A document's revisions, oldest first; revision 1 is the initial content.</summary>
+    /// <param name="documentId">The document.</param>
+    /// <returns>The revisions.</returns>
+    /// <exception cref="ResourceNotFoundException">No such document.</exception>
+    public IReadOnlyList<DocumentRevision> GetRevisions(string documentId)
+    {
+        CoCreationGuard.NotBlank(documentId, nameof(documentId));
+        lock (gate)
+        {
+            return FindDocumentLocked(documentId, ProviderKind).Revisions.ToList();
+        }
+    }
+
+    /// <summary>The calendar entries of a workspace, in the order they were created.</summary>
+    /// <param name="workspaceId">The workspace.</param>
+    /// <returns>The entries with their attendees.</returns>
+    /// <exception cref="ResourceNotFoundException">No such workspace.</exception>
+    public IReadOnlyList<ScheduleEntry> GetScheduleEntries(string workspaceId)
+    {
+        CoCreationGuard.NotBlank(workspaceId, nameof(workspaceId));
+        lock (gate)
+        {
+            return FindWorkspaceLocked(workspaceId, ProviderKind).Entries.Select(ToScheduleEntry).ToList();
+        }
+    }
+
+    internal CloudAccount ResolveAccount(string provider, string email)
+    {
+        lock (gate)
+        {
+            if (accountsByEmail.TryGetValue(email, out var account))
+            {
+                return ToCloudAccount(account, provider);
+            }
+
+            if (!Options.AutoCreateAccounts)
+            {
+                throw new ResourceNotFoundException(provider, "account", email);
+            }
+
+            return ToCloudAccount(AddAccountLocked(email, null), provider);
+        }
+    }
+
+    internal WorkspaceRef CreateWorkspace(string provider, string ownerAccountId, WorkspaceSpec spec)
+    {
+        lock (gate)
+        {
+            var workspace = new WorkspaceState(
+                NewId("ws"),
+                spec.Name.Trim(),
+                spec.Description,
+                spec.TimeZone,
+                NewId("cal"),
+                ownerAccountId);
+            workspaces.Add(workspace.Id, workspace);
+            return ToWorkspaceRef(workspace, provider);
+        }
+    }
+
+    internal DocumentRef CreateDocument(string provider, string ownerAccountId, WorkspaceRef workspaceRef, DocumentSpec spec)
+    {
+        lock (gate)
+        {
+            var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
+            var now = clock.GetUtcNow();
+            var document = new DocumentState(NewId("doc"), workspace.Id, spec.Title.Trim(), spec.Kind);
+            document.Revisions.Add(new DocumentRevision(1, spec.InitialContent ?? string.Empty, ownerAccountId, now));
+            documents.Add(document.Id, document);
+            AddActivityLocked(workspace, WorkspaceActivityKind.DocumentCreated, ownerAccountId, document.Id, document.Title, now);
+            return ToDocumentRef(document);
+        }
+    }
+
+    internal ShareRef Share(string provider, string ownerAccountId, WorkspaceRef workspaceRef, CloudAccount member, WorkspaceRole role)
+    {
+        lock (gate)
+        {
+            var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
+            if (!accountsById.TryGetValue(member.AccountId, out var account))
+            {
+                throw new ResourceNotFoundException(provider, "account", member.AccountId);
+            }
+
+            if (workspace.ActiveShares.TryGetValue(account.Id, out var existing))
+            {
+                if (existing.Role != role)
+                {
+                    existing.Role = role;
+                    AddActivityLocked(workspace, WorkspaceActivityKind.MemberAdded, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
+                }
+
+                return ToShareRef(existing);
+            }
+
+            var share = new ShareState(NewId("perm"), workspace.Id, account.Id, role, shares.Count + 1);
+            shares.Add(share.Id, share);
+            workspace.ActiveShares.Add(account.Id, share);
+            AddActivityLocked(workspace, WorkspaceActivityKind.MemberAdded, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
+            return ToShareRef(share);
+        }
+    }
+
+    internal void RevokeShare(string ownerAccountId, ShareRef shareRef)
+    {
+        lock (gate)
+        {
+            // Revoking is idempotent: a share that is gone, or never was, is already in the wanted state.
+            if (!shares.TryGetValue(shareRef.Id, out var share) || !share.Active
+                || !string.Equals(share.WorkspaceId, shareRef.WorkspaceId, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            share.Active = false;
+            var workspace = workspaces[share.WorkspaceId];
+            workspace.ActiveShares.Remove(share.AccountId);
+            var account = accountsById[share.AccountId];
+            AddActivityLocked(workspace, WorkspaceActivityKind.MemberRemoved, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
+        }
+    }
+
+    internal ScheduleEntry Schedule(string provider, string ownerAccountId, WorkspaceRef workspaceRef, ScheduleEntrySpec spec)
+    {
+        lock (gate)
+        {
+            var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
+            var entry = new EntryState(
+                NewId("evt"),
+                workspace.Id,
+                spec.Title.Trim(),
+                spec.Attendees.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+                spec.Description)
+            {
+                Start = spec.Start,
+                End = spec.End,
+            };
+            entries.Add(entry.Id, entry);
+            workspace.Entries.Add(entry);
+            AddActivityLocked(workspace, WorkspaceActivityKind.EventScheduled, ownerAccountId, entry.Id, entry.Title, clock.GetUtcNow());
+            return ToScheduleEntry(entry);
+        }
+    }
+
+    internal ActivityPage GetActivity(string provider, WorkspaceRef workspaceRef, string? cursor)
+    {
+        lock (gate)
+        {
+            var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
+            var position = cursor is null ? 0 : DecodeCursor(cursor, workspace);
+            var items = workspace.Activity.Skip(position).Take(MaxActivityPageSize).ToList();
+            var next = position + items.Count;
+            return new ActivityPage(items, EncodeCursor(workspace.Id, next), next < workspace.Activity.Count);
+        }
+    }
+
+    private static string EncodeCursor(string workspaceId, int position)
+        => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"v1|{workspaceId}|{position.ToString(CultureInfo.InvariantCulture)}"));
+
+    private static int DecodeCursor(string cursor, WorkspaceState workspace)
+    {
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split('|');
+            if (parts.Length == 3 && parts[0] == "v1" && string.Equals(parts[1], workspace.Id, StringComparison.Ordinal)
+                && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+                && position <= workspace.Activity.Count)
+            {
+                return position;
+            }
+        }
+        catch (FormatException)
+        {
+            // Falls through to the validation error below.
+        }
+
+        throw new CoCreationValidationException("cursor", "is not an activity cursor of this workspace.");
+    }
+
+    private static string NewId(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N");
+
+    private AccountState AddAccountLocked(string email, string? displayName)
+    {
+        var account = new AccountState(NewId("acct"), email, displayName);
+        accountsById.Add(account.Id, account);
+        accountsByEmail.Add(account.Email, account);
+        return account;
+    }
+
+    private void RequireRoleLocked(string accountId, string workspaceId, WorkspaceRole needed, string action)
+    {
+        if (!accountsById.ContainsKey(accountId))
+        {
+            throw new ResourceNotFoundException(ProviderKind, "account", accountId);
+        }
+
+        var workspace = workspaces[workspaceId];
+        if (!workspace.ActiveShares.TryGetValue(accountId, out var share) || share.Role < needed)
+        {
+            throw new ProviderException(
+                ProviderKind,
+                $"The account may not {action}: it needs the {needed} role in workspace '{workspaceId}'.",
+                HttpStatusCode.Forbidden,
+                "forbidden");
+        }
+    }
+
+    private WorkspaceState FindWorkspaceLocked(string workspaceId, string provider)
+        => workspaces.TryGetValue(workspaceId, out var workspace)
+            ? workspace
+            : throw new ResourceNotFoundException(provider, "workspace", workspaceId);
+
+    private DocumentState FindDocumentLocked(string documentId, string provider)
+        => documents.TryGetValue(documentId, out var document)
+            ? document
+            : throw new ResourceNotFoundException(provider, "document", documentId);
+
+    private static void AddActivityLocked(WorkspaceState workspace, WorkspaceActivityKind kind, string? actor, string targetId, string? targetName, DateTimeOffset at)
+        => workspace.Activity.Add(new WorkspaceActivity
+        {
+            Id = NewId("act"),
+            Kind = kind,
+            ActorAccountId = actor,
+            TargetId = targetId,
+            TargetName = targetName,
+            OccurredAt = at,
+        });
+
+    private static CloudAccount ToCloudAccount(AccountState account, string provider) => new()
+    {
+        Provider = provider,
+        AccountId = account.Id,
+        Email = account.Email,
+        DisplayName = account.DisplayName,
+    };
+
+    private static WorkspaceRef ToWorkspaceRef(WorkspaceState workspace, string provider) => new()
+    {
+        Provider = provider,
+        Id = workspace.Id,
+        Name = workspace.Name,
+        CalendarId = workspace.CalendarId,
+        Url = new Uri($"https://{Host}/drive/folders/{workspace.Id}"),
+    };
+
+    private static DocumentRef ToDocumentRef(DocumentState document) => new()
+    {
+        Id = document.Id,
+        WorkspaceId = document.WorkspaceId,
+        Title = document.Title,
+        Kind = document.Kind,
+        Revision = document.Revisions.Count,
+        Url = new Uri($"https://{Host}/{document.Kind.ToString().ToLowerInvariant()}/d/{document.Id}"),
+    };
+
+    private static ShareRef ToShareRef(ShareState share) => new()
+    {
+        Id = share.Id,
+        WorkspaceId = share.WorkspaceId,
+        AccountId = share.AccountId,
+        Role = share.Role,
+    };
+
+    private static ScheduleEntry ToScheduleEntry(EntryState entry) => new()
+    {
+        Id = entry.Id,
+        WorkspaceId = entry.WorkspaceId,
+        Title = entry.Title,
+        Start = entry.Start,
+        End = entry.End,
+        Attendees = entry.Attendees,
+    };
+
+    private sealed record AccountState(string Id, string Email, string? DisplayName);
+
+    private sealed class WorkspaceState(string id, string name, string? description, string timeZone, string calendarId, string ownerAccountId)
+    {
+        public string Id { get; } = id;
+        public string Name { get; } = name;
+        public string? Description { get; } = description;
+        public string TimeZone { get; } = timeZone;
+        public string CalendarId { get; } = calendarId;
+        public string OwnerAccountId { get; } = ownerAccountId;
+        public List<WorkspaceActivity> Activity { get; } = [];
+        public List<EntryState> Entries { get; } = [];
+        public Dictionary<string, ShareState> ActiveShares { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class DocumentState(string id, string workspaceId, string title, DocumentKind kind)
+    {
+        public string Id { get; } = id;
+        public string WorkspaceId { get; } = workspaceId;
+        public string Title { get; } = title;
+        public DocumentKind Kind { get; } = kind;
+        public List<DocumentRevision> Revisions { get; } = [];
+        public List<(string AccountId, string Text, DateTimeOffset At)> Comments { get; } = [];
+    }
+
+    private sealed class ShareState(string id, string workspaceId, string accountId, WorkspaceRole role, int sequence)
+    {
+        public string Id { get; } = id;
+        public string WorkspaceId { get; } = workspaceId;
+        public string AccountId { get; } = accountId;
+        public WorkspaceRole Role { get; set; } = role;
+        public int Sequence { get; } = sequence;
+        public bool Active { get; set; } = true;
+    }
+
+    private sealed class EntryState(string id, string workspaceId, string title, IReadOnlyList<string> attendees, string? description)
+    {
+        public string Id { get; } = id;
+        public string WorkspaceId { get; } = workspaceId;
+        public string Title { get; } = title;
+        public IReadOnlyList<string> Attendees { get; } = attendees;
+        public string? Description { get; } = description;
+        public DateTimeOffset Start { get; set; }
+        public DateTimeOffset End { get; set; }
+    }
+}

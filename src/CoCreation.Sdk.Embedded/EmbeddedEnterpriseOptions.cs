@@ -1,0 +1,18 @@
+using CoCreation.Sdk.Enterprise;
+
+namespace CoCreation.Sdk.Embedded;
+
+/// <summary>Settings of an <see cref="EmbeddedEnterpriseSystem"/>.</summary>
+/// <remarks>The system copies these values when it is created; changing them afterwards has no effect on it.</remarks>
+public sealed class EmbeddedEnterpriseOptions
+{
+    /// <summary>
+    /// The roles accounts can be given. The system's own operations need <see cref="EnterpriseRoles.Member"/>
+    /// (designs), <see cref="EnterpriseRoles.ProductionRequester"/> (production requests) and
+    /// <see cref="EnterpriseRoles.Seller"/> (price and terms); leaving one out makes that operation unreachable.
+    /// </summary>
+    public IReadOnlyList<string> Roles { get; set; } = [EnterpriseRoles.Member, EnterpriseRoles.ProductionRequester, EnterpriseRoles.Seller, EnterpriseRoles.ProductionManager];
+
+    /// <summary>The most events one <see cref="IEnterpriseAdapter.ReadEventsAsync"/> page returns; at least 1.</summary>
+    public int MaxEventsPerPage { get; set; } = 100;
+}

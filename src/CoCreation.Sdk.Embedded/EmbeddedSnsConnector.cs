@@ -1,0 +1,121 @@
+using CoCreation.Sdk.Sns;
+
+namespace CoCreation.Sdk.Embedded;
+
+/// <summary>
+/// The brand's connector to an <see cref="EmbeddedSnsNetwork"/>. Write calls act with the brand credential
+/// given to <see cref="EmbeddedSnsNetwork.CreateConnector"/> (or with a member's credential where the request
+/// names an author) and count towards that credential's rate limit.
+/// </summary>
+/// <remarks>Safe for concurrent use; all state lives in the network.</remarks>
+public sealed class EmbeddedSnsConnector : SnsConnectorBase
+{
+    private const int MaxIdempotencyKeyLength = 200;
+
+    private readonly SnsCredential brandCredential;
+
+    internal EmbeddedSnsConnector(EmbeddedSnsNetwork network, string name, SnsCredential brandCredential)
+    {
+        Network = network;
+        this.brandCredential = brandCredential;
+        Metadata = new SnsConnectorMetadata(name, EmbeddedSnsNetwork.NetworkKind, EmbeddedSnsText.Host, $"Embedded SNS ({name})");
+    }
+
+    /// <summary>The network this connector talks to.</summary>
+    public EmbeddedSnsNetwork Network { get; }
+
+    /// <inheritdoc />
+    public override SnsConnectorMetadata Metadata { get; }
+
+    /// <inheritdoc />
+    /// <remarks>Read from <see cref="EmbeddedSnsNetwork.Options"/> on every access.</remarks>
+    public override SnsCapabilities Capabilities => Network.BuildCapabilities();
+
+    /// <inheritdoc />
+    protected override Task<SnsIdentity> VerifyCredentialsCoreAsync(SnsCredential credential, CancellationToken cancellationToken)
+        => Run(() => Network.Verify(Metadata.Name, credential), cancellationToken);
+
+    /// <inheritdoc />
+    protected override Task<SnsPost> PublishCoreAsync(PostRequest request, CancellationToken cancellationToken)
+    {
+        if (request.InReplyToId is not null)
+        {
+            CoCreationGuard.NotBlank(request.InReplyToId, "PostRequest.InReplyToId");
+        }
+
+        for (var i = 0; i < request.Mentions.Count; i++)
+        {
+            if (!EmbeddedSnsText.IsWellFormedMention(request.Mentions[i]))
+            {
+                throw new CoCreationValidationException($"PostRequest.Mentions[{i}]", "is not a handle.");
+            }
+        }
+
+        if (!Enum.IsDefined(request.Visibility))
+        {
+            throw new CoCreationValidationException("PostRequest.Visibility", $"{request.Visibility} is not a visibility.");
+        }
+
+        ValidateIdempotencyKey(request.IdempotencyKey, "PostRequest.IdempotencyKey");
+        return Run(() => Network.Publish(Metadata.Name, brandCredential, request), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task<SnsPoll> CreatePollCoreAsync(PollRequest request, CancellationToken cancellationToken)
+    {
+        ValidateIdempotencyKey(request.IdempotencyKey, "PollRequest.IdempotencyKey");
+        return Run(() => Network.CreatePoll(Metadata.Name, brandCredential, request), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task<PollResults> GetPollResultsCoreAsync(string pollId, CancellationToken cancellationToken)
+        => Run(() => Network.GetPollResults(Metadata.Name, brandCredential, pollId), cancellationToken);
+
+    /// <inheritdoc />
+    protected override Task<SnsMessage> SendDirectMessageCoreAsync(DirectMessageRequest request, CancellationToken cancellationToken)
+    {
+        ValidateIdempotencyKey(request.IdempotencyKey, "DirectMessageRequest.IdempotencyKey");
+        return Run(() => Network.SendDirectMessage(Metadata.Name, brandCredential, request), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Pages hold 20 posts unless a size hint says otherwise (at most 100); continuation tokens are opaque and bound to the query.</remarks>
+    protected override AsyncPageable<SnsPost> SearchCore(SearchQuery query, CancellationToken cancellationToken)
+        => AsyncPageable<SnsPost>.Create(
+            (token, hint, ct) => Run(() => Network.SearchPage(Metadata.Name, brandCredential, query, token, hint), ct),
+            cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Pages hold 20 posts unless a size hint says otherwise (at most 100); an unknown post fails on the first page fetch.</remarks>
+    protected override AsyncPageable<SnsPost> GetRepliesCore(string postId, CancellationToken cancellationToken)
+        => AsyncPageable<SnsPost>.Create(
+            (token, hint, ct) => Run(() => Network.RepliesPage(Metadata.Name, brandCredential, postId, token, hint), ct),
+            cancellationToken);
+
+    private static void ValidateIdempotencyKey(string? key, string field)
+    {
+        if (key is not null)
+        {
+            CoCreationGuard.NotBlank(key, field);
+            CoCreationGuard.MaxLength(key, MaxIdempotencyKeyLength, field);
+        }
+    }
+
+    private static Task<T> Run<T>(Func<T> call, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        // The network answers synchronously; failures still surface on await, as from a remote service.
+        try
+        {
+            return Task.FromResult(call());
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+}

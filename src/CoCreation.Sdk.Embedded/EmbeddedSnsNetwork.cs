@@ -1,0 +1,784 @@
+using System.Globalization;
+using System.Net;
+using CoCreation.Sdk.Sns;
+
+namespace CoCreation.Sdk.Embedded;
+
+/// <summary>
+/// An in-process social network: accounts, credentials, posts, replies, polls and direct messages, held in
+/// memory. It is the shared "world" that brand connectors (<see cref="CreateConnector"/>) and members
+/// (<see cref="Post"/>, <see cref="Vote"/>) act on, so samples and tests can play both sides.
+/// </summary>
+/// <remarks>
+/// Safe for concurrent use: every operation takes one lock. Time comes only from the injected
+/// <see cref="TimeProvider"/>, so credential expiry, poll closing, rate-limit windows and idempotency
+/// keys follow a fake clock in tests.
+/// </remarks>
+public sealed class EmbeddedSnsNetwork
+{
+    /// <summary>The network kind reported in connector metadata and in exceptions raised outside a connector.</summary>
+    internal const string NetworkKind = "embedded";
+
+    private const int MaxDisplayNameLength = 100;
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+
+    private readonly Lock gate = new();
+    private readonly TimeProvider clock;
+    private readonly Dictionary<string, AccountState> accountsBySubject = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AccountState> accountsByHandle = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, CredentialState> credentials = new(StringComparer.Ordinal);
+    private readonly List<PostState> posts = [];
+    private readonly Dictionary<string, PostState> postsById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PollState> polls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RateWindow> rateWindows = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Subject, string Key), IdempotencyEntry> idempotency = [];
+    private long nextSequence;
+    private int pendingFailures;
+    private bool pendingFailuresTransient;
+    private int writeCallCount;
+    private int idempotencyWritesSincePrune;
+
+    /// <summary>Creates an empty network.</summary>
+    /// <param name="options">The network's limits and features; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="CoCreationValidationException">An option is out of range.</exception>
+    public EmbeddedSnsNetwork(EmbeddedSnsOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        Options = options ?? new EmbeddedSnsOptions();
+        Options.Validate();
+        clock = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The network's limits and features.</summary>
+    public EmbeddedSnsOptions Options { get; }
+
+    /// <summary>How many write calls (publish, poll, direct message) connectors made, including refused and failed ones.</summary>
+    public int WriteCallCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return writeCallCount;
+            }
+        }
+    }
+
+    /// <summary>Registers an account and issues its first credential.</summary>
+    /// <param name="handle">The handle (letters, digits, <c>_</c>, <c>.</c>, <c>-</c>; at most 30), unique regardless of case. A leading <c>@</c> is dropped.</param>
+    /// <param name="displayName">A name for people; the handle when <see langword="null"/>.</param>
+    /// <param name="locale">The account's language preference (BCP 47), for example <c>ko-KR</c>.</param>
+    /// <returns>The account with its credential.</returns>
+    /// <exception cref="CoCreationValidationException">The handle, display name or locale is not valid.</exception>
+    /// <exception cref="CoCreationConflictException">The handle is taken.</exception>
+    public EmbeddedSnsAccount RegisterAccount(string handle, string? displayName = null, string? locale = null)
+    {
+        var normalized = CoCreationGuard.NotBlank(handle, nameof(handle)).Trim().TrimStart('@');
+        if (normalized.Contains('@', StringComparison.Ordinal) || EmbeddedSnsText.NormalizeHandle(normalized) is null)
+        {
+            throw new CoCreationValidationException(nameof(handle), "must be 1-30 letters, digits, '_', '.' or '-', starting and ending with a letter, digit or '_'.");
+        }
+
+        if (displayName is not null)
+        {
+            displayName = CoCreationGuard.NotBlank(displayName, nameof(displayName)).Trim();
+            CoCreationGuard.MaxLength(displayName, MaxDisplayNameLength, nameof(displayName));
+        }
+
+        if (locale is not null)
+        {
+            locale = ValidateLocale(locale);
+        }
+
+        lock (gate)
+        {
+            if (accountsByHandle.ContainsKey(normalized))
+            {
+                throw new CoCreationConflictException($"The handle '@{normalized}' is already taken on this network.");
+            }
+
+            var account = new AccountState(EmbeddedSnsText.NewId("acct"), normalized, displayName ?? normalized, locale, clock.GetUtcNow());
+            accountsBySubject.Add(account.Subject, account);
+            accountsByHandle.Add(account.Handle, account);
+            var credential = IssueCredentialLocked(account, Options.CredentialLifetime);
+            return new EmbeddedSnsAccount(account.Subject, account.Handle, account.DisplayName, credential);
+        }
+    }
+
+    /// <summary>Issues another credential (token) for an account.</summary>
+    /// <param name="subject">The account's subject.</param>
+    /// <param name="lifetime">How long it stays valid; <see cref="EmbeddedSnsOptions.CredentialLifetime"/> when <see langword="null"/>.</param>
+    /// <returns>The new credential.</returns>
+    /// <exception cref="CoCreationValidationException">The subject is blank or the lifetime is not positive.</exception>
+    /// <exception cref="ResourceNotFoundException">No such account.</exception>
+    public SnsCredential IssueCredential(string subject, TimeSpan? lifetime = null)
+    {
+        CoCreationGuard.NotBlank(subject, nameof(subject));
+        if (lifetime is { } value && value <= TimeSpan.Zero)
+        {
+            throw new CoCreationValidationException(nameof(lifetime), "must be greater than zero.");
+        }
+
+        lock (gate)
+        {
+            return IssueCredentialLocked(FindAccountLocked(subject, NetworkKind), lifetime ?? Options.CredentialLifetime);
+        }
+    }
+
+    /// <summary>Revokes a credential; later calls with it fail with <see cref="CredentialException"/>. Revoking twice, or an unknown credential, does nothing.</summary>
+    /// <param name="credential">The credential.</param>
+    public void RevokeCredential(SnsCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        lock (gate)
+        {
+            if (credentials.TryGetValue(credential.AccessToken, out var state))
+            {
+                state.Revoked = true;
+                rateWindows.Remove(credential.AccessToken);
+            }
+        }
+    }
+
+    /// <summary>Creates a connector: the brand's view of this network, acting with the brand's credential.</summary>
+    /// <param name="name">The name the app registers the connector under; identities and posts read through it carry it.</param>
+    /// <param name="brandCredential">The brand account's credential; checked on every call, so revoking it stops the connector.</param>
+    /// <returns>The connector.</returns>
+    /// <exception cref="CoCreationValidationException">The name is blank.</exception>
+    public EmbeddedSnsConnector CreateConnector(string name, SnsCredential brandCredential)
+    {
+        CoCreationGuard.NotBlank(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(brandCredential);
+        return new EmbeddedSnsConnector(this, name.Trim(), brandCredential);
+    }
+
+    /// <summary>A member publishes a public post or reply directly on the network (not through a connector).</summary>
+    /// <param name="author">The member's credential.</param>
+    /// <param name="text">The text; <c>@handle</c> and <c>#tag</c> in it are recognised.</param>
+    /// <param name="inReplyToId">The post it replies to.</param>
+    /// <returns>The post.</returns>
+    /// <exception cref="CoCreationValidationException">The text is blank or too long.</exception>
+    /// <exception cref="CredentialException">The credential is unknown, expired or revoked.</exception>
+    /// <exception cref="ResourceNotFoundException">The post replied to does not exist.</exception>
+    public SnsPost Post(SnsCredential author, string text, string? inReplyToId = null)
+    {
+        ArgumentNullException.ThrowIfNull(author);
+        CoCreationGuard.NotBlank(text, nameof(text));
+        CoCreationGuard.MaxLength(text, Options.MaxPostLength, nameof(text));
+        if (inReplyToId is not null)
+        {
+            CoCreationGuard.NotBlank(inReplyToId, nameof(inReplyToId));
+        }
+
+        lock (gate)
+        {
+            var account = ResolveCredentialLocked(author, NetworkKind);
+            var parent = inReplyToId is null ? null : FindPostLocked(inReplyToId, NetworkKind);
+            var post = AddPostLocked(account, text, parent, PostVisibility.Public, null, []);
+            return ToSnsPost(post, NetworkKind);
+        }
+    }
+
+    /// <summary>A member votes in a poll.</summary>
+    /// <param name="voter">The member's credential.</param>
+    /// <param name="pollId">The poll.</param>
+    /// <param name="optionIndexes">The chosen options (zero-based); exactly one unless the poll allows several.</param>
+    /// <exception cref="CoCreationValidationException">No option, an option out of range, a repeated option, or several on a single-choice poll.</exception>
+    /// <exception cref="CredentialException">The credential is unknown, expired or revoked.</exception>
+    /// <exception cref="ResourceNotFoundException">No such poll.</exception>
+    /// <exception cref="CoCreationConflictException">The poll is closed, or the account already voted in it.</exception>
+    public void Vote(SnsCredential voter, string pollId, params int[] optionIndexes)
+    {
+        ArgumentNullException.ThrowIfNull(voter);
+        CoCreationGuard.NotBlank(pollId, nameof(pollId));
+        if (optionIndexes is null || optionIndexes.Length == 0)
+        {
+            throw new CoCreationValidationException(nameof(optionIndexes), "must choose at least one option.");
+        }
+
+        lock (gate)
+        {
+            var account = ResolveCredentialLocked(voter, NetworkKind);
+            if (!polls.TryGetValue(pollId, out var poll))
+            {
+                throw new ResourceNotFoundException(NetworkKind, "poll", pollId);
+            }
+
+            var chosen = new HashSet<int>();
+            for (var i = 0; i < optionIndexes.Length; i++)
+            {
+                var index = optionIndexes[i];
+                if (index < 0 || index >= poll.Options.Count)
+                {
+                    throw new CoCreationValidationException($"{nameof(optionIndexes)}[{i}]", $"must be between 0 and {poll.Options.Count - 1} (was {index}).");
+                }
+
+                if (!chosen.Add(index))
+                {
+                    throw new CoCreationValidationException($"{nameof(optionIndexes)}[{i}]", $"repeats option {index}.");
+                }
+            }
+
+            if (!poll.AllowMultiple && chosen.Count > 1)
+            {
+                throw new CoCreationValidationException(nameof(optionIndexes), "this poll allows only one choice.");
+            }
+
+            if (clock.GetUtcNow() >= poll.ExpiresAt)
+            {
+                throw new CoCreationConflictException($"Poll '{pollId}' is closed.");
+            }
+
+            if (!poll.Voters.Add(account.Subject))
+            {
+                throw new CoCreationConflictException($"The account has already voted in poll '{pollId}'.");
+            }
+
+            foreach (var index in chosen)
+            {
+                poll.Counts[index]++;
+            }
+        }
+    }
+
+    /// <summary>The direct messages an account received, oldest first.</summary>
+    /// <param name="subject">The account's subject.</param>
+    /// <returns>The messages.</returns>
+    /// <exception cref="ResourceNotFoundException">No such account.</exception>
+    public IReadOnlyList<SnsMessage> GetInbox(string subject)
+    {
+        CoCreationGuard.NotBlank(subject, nameof(subject));
+        lock (gate)
+        {
+            return FindAccountLocked(subject, NetworkKind).Inbox
+                .Select(m => ToSnsMessage(m, NetworkKind))
+                .ToList();
+        }
+    }
+
+    /// <summary>The posts (not direct messages) that mention an account, oldest first.</summary>
+    /// <param name="subject">The account's subject.</param>
+    /// <returns>The posts.</returns>
+    /// <exception cref="ResourceNotFoundException">No such account.</exception>
+    public IReadOnlyList<SnsPost> GetMentions(string subject)
+    {
+        CoCreationGuard.NotBlank(subject, nameof(subject));
+        lock (gate)
+        {
+            return FindAccountLocked(subject, NetworkKind).Mentions
+                .Select(p => ToSnsPost(p, NetworkKind))
+                .ToList();
+        }
+    }
+
+    /// <summary>The posts an account published (including replies and polls), oldest first.</summary>
+    /// <param name="subject">The account's subject.</param>
+    /// <returns>The posts.</returns>
+    /// <exception cref="ResourceNotFoundException">No such account.</exception>
+    public IReadOnlyList<SnsPost> GetPostsBy(string subject)
+    {
+        CoCreationGuard.NotBlank(subject, nameof(subject));
+        lock (gate)
+        {
+            return FindAccountLocked(subject, NetworkKind).Posts
+                .Select(p => ToSnsPost(p, NetworkKind))
+                .ToList();
+        }
+    }
+
+    /// <summary>Reads one post by id.</summary>
+    /// <param name="postId">The post id.</param>
+    /// <returns>The post.</returns>
+    /// <exception cref="ResourceNotFoundException">No such post.</exception>
+    public SnsPost GetPost(string postId)
+    {
+        CoCreationGuard.NotBlank(postId, nameof(postId));
+        lock (gate)
+        {
+            return ToSnsPost(FindPostLocked(postId, NetworkKind), NetworkKind);
+        }
+    }
+
+    /// <summary>
+    /// Fault injection: the next <paramref name="count"/> write calls through any connector fail with a
+    /// <see cref="ProviderException"/> (503 and transient, or 400 and permanent) and store nothing.
+    /// Replaces any failures still pending; 0 clears them.
+    /// </summary>
+    /// <param name="count">How many write calls fail.</param>
+    /// <param name="transient">Whether the failures are transient (503) or permanent (400).</param>
+    /// <exception cref="CoCreationValidationException">The count is negative.</exception>
+    public void FailNext(int count, bool transient = true)
+    {
+        CoCreationGuard.NotNegative(count, nameof(count));
+        lock (gate)
+        {
+            pendingFailures = count;
+            pendingFailuresTransient = transient;
+        }
+    }
+
+    internal SnsCapabilities BuildCapabilities()
+    {
+        var polls = Options.EnablePolls;
+        return new SnsCapabilities
+        {
+            MaxPostLength = Options.MaxPostLength,
+            SupportsPolls = polls,
+            MaxPollOptions = polls ? Options.MaxPollOptions : 0,
+            MaxPollOptionLength = polls ? Options.MaxPollOptionLength : 0,
+            MinPollDuration = polls ? Options.MinPollDuration : TimeSpan.Zero,
+            MaxPollDuration = polls ? Options.MaxPollDuration : TimeSpan.Zero,
+            SupportsMultipleChoicePolls = polls,
+            SupportsDirectMessages = Options.EnableDirectMessages,
+            SupportsSearch = true,
+            SupportsReplies = true,
+            SupportsIdempotencyKeys = true,
+            SupportsMemberPosting = true,
+        };
+    }
+
+    internal SnsIdentity Verify(string connectorName, SnsCredential credential)
+    {
+        lock (gate)
+        {
+            var account = ResolveCredentialLocked(credential, connectorName);
+            return new SnsIdentity
+            {
+                Network = connectorName,
+                Subject = account.Subject,
+                Handle = account.Handle,
+                DisplayName = account.DisplayName,
+                AccountCreatedAt = account.CreatedAt,
+                Locale = account.Locale,
+            };
+        }
+    }
+
+    internal SnsPost Publish(string connectorName, SnsCredential brandCredential, PostRequest request)
+    {
+        lock (gate)
+        {
+            var brand = BeginWriteLocked(connectorName, brandCredential);
+            var author = request.Author is null ? brand : ResolveCredentialLocked(request.Author, connectorName);
+            if (TryReplayLocked(author, request.IdempotencyKey, WriteKind.Post, out var prior))
+            {
+                return ToSnsPost((PostState)prior, connectorName);
+            }
+
+            var mentioned = ResolveMentionsLocked(request.Mentions, connectorName);
+            var parent = request.InReplyToId is null ? null : FindPostLocked(request.InReplyToId, connectorName);
+            var text = string.Concat(mentioned.Select(a => "@" + a.Handle + " ")) + request.Text;
+            var length = CoCreationGuard.TextLength(text);
+            if (length > Options.MaxPostLength)
+            {
+                // The mentions are part of the post; refuse rather than cut the member's words.
+                throw new CoCreationValidationException("PostRequest.Text", $"with its mentions is {length} characters long; the limit is {Options.MaxPostLength}. Nothing was cut.");
+            }
+
+            var post = AddPostLocked(author, text, parent, request.Visibility, null, mentioned);
+            RememberLocked(author, request.IdempotencyKey, WriteKind.Post, post);
+            return ToSnsPost(post, connectorName);
+        }
+    }
+
+    internal SnsPoll CreatePoll(string connectorName, SnsCredential brandCredential, PollRequest request)
+    {
+        lock (gate)
+        {
+            var brand = BeginWriteLocked(connectorName, brandCredential);
+            var author = request.Author is null ? brand : ResolveCredentialLocked(request.Author, connectorName);
+            if (TryReplayLocked(author, request.IdempotencyKey, WriteKind.Poll, out var prior))
+            {
+                return ToSnsPoll((PollState)prior, connectorName);
+            }
+
+            var poll = new PollState(
+                EmbeddedSnsText.NewId("poll"),
+                request.Options.ToArray(),
+                clock.GetUtcNow() + request.Duration,
+                request.AllowMultiple);
+            poll.Post = AddPostLocked(author, request.Question, null, PostVisibility.Public, poll.Id, []);
+            polls.Add(poll.Id, poll);
+            RememberLocked(author, request.IdempotencyKey, WriteKind.Poll, poll);
+            return ToSnsPoll(poll, connectorName);
+        }
+    }
+
+    internal PollResults GetPollResults(string connectorName, SnsCredential brandCredential, string pollId)
+    {
+        lock (gate)
+        {
+            ResolveCredentialLocked(brandCredential, connectorName);
+            if (!polls.TryGetValue(pollId, out var poll))
+            {
+                throw new ResourceNotFoundException(connectorName, "poll", pollId);
+            }
+
+            return new PollResults
+            {
+                PollId = poll.Id,
+                Options = poll.Options.Select((title, i) => new PollOptionResult(title, poll.Counts[i])).ToList(),
+                VotersCount = poll.Voters.Count,
+                ExpiresAt = poll.ExpiresAt,
+                IsClosed = clock.GetUtcNow() >= poll.ExpiresAt,
+            };
+        }
+    }
+
+    internal SnsMessage SendDirectMessage(string connectorName, SnsCredential brandCredential, DirectMessageRequest request)
+    {
+        lock (gate)
+        {
+            var brand = BeginWriteLocked(connectorName, brandCredential);
+            if (TryReplayLocked(brand, request.IdempotencyKey, WriteKind.DirectMessage, out var prior))
+            {
+                return ToSnsMessage((MessageState)prior, connectorName);
+            }
+
+            // The subject is authoritative; a handle in the request may be stale and is not used.
+            if (!accountsBySubject.TryGetValue(request.RecipientSubject, out var recipient))
+            {
+                throw new ResourceNotFoundException(connectorName, "account", request.RecipientSubject);
+            }
+
+            var message = new MessageState(EmbeddedSnsText.NewId("dm"), brand.Subject, recipient.Subject, request.Text, clock.GetUtcNow());
+            recipient.Inbox.Add(message);
+            RememberLocked(brand, request.IdempotencyKey, WriteKind.DirectMessage, message);
+            return ToSnsMessage(message, connectorName);
+        }
+    }
+
+    internal Page<SnsPost> SearchPage(string connectorName, SnsCredential brandCredential, SearchQuery query, string? continuationToken, int? pageSizeHint)
+    {
+        var text = query.Text.Trim();
+        var scope = string.Create(CultureInfo.InvariantCulture, $"search|{text.ToUpperInvariant()}|{query.Since?.UtcTicks}");
+        var before = continuationToken is null ? long.MaxValue : EmbeddedSnsText.DecodeToken(continuationToken, scope);
+        var size = PageSize(pageSizeHint);
+        Func<string, bool> matches = EmbeddedSnsText.TryGetHashtag(text, out var tag)
+            ? t => EmbeddedSnsText.HasHashtag(t, tag)
+            : t => t.Contains(text, StringComparison.OrdinalIgnoreCase);
+
+        lock (gate)
+        {
+            ResolveCredentialLocked(brandCredential, connectorName);
+            var found = new List<PostState>(size + 1);
+            for (var i = posts.Count - 1; i >= 0 && found.Count <= size; i--)
+            {
+                var post = posts[i];
+                if (post.Sequence < before && post.Visibility == PostVisibility.Public
+                    && (query.Since is null || post.CreatedAt >= query.Since) && matches(post.Text))
+                {
+                    found.Add(post);
+                }
+            }
+
+            return ToPage(found, size, scope, connectorName);
+        }
+    }
+
+    internal Page<SnsPost> RepliesPage(string connectorName, SnsCredential brandCredential, string postId, string? continuationToken, int? pageSizeHint)
+    {
+        var scope = "replies|" + postId;
+        var after = continuationToken is null ? long.MinValue : EmbeddedSnsText.DecodeToken(continuationToken, scope);
+        var size = PageSize(pageSizeHint);
+        lock (gate)
+        {
+            ResolveCredentialLocked(brandCredential, connectorName);
+            var root = FindPostLocked(postId, connectorName);
+            var thread = new List<PostState>();
+            var pending = new Stack<PostState>(root.Replies);
+            while (pending.Count > 0)
+            {
+                var reply = pending.Pop();
+                thread.Add(reply);
+                foreach (var child in reply.Replies)
+                {
+                    pending.Push(child);
+                }
+            }
+
+            var found = thread.Where(p => p.Sequence > after).OrderBy(p => p.Sequence).Take(size + 1).ToList();
+            return ToPage(found, size, scope, connectorName);
+        }
+    }
+
+    private static Page<SnsPost> ToPage(List<PostState> found, int size, string scope, string connectorName)
+    {
+        // One item beyond the page tells whether another page exists without a second pass.
+        var hasMore = found.Count > size;
+        var values = found.Take(size).Select(p => ToSnsPost(p, connectorName)).ToList();
+        var next = hasMore ? EmbeddedSnsText.EncodeToken(scope, found[size - 1].Sequence) : null;
+        return new Page<SnsPost>(values, next);
+    }
+
+    private static int PageSize(int? hint) => Math.Clamp(hint ?? DefaultPageSize, 1, MaxPageSize);
+
+    private static string ValidateLocale(string locale)
+    {
+        var trimmed = CoCreationGuard.NotBlank(locale, nameof(locale)).Trim();
+        var parts = trimmed.Split('-');
+        var valid = trimmed.Length <= 35
+            && parts[0].Length is >= 2 and <= 8 && parts[0].All(char.IsAsciiLetter)
+            && parts.Skip(1).All(p => p.Length is >= 1 and <= 8 && p.All(char.IsAsciiLetterOrDigit));
+        if (!valid)
+        {
+            throw new CoCreationValidationException(nameof(locale), "is not a BCP 47 language tag such as 'ko-KR'.");
+        }
+
+        return trimmed;
+    }
+
+    private AccountState BeginWriteLocked(string connectorName, SnsCredential brandCredential)
+    {
+        writeCallCount++;
+        if (pendingFailures > 0)
+        {
+            pendingFailures--;
+            throw pendingFailuresTransient
+                ? new ProviderException(connectorName, $"{connectorName} is temporarily unavailable (injected failure).", HttpStatusCode.ServiceUnavailable, "unavailable", isTransient: true)
+                : new ProviderException(connectorName, $"{connectorName} refused the request (injected failure).", HttpStatusCode.BadRequest, "bad_request", isTransient: false);
+        }
+
+        var brand = ResolveCredentialLocked(brandCredential, connectorName);
+        if (Options.RateLimitPerWindow is { } limit)
+        {
+            var now = clock.GetUtcNow();
+            if (!rateWindows.TryGetValue(brandCredential.AccessToken, out var window) || now >= window.ResetsAt)
+            {
+                window = new RateWindow(now + Options.RateLimitWindow);
+                rateWindows[brandCredential.AccessToken] = window;
+            }
+
+            if (window.Count >= limit)
+            {
+                throw new RateLimitedException(connectorName, window.ResetsAt - now, new RateLimitInfo(limit, 0, window.ResetsAt));
+            }
+
+            window.Count++;
+        }
+
+        return brand;
+    }
+
+    private AccountState ResolveCredentialLocked(SnsCredential credential, string provider)
+    {
+        // The messages name the problem, never the token.
+        if (!credentials.TryGetValue(credential.AccessToken, out var state))
+        {
+            throw new CredentialException(provider, $"The credential is not known to {provider}.");
+        }
+
+        if (state.Revoked)
+        {
+            throw new CredentialException(provider, $"The credential was revoked at {provider}.");
+        }
+
+        if (clock.GetUtcNow() >= state.ExpiresAt)
+        {
+            throw new CredentialException(provider, $"The credential expired at {state.ExpiresAt.ToString("O", CultureInfo.InvariantCulture)}.");
+        }
+
+        return state.Account;
+    }
+
+    private SnsCredential IssueCredentialLocked(AccountState account, TimeSpan lifetime)
+    {
+        var token = EmbeddedSnsText.NewToken();
+        credentials.Add(token, new CredentialState(account, clock.GetUtcNow() + lifetime));
+        return new SnsCredential(token);
+    }
+
+    private AccountState FindAccountLocked(string subject, string provider)
+        => accountsBySubject.TryGetValue(subject, out var account)
+            ? account
+            : throw new ResourceNotFoundException(provider, "account", subject);
+
+    private PostState FindPostLocked(string postId, string provider)
+        => postsById.TryGetValue(postId, out var post)
+            ? post
+            : throw new ResourceNotFoundException(provider, "post", postId);
+
+    private List<AccountState> ResolveMentionsLocked(IReadOnlyList<string> mentions, string provider)
+    {
+        var result = new List<AccountState>(mentions.Count);
+        foreach (var mention in mentions)
+        {
+            var handle = EmbeddedSnsText.NormalizeHandle(mention);
+            if (handle is null || !accountsByHandle.TryGetValue(handle, out var account))
+            {
+                throw new ProviderException(provider, $"{provider} has no account '@{mention.Trim().TrimStart('@')}' to mention.", HttpStatusCode.UnprocessableEntity, "unknown_mention", isTransient: false);
+            }
+
+            if (!result.Contains(account))
+            {
+                result.Add(account);
+            }
+        }
+
+        return result;
+    }
+
+    private PostState AddPostLocked(AccountState author, string text, PostState? parent, PostVisibility visibility, string? pollId, IReadOnlyList<AccountState> mentioned)
+    {
+        var post = new PostState(++nextSequence, EmbeddedSnsText.NewId("post"), author, text, clock.GetUtcNow(), parent?.Id, pollId, visibility);
+        posts.Add(post);
+        postsById.Add(post.Id, post);
+        author.Posts.Add(post);
+        parent?.Replies.Add(post);
+
+        var notified = new HashSet<AccountState>(mentioned);
+        foreach (var handle in EmbeddedSnsText.MentionedHandles(text))
+        {
+            if (accountsByHandle.TryGetValue(handle, out var account))
+            {
+                notified.Add(account);
+            }
+        }
+
+        foreach (var account in notified)
+        {
+            account.Mentions.Add(post);
+        }
+
+        return post;
+    }
+
+    private bool TryReplayLocked(AccountState author, string? key, WriteKind kind, out object prior)
+    {
+        prior = null!;
+        if (key is null)
+        {
+            return false;
+        }
+
+        if (!idempotency.TryGetValue((author.Subject, key), out var entry))
+        {
+            return false;
+        }
+
+        if (clock.GetUtcNow() >= entry.ExpiresAt)
+        {
+            idempotency.Remove((author.Subject, key));
+            return false;
+        }
+
+        if (entry.Kind != kind)
+        {
+            throw new CoCreationConflictException($"The idempotency key was already used for a {entry.Kind} by this account.");
+        }
+
+        prior = entry.Result;
+        return true;
+    }
+
+    private void RememberLocked(AccountState author, string? key, WriteKind kind, object result)
+    {
+        if (key is null)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        idempotency[(author.Subject, key)] = new IdempotencyEntry(kind, result, now + Options.IdempotencyKeyLifetime);
+        if (++idempotencyWritesSincePrune >= 256)
+        {
+            idempotencyWritesSincePrune = 0;
+            foreach (var stale in idempotency.Where(e => now >= e.Value.ExpiresAt).Select(e => e.Key).ToList())
+            {
+                idempotency.Remove(stale);
+            }
+        }
+    }
+
+    private static SnsPost ToSnsPost(PostState post, string network) => new()
+    {
+        Id = post.Id,
+        Network = network,
+        AuthorSubject = post.Author.Subject,
+        AuthorHandle = post.Author.Handle,
+        Text = post.Text,
+        CreatedAt = post.CreatedAt,
+        InReplyToId = post.InReplyToId,
+        PollId = post.PollId,
+        Url = new Uri($"https://{EmbeddedSnsText.Host}/@{Uri.EscapeDataString(post.Author.Handle)}/{post.Id}"),
+    };
+
+    private static SnsPoll ToSnsPoll(PollState poll, string network) => new()
+    {
+        Id = poll.Id,
+        Post = ToSnsPost(poll.Post, network),
+        Options = poll.Options,
+        ExpiresAt = poll.ExpiresAt,
+        AllowMultiple = poll.AllowMultiple,
+    };
+
+    private static SnsMessage ToSnsMessage(MessageState message, string network) => new()
+    {
+        Id = message.Id,
+        Network = network,
+        RecipientSubject = message.RecipientSubject,
+        Text = message.Text,
+        SentAt = message.SentAt,
+    };
+
+    private enum WriteKind
+    {
+        Post,
+        Poll,
+        DirectMessage,
+    }
+
+    private sealed class AccountState(string subject, string handle, string displayName, string? locale, DateTimeOffset createdAt)
+    {
+        public string Subject { get; } = subject;
+        public string Handle { get; } = handle;
+        public string DisplayName { get; } = displayName;
+        public string? Locale { get; } = locale;
+        public DateTimeOffset CreatedAt { get; } = createdAt;
+        public List<PostState> Posts { get; } = [];
+        public List<PostState> Mentions { get; } = [];
+        public List<MessageState> Inbox { get; } = [];
+    }
+
+    private sealed class CredentialState(AccountState account, DateTimeOffset expiresAt)
+    {
+        public AccountState Account { get; } = account;
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+        public bool Revoked { get; set; }
+    }
+
+    private sealed class PostState(long sequence, string id, AccountState author, string text, DateTimeOffset createdAt, string? inReplyToId, string? pollId, PostVisibility visibility)
+    {
+        public long Sequence { get; } = sequence;
+        public string Id { get; } = id;
+        public AccountState Author { get; } = author;
+        public string Text { get; } = text;
+        public DateTimeOffset CreatedAt { get; } = createdAt;
+        public string? InReplyToId { get; } = inReplyToId;
+        public string? PollId { get; } = pollId;
+        public PostVisibility Visibility { get; } = visibility;
+        public List<PostState> Replies { get; } = [];
+    }
+
+    private sealed class PollState(string id, IReadOnlyList<string> options, DateTimeOffset expiresAt, bool allowMultiple)
+    {
+        public string Id { get; } = id;
+        public IReadOnlyList<string> Options { get; } = options;
+        public int[] Counts { get; } = new int[options.Count];
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+        public bool AllowMultiple { get; } = allowMultiple;
+        public HashSet<string> Voters { get; } = new(StringComparer.Ordinal);
+        public PostState Post { get; set; } = null!;
+    }
+
+    private sealed record MessageState(string Id, string SenderSubject, string RecipientSubject, string Text, DateTimeOffset SentAt);
+
+    private sealed record IdempotencyEntry(WriteKind Kind, object Result, DateTimeOffset ExpiresAt);
+
+    private sealed class RateWindow(DateTimeOffset resetsAt)
+    {
+        public DateTimeOffset ResetsAt { get; } = resetsAt;
+        public int Count { get; set; }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Collections.Immutable;
+
+namespace CoCreation.Sdk.CommunityProducts;
+
+/// <summary>The relay rules of the community-products programme: which event reaches whom, and in what words.</summary>
+public static class CommunityProductRules
+{
+    /// <summary>Creates the programme's rules.</summary>
+    /// <param name="store">The store, read for the list of production managers when a low-stock alert goes out.</param>
+    /// <param name="options">The programme's options; the brand name goes into every message.</param>
+    /// <returns>The rules.</returns>
+    public static IReadOnlyList<RelayRule> Create(ICoCreationStore store, CommunityProductOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        var ownerAndManagers = new RecipientSelector(async (e, map, ct) =>
+        {
+            var ids = new List<string>(await RecipientSelector.Owner.Resolve(e, map, ct).ConfigureAwait(false));
+            foreach (var (id, _) in await store.ListDocumentsAsync(CommunityProductProgram.ManagersCollection, ct).ConfigureAwait(false))
+            {
+                if (!ids.Contains(id))
+                {
+                    ids.Add(id);
+                }
+            }
+
+            return ids;
+        });
+
+        return Definitions.Select(d => d with
+        {
+            Recipients = ReferenceEquals(d.Recipients, OwnerAndManagersPlaceholder) ? ownerAndManagers : d.Recipients,
+            Template = new MessageTemplate
+            {
+                Texts = d.Template.Texts.ToImmutableDictionary(t => t.Key, t => t.Value.Replace("{brand}", options.BrandNameFor(t.Key), StringComparison.Ordinal)),
+            },
+        }).ToList();
+    }
+
+    /// <summary>The number of rules <see cref="Create"/> returns.</summary>
+    public static int Count => Definitions.Length;
+
+    // Stands in for the selector that needs the store; replaced in Create.
+    private static readonly RecipientSelector OwnerAndManagersPlaceholder = new((_, _, _) => Task.FromResult<IReadOnlyList<string>>([]));
+
+    private static readonly RelayRule[] Definitions = Define(RecipientSelector.Owner, RecipientSelector.SubjectParticipant, OwnerAndManagersPlaceholder);
+
+    private static RelayRule[] Define(RecipientSelector owner, RecipientSelector participant, RecipientSelector ownerAndManagers)
+    {
+        return
+        [
+            Rule("design-accepted", CoCreationEventTypes.DesignReviewed, owner,
+                "[{brand}] 디자인 '{title}'이(가) 생산 대상으로 선정되었습니다. 이제 생산 시스템에서 생산 계획을 작성할 수 있습니다.",
+                "[{brand}] Your design '{title}' was selected for production. You can now write the production plan in the production system.",
+                e => e.GetData("accepted") == "true"),
+            Rule("design-declined", CoCreationEventTypes.DesignReviewed, owner,
+                "[{brand}] 디자인 '{title}'은(는) 이번에는 선정되지 않았습니다.",
+                "[{brand}] Your design '{title}' was not selected this time.",
+                e => e.GetData("accepted") == "false"),
+            Rule("access-granted", CoCreationEventTypes.AccessGranted, participant,
+                "[{brand}] SNS 로그인으로 '{role}' 권한이 부여되었습니다.",
+                "[{brand}] Your SNS login now has the '{role}' role."),
+            Rule("production-requested", CoCreationEventTypes.ProductionRequested, owner,
+                "[{brand}] '{title}' {quantity}벌 생산 요청이 접수되었습니다 (주문 {orderId}).",
+                "[{brand}] Your request to produce {quantity} pieces of '{title}' was received (order {orderId})."),
+            Rule("production-progress", CoCreationEventTypes.ProductionProgress, owner,
+                "[{brand}] '{title}' 생산 진행: {percent}% ({stage}).",
+                "[{brand}] '{title}' production: {percent}% ({stage})."),
+            Rule("production-completed", CoCreationEventTypes.ProductionCompleted, owner,
+                "[{brand}] '{title}' 생산이 완료되었습니다 ({quantity}벌).",
+                "[{brand}] Production of '{title}' is complete ({quantity} pieces)."),
+            Rule("stock-received", CoCreationEventTypes.StockReceived, owner,
+                "[{brand}] '{title}' {quantity}벌이 입고되었습니다. 현재 재고 {onHand}벌.",
+                "[{brand}] {quantity} pieces of '{title}' were stocked in. Stock on hand: {onHand}."),
+            Rule("listing-published", CoCreationEventTypes.ListingPublished, owner,
+                "[{brand}] '{title}'이(가) 쇼핑몰에 등록되었습니다: {amount} {currency}. SNS 로그인으로 쇼핑몰에서 가격과 조건을 정하세요.",
+                "[{brand}] '{title}' is listed in the shop at {amount} {currency}. Sign in to the shop with your SNS login to set price and terms."),
+            Rule("listing-updated", CoCreationEventTypes.ListingUpdated, owner,
+                "[{brand}] '{title}' 판매 가격이 {amount} {currency}(으)로 설정되었습니다.",
+                "[{brand}] '{title}' now sells at {amount} {currency}."),
+            Rule("sale-completed", CoCreationEventTypes.SaleCompleted, owner,
+                "[{brand}] '{title}' {quantity}벌이 판매되었습니다 ({amount} {currency}).",
+                "[{brand}] {quantity} pieces of '{title}' were sold ({amount} {currency})."),
+            Rule("review-posted", CoCreationEventTypes.ReviewPosted, owner,
+                "[{brand}] '{title}' 구매자 의견 ({rating}/5): \"{text}\"",
+                "[{brand}] A buyer of '{title}' says ({rating}/5): \"{text}\""),
+            Rule("shipment-sent", CoCreationEventTypes.ShipmentSent, owner,
+                "[{brand}] '{title}' 주문 {saleId}이(가) 발송되었습니다 ({carrier} {trackingNumber}).",
+                "[{brand}] Order {saleId} of '{title}' has shipped ({carrier} {trackingNumber})."),
+            Rule("stock-low", CoCreationEventTypes.StockLow, ownerAndManagers,
+                "[{brand}] 재고 부족 알림: '{title}' 재고가 {onHand}벌로 기준({threshold}벌) 이하입니다. 추가 생산을 검토하세요.",
+                "[{brand}] Low stock: '{title}' is down to {onHand} pieces (threshold {threshold}). Consider producing more."),
+            Rule("report-issued", CoCreationEventTypes.ReportIssued, participant,
+                "[{brand}] {date} 판매 보고 ({period}) '{title}': 판매 {quantity}벌, 매출 {amount} {currency}, 재고 {onHand}벌.",
+                "[{brand}] {period} report {date} for '{title}': {quantity} sold, revenue {amount} {currency}, {onHand} in stock."),
+            Rule("settlement-paid", CoCreationEventTypes.SettlementPaid, owner,
+                "[{brand}] '{title}' 판매 정산: 총매출 {gross} {currency} 중 디자이너 몫 {amount} {currency}이(가) 지급되었습니다.",
+                "[{brand}] Settlement for '{title}': of {gross} {currency} gross sales, your share of {amount} {currency} was paid."),
+            Rule("access-revoked", CoCreationEventTypes.AccessRevoked, participant,
+                "[{brand}] '{title}' 판매가 종료되어 생산 시스템과 쇼핑몰 접근 권한이 해제되었습니다 ({text}). 함께해 주셔서 감사합니다.",
+                "[{brand}] Sales of '{title}' have ended and your access to the production system and shop was removed ({text}). Thank you for co-creating with us."),
+        ];
+    }
+
+    private static RelayRule Rule(string name, string type, RecipientSelector recipients, string korean, string english, Func<CoCreationEvent, bool>? when = null) => new()
+    {
+        Name = "community-products." + name,
+        EventType = type,
+        Recipients = recipients,
+        Template = MessageTemplate.KoreanAndEnglish(korean, english),
+        When = when,
+    };
+}

@@ -1,0 +1,32 @@
+using CoCreation.Sdk.CommunityProducts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CoCreation.Sdk;
+
+/// <summary>Registers the community-products programme.</summary>
+public static class CommunityProductsBuilderExtensions
+{
+    /// <summary>Registers <see cref="CommunityProductProgram"/> and its relay rules.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the options; <see cref="CommunityProductOptions.EnterpriseSystem"/> is required.</param>
+    /// <returns>The builder.</returns>
+    public static ICoCreationBuilder AddCommunityProducts(this ICoCreationBuilder builder, Action<CommunityProductOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        builder.Services.TryAddSingleton<CommunityProductProgram>();
+        builder.Services.TryAddSingleton(sp => new CommunityProductRuleSet(CommunityProductRules.Create(sp.GetRequiredService<ICoCreationStore>(), sp.GetRequiredService<IOptions<CommunityProductOptions>>().Value)));
+        for (var i = 0; i < CommunityProductRules.Count; i++)
+        {
+            var index = i;
+            builder.Services.AddSingleton(sp => sp.GetRequiredService<CommunityProductRuleSet>().Rules[index]);
+        }
+
+        return builder;
+    }
+}
+
+internal sealed record CommunityProductRuleSet(IReadOnlyList<RelayRule> Rules);
