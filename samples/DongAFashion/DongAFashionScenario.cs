@@ -334,17 +334,18 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         var subscription = await Program.SubscribeToReportsAsync(MinjiSession!, Listing!.Id, ReportFrequency.Daily).ConfigureAwait(false);
         details.Add(T($"일간 보고 신청, 첫 보고 {subscription.NextDueAt.ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} (KST)", $"daily reports, first at {subscription.NextDueAt.ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} (KST)"));
         Clock.Advance(TimeSpan.FromHours(1));
-        var daySales = new[] { Enterprise.PlaceOrder(Listing.Id, "buyer-4", 4), Enterprise.PlaceOrder(Listing.Id, "buyer-5", 5) };
-        Sales.AddRange(daySales);
-        Clock.AdvanceTo(subscription.NextDueAt);
+        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "buyer-4", 4));
+        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "buyer-5", 5));
         await Program.SyncAsync().ConfigureAwait(false);
+        Clock.AdvanceTo(subscription.NextDueAt);
         Reports = await Program.RunDueReportsAsync().ConfigureAwait(false);
         var stock = await Enterprise.GetStockAsync(Listing.ProductId).ConfigureAwait(false);
         var report = InboxTexts(SocialNetwork, Minji).LastOrDefault(t => t.Contains(_english ? "report" : "보고", StringComparison.Ordinal))
             ?? throw new ScenarioCheckException("no report DM arrived");
+        var sold = Sales.Where(s => s.SoldAt >= subscription.PeriodStart && s.SoldAt < subscription.NextDueAt).Sum(s => s.Quantity);
         details.Add(T($"보고: {report}", $"report: {report}"));
-        Require(report.Contains($"{daySales.Sum(s => s.Quantity)}", StringComparison.Ordinal) && report.Contains($"{stock.OnHand}", StringComparison.Ordinal),
-            $"the report says {daySales.Sum(s => s.Quantity)} sold and {stock.OnHand} in stock");
+        Require(Reports.Count == 1 && Reports[0].UnitsSold == sold && Reports[0].OnHand == stock.OnHand, $"the report covers the day: {sold} sold, {stock.OnHand} in stock");
+        Require(report.Contains($" {sold}", StringComparison.Ordinal) && report.Contains($" {stock.OnHand}", StringComparison.Ordinal), $"the report DM says {sold} sold and {stock.OnHand} in stock");
     }
 
     private async Task Step12Async(List<string> details)

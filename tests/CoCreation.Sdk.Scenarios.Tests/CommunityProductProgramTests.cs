@@ -91,7 +91,8 @@ public sealed class CommunityProductProgramTests
         await using var h = new ProgramHarness(o => o.GrantLifetime = TimeSpan.FromDays(30));
         var (session, design, _) = await h.ListedProductAsync(new Money(1000m, "KRW"));
         h.Clock.Advance(TimeSpan.FromDays(31));
-        session = await h.SignInDesignerAsync();
+        // Her SNS token has expired too; she signs in again with a fresh one.
+        session = await h.SignIn.SignInAsync(ProgramHarness.Network, h.Sns.IssueCredential(h.Designer.Subject));
 
         var denied = Assert.ThrowsAsync<AccessDeniedException>(() => h.Program.RequestProductionAsync(session, new ProductionRequest { DesignId = design.Id, Quantity = 1, Plan = "p" }));
 

@@ -156,12 +156,13 @@ public sealed class DongAFashionScenarioTests
 
         Assert.That(_scenario.Reports, Has.Count.EqualTo(1));
         var report = _scenario.Reports[0];
-        Assert.That(report.UnitsSold, Is.EqualTo(9));
-        Assert.That(report.Revenue, Is.EqualTo(new Money(9 * 45000m, "KRW")));
+        // The daily report covers the whole day before 09:00: the 6 pieces of step 9 and the 9 sold after subscribing.
+        Assert.That(report.UnitsSold, Is.EqualTo(15));
+        Assert.That(report.Revenue, Is.EqualTo(new Money(15 * 45000m, "KRW")));
         Assert.That(report.OnHand, Is.EqualTo(100 - 6 - 9));
         Assert.That(report.PeriodEnd.ToOffset(TimeSpan.FromHours(9)).Hour, Is.EqualTo(9));
         Assert.That(report.Delivery.Deliveries.Single().Status, Is.EqualTo(DeliveryStatus.Delivered));
-        Assert.That(MinjiInbox, Has.Some.Contains("daily report").And.Contains("9 sold").And.Contains("85 in stock"));
+        Assert.That(MinjiInbox, Has.Some.Contains("daily report").And.Contains("15 sold").And.Contains("85 in stock"));
     }
 
     [Test]

@@ -312,7 +312,9 @@ public sealed class CommunityProductProgram
     /// <summary>
     /// Step 11: the designer subscribes to sales and stock reports of their listing. Reports are
     /// issued at <see cref="CommunityProductOptions.ReportTimeOfDay"/> in the programme's time zone:
-    /// daily, on Mondays, or on the first of the month.
+    /// daily, on Mondays, or on the first of the month. Each report covers the whole period that ends
+    /// at its report time (the first daily report covers the day before it, sales made before the
+    /// subscription included).
     /// </summary>
     /// <param name="session">The designer's session.</param>
     /// <param name="listingId">The listing.</param>
@@ -336,14 +338,16 @@ public sealed class CommunityProductProgram
             throw new AccessDeniedException(session.ParticipantId, $"{Target}/listings/{listingId}", "not the listing's owner");
         }
 
-        var now = _time.GetUtcNow();
+        // Periods are whole calendar periods ending at the report time, so the first daily report
+        // covers the whole day, not only the hours since the subscription.
+        var due = NextReportTime(_time.GetUtcNow(), frequency);
         var subscription = new ReportSubscription
         {
             ListingId = listingId,
             ParticipantId = session.ParticipantId,
             Frequency = frequency,
-            PeriodStart = now,
-            NextDueAt = NextReportTime(now, frequency),
+            PeriodStart = PreviousReportTime(due, frequency),
+            NextDueAt = due,
         };
         await _store.ApplyAsync(new StoreChanges().PutDocument(ReportsCollection, ReportKey(subscription), JsonSerializer.Serialize(subscription, Json)), cancellationToken).ConfigureAwait(false);
         return subscription;
@@ -591,6 +595,18 @@ public sealed class CommunityProductProgram
         };
         var localTime = candidate.ToDateTime(_options.ReportTimeOfDay);
         return new DateTimeOffset(localTime, _zone.GetUtcOffset(localTime));
+    }
+
+    private DateTimeOffset PreviousReportTime(DateTimeOffset due, ReportFrequency frequency)
+    {
+        var local = TimeZoneInfo.ConvertTime(due, _zone).DateTime;
+        var start = frequency switch
+        {
+            ReportFrequency.Daily => local.AddDays(-1),
+            ReportFrequency.Weekly => local.AddDays(-7),
+            _ => local.AddMonths(-1),
+        };
+        return new DateTimeOffset(start, _zone.GetUtcOffset(start));
     }
 
     private async Task<AccessGrant> GrantAsync(string participantId, string role, string reason, CancellationToken cancellationToken)

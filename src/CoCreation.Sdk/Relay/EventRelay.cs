@@ -1,0 +1,481 @@
+using System.Collections.Immutable;
+using CoCreation.Sdk.Diagnostics;
+using CoCreation.Sdk.Sns;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CoCreation.Sdk;
+
+/// <summary>
+/// The outbox relay. Every delivery is stored before it is tried, tried under a per-key lock (so two callers
+/// never send the same delivery at once), and its outcome stored after: a crash between sending and storing
+/// leads to a retry with the same idempotency key, never to a lost message.
+/// </summary>
+internal sealed class EventRelay : IEventRelay
+{
+    internal const int DueBatchSize = 200;
+
+    private readonly ICoCreationStore _store;
+    private readonly ICoCreationProviders _providers;
+    private readonly IIdentityMap _identities;
+    private readonly IReadOnlyList<RelayRule> _rules;
+    private readonly Dictionary<string, RelayRule> _rulesByName;
+    private readonly RelayOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Random _random;
+    private readonly Lock _randomGate = new();
+    private readonly KeyedLock _locks = new();
+
+    public EventRelay(
+        ICoCreationStore store,
+        ICoCreationProviders providers,
+        IIdentityMap identities,
+        IEnumerable<RelayRule> rules,
+        IOptions<CoCreationOptions> options,
+        TimeProvider time,
+        ILogger<EventRelay>? logger = null)
+        : this(store, providers, identities, rules, options, time, logger, Random.Shared)
+    {
+    }
+
+    internal EventRelay(
+        ICoCreationStore store,
+        ICoCreationProviders providers,
+        IIdentityMap identities,
+        IEnumerable<RelayRule> rules,
+        IOptions<CoCreationOptions> options,
+        TimeProvider time,
+        ILogger<EventRelay>? logger,
+        Random random)
+    {
+        _store = store;
+        _providers = providers;
+        _identities = identities;
+        _rules = RelayRuleChecks.CheckAll(rules);
+        _rulesByName = _rules.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        _options = options.Value.Relay;
+        _time = time;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _random = random;
+    }
+
+    public async Task<RelayResult> PublishAsync(CoCreationEvent @event, CancellationToken cancellationToken = default)
+    {
+        Validate(@event);
+        using var activity = CoCreationDiagnostics.ActivitySource.StartActivity("cocreation.relay.publish");
+        activity?.SetTag("cocreation.event.type", @event.Type);
+        activity?.SetTag("cocreation.event.source", @event.Source.OriginalString);
+        var deliveries = new List<DeliveryResult>();
+        foreach (var rule in _rules)
+        {
+            var recipients = await ResolveAsync(rule, @event, cancellationToken).ConfigureAwait(false);
+            foreach (var recipient in recipients)
+            {
+                var key = DeliveryKey(@event, recipient, rule.Channel);
+                deliveries.Add(await DeliverAsync(key, @event, rule, recipient, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return new RelayResult(@event, deliveries);
+    }
+
+    public async Task<IReadOnlyList<RelayResult>> PollSourcesAsync(CancellationToken cancellationToken = default)
+    {
+        var results = new List<RelayResult>();
+        foreach (var system in _providers.EnterpriseSystems)
+        {
+            try
+            {
+                await PollEnterpriseAsync(system, results, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // One failing source must not stop the others; its cursor stays where it was.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.PollFailed(_logger, ex, system);
+            }
+        }
+
+        return results;
+    }
+
+    public async Task<IReadOnlyList<DeliveryResult>> DeliverDueAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var due = await _store.GetDueOutboxAsync(now, DueBatchSize, cancellationToken).ConfigureAwait(false);
+        var results = new List<DeliveryResult>(due.Count);
+        foreach (var candidate in due)
+        {
+            using var _ = await _locks.AcquireAsync(candidate.DeliveryKey, cancellationToken).ConfigureAwait(false);
+
+            // Read again under the lock: a concurrent publish or replay may have delivered it meanwhile.
+            var message = await _store.GetOutboxMessageAsync(candidate.DeliveryKey, cancellationToken).ConfigureAwait(false);
+            if (message is { Status: DeliveryStatus.Pending } && message.NextAttemptAt <= now)
+            {
+                results.Add(await AttemptAsync(message, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return results;
+    }
+
+    public Task<IReadOnlyList<OutboxMessage>> GetDeadLettersAsync(CancellationToken cancellationToken = default)
+        => _store.GetOutboxByStatusAsync(DeliveryStatus.DeadLettered, cancellationToken);
+
+    public async Task<IReadOnlyList<DeliveryResult>> ReplayDeadLettersAsync(CancellationToken cancellationToken = default)
+    {
+        var deadLetters = await _store.GetOutboxByStatusAsync(DeliveryStatus.DeadLettered, cancellationToken).ConfigureAwait(false);
+        var results = new List<DeliveryResult>(deadLetters.Count);
+        foreach (var candidate in deadLetters)
+        {
+            using var _ = await _locks.AcquireAsync(candidate.DeliveryKey, cancellationToken).ConfigureAwait(false);
+            var message = await _store.GetOutboxMessageAsync(candidate.DeliveryKey, cancellationToken).ConfigureAwait(false);
+            if (message is not { Status: DeliveryStatus.DeadLettered })
+            {
+                continue;
+            }
+
+            var reset = message with
+            {
+                Status = DeliveryStatus.Pending,
+                Attempts = 0,
+                FailedNetworks = [],
+                NextAttemptAt = _time.GetUtcNow(),
+                LastError = null,
+            };
+            await _store.ApplyAsync(new StoreChanges().PutOutbox(reset), cancellationToken).ConfigureAwait(false);
+            Log.Replayed(_logger, reset.DeliveryKey);
+            results.Add(await AttemptAsync(reset, cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>The delivery key: the first 32 hex characters of SHA-256 over event key, recipient and channel.</summary>
+    internal static string DeliveryKey(CoCreationEvent @event, string recipientId, RelayChannel channel)
+        => Hashing.Sha256Hex($"{@event.Key}\n{recipientId}\n{channel}", 32);
+
+    private static void Validate(CoCreationEvent @event)
+    {
+        if (@event is null)
+        {
+            throw new CoCreationValidationException("event", "must not be null.");
+        }
+
+        CoCreationGuard.NotBlank(@event.Id, "Event.Id");
+        CoCreationGuard.NotBlank(@event.Type, "Event.Type");
+        CoCreationGuard.NotBlank(@event.Source?.OriginalString, "Event.Source");
+    }
+
+    private async Task<IReadOnlyList<string>> ResolveAsync(RelayRule rule, CoCreationEvent @event, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!rule.Matches(@event))
+            {
+                return [];
+            }
+
+            var recipients = await rule.Recipients.Resolve(@event, _identities, cancellationToken).ConfigureAwait(false);
+            return (recipients ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToArray();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A faulty rule is the app's bug; it must not stop the other rules or the relay.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.RuleFailed(_logger, ex, rule.Name, @event.Type);
+            return [];
+        }
+    }
+
+    private async Task PollEnterpriseAsync(string system, List<RelayResult> results, CancellationToken cancellationToken)
+    {
+        var adapter = _providers.GetEnterprise(system);
+        var source = $"enterprise:{system}";
+        var cursor = await _store.GetCursorAsync(source, cancellationToken).ConfigureAwait(false);
+        var count = 0;
+        while (true)
+        {
+            var page = await adapter.ReadEventsAsync(cursor, cancellationToken).ConfigureAwait(false);
+            foreach (var @event in page.Events)
+            {
+                try
+                {
+                    results.Add(await PublishAsync(@event, cancellationToken).ConfigureAwait(false));
+                }
+                catch (CoCreationValidationException ex)
+                {
+                    // A malformed event never becomes valid; skipping it keeps the source from being stuck on it.
+                    Log.InvalidEvent(_logger, system, ex.Field);
+                }
+
+                count++;
+            }
+
+            // Only now, with the page's deliveries in the outbox, may the cursor move past them.
+            if (!string.IsNullOrEmpty(page.Cursor) && page.Cursor != cursor)
+            {
+                await _store.ApplyAsync(new StoreChanges().SetCursor(source, page.Cursor), cancellationToken).ConfigureAwait(false);
+                cursor = page.Cursor;
+            }
+
+            if (!page.HasMore || page.Events.Count == 0 || count >= _options.MaxEventsPerPoll)
+            {
+                break;
+            }
+        }
+
+        Log.Polled(_logger, count, system);
+    }
+
+    private async Task<DeliveryResult> DeliverAsync(string key, CoCreationEvent @event, RelayRule rule, string recipientId, CancellationToken cancellationToken)
+    {
+        using var _ = await _locks.AcquireAsync(key, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var existing = await _store.GetOutboxMessageAsync(key, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            switch (existing.Status)
+            {
+                case DeliveryStatus.Delivered:
+                    Log.Duplicate(_logger, key);
+                    CoCreationDiagnostics.RecordDelivery(DeliveryStatus.Duplicate, null, 0);
+                    return ResultOf(existing) with { Status = DeliveryStatus.Duplicate };
+                case DeliveryStatus.Pending when existing.NextAttemptAt > now:
+                case DeliveryStatus.DeadLettered:
+                    // Not due, or given up: the retry schedule and ReplayDeadLettersAsync decide, not a repeated publish.
+                    return ResultOf(existing);
+                default:
+                    return await AttemptAsync(existing, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var message = new OutboxMessage
+        {
+            DeliveryKey = key,
+            Event = @event,
+            RuleName = rule.Name,
+            RecipientId = recipientId,
+            Channel = rule.Channel,
+            Status = DeliveryStatus.Pending,
+            NextAttemptAt = now,
+            CreatedAt = now,
+        };
+        await _store.ApplyAsync(new StoreChanges().PutOutbox(message), cancellationToken).ConfigureAwait(false);
+        return await AttemptAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Callers hold the delivery key's lock.
+    private async Task<DeliveryResult> AttemptAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        using var activity = CoCreationDiagnostics.ActivitySource.StartActivity("cocreation.relay.attempt");
+        activity?.SetTag("cocreation.delivery.key", message.DeliveryKey);
+        activity?.SetTag("cocreation.relay.rule", message.RuleName);
+        activity?.SetTag("cocreation.relay.channel", message.Channel.ToString());
+        var started = _time.GetTimestamp();
+        var (result, network) = await AttemptCoreAsync(message, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag(CoCreationDiagnostics.OutcomeTag, CoCreationDiagnostics.OutcomeName(result.Status));
+        activity?.SetTag(CoCreationDiagnostics.ProviderTag, network);
+        CoCreationDiagnostics.RecordDelivery(result.Status, network, _time.GetElapsedTime(started).TotalMilliseconds);
+        return result;
+    }
+
+    private async Task<(DeliveryResult Result, string? Network)> AttemptCoreAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        if (!_rulesByName.TryGetValue(message.RuleName, out var rule))
+        {
+            return (await SaveAsync(message with
+            {
+                Status = DeliveryStatus.DeadLettered,
+                Attempts = message.Attempts + 1,
+                LastError = $"no relay rule named '{message.RuleName}' is registered any more",
+            }, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        var participant = await _identities.GetAsync(message.RecipientId, cancellationToken).ConfigureAwait(false);
+        if (participant is null)
+        {
+            Log.Unreachable(_logger, message.DeliveryKey, message.RecipientId, "no such participant");
+            return (await SaveAsync(message with
+            {
+                Status = DeliveryStatus.Unreachable,
+                LastError = "the recipient is not a participant (unknown or erased)",
+            }, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        var failed = message.FailedNetworks.ToBuilder();
+        var candidates = Candidates(participant).Where(l => !failed.Contains(l.Network)).ToList();
+        if (candidates.Count == 0)
+        {
+            return (await GiveUpAsync(message, failed.ToImmutable(), message.LastError, participant, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        var (locale, template) = MessageRenderer.Choose(rule.Template, participant.PreferredLocale, _options.DefaultLocale);
+        var text = MessageRenderer.Fill(template, message.Event);
+        var lastError = message.LastError;
+        foreach (var link in candidates)
+        {
+            var network = link.Network;
+            if (!_providers.SnsNetworks.Contains(network, StringComparer.Ordinal))
+            {
+                failed.Add(network);
+                lastError = $"no SNS connector is registered under '{network}'";
+                continue;
+            }
+
+            try
+            {
+                var messageId = await SendAsync(_providers.GetSns(network), message, link, text, locale, cancellationToken).ConfigureAwait(false);
+                var delivered = await SaveAsync(message with
+                {
+                    Status = DeliveryStatus.Delivered,
+                    Attempts = message.Attempts + 1,
+                    FailedNetworks = failed.ToImmutable(),
+                    LastError = null,
+                }, cancellationToken).ConfigureAwait(false);
+                Log.Delivered(_logger, message.DeliveryKey, message.RuleName, message.RecipientId, network, delivered.Attempts);
+                Log.DeliveryText(_logger, message.DeliveryKey, text);
+                return (delivered with { Network = network, MessageId = messageId, Text = text }, network);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (IsPermanent(ex))
+            {
+                // Failed for good on this network only: fall back to the next one within this attempt.
+                failed.Add(network);
+                lastError = $"{network}: {ErrorText.Describe(ex)}";
+                Log.NetworkFailed(_logger, message.DeliveryKey, network, ex.GetType().Name);
+            }
+#pragma warning disable CA1031 // Anything else may pass: retried on the schedule, recorded, never thrown.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                var retryAfter = ex is ProviderException { RetryAfter: { } wait } ? wait : (TimeSpan?)null;
+                return (await RetryLaterAsync(message, failed.ToImmutable(), $"{network}: {ErrorText.Describe(ex)}", retryAfter, ex.GetType().Name, cancellationToken).ConfigureAwait(false), network);
+            }
+        }
+
+        return (await GiveUpAsync(message, failed.ToImmutable(), lastError, participant, cancellationToken).ConfigureAwait(false), null);
+    }
+
+    private static bool IsPermanent(Exception exception) => exception switch
+    {
+        ProviderException provider => !provider.IsTransient,
+        CapabilityNotSupportedException or CredentialException or CoCreationValidationException => true,
+        _ => false,
+    };
+
+    private static async Task<string> SendAsync(ISnsConnector connector, OutboxMessage message, SnsLink link, string text, string locale, CancellationToken cancellationToken)
+    {
+        if (message.Channel == RelayChannel.Mention)
+        {
+            var post = await connector.PublishAsync(
+                new PostRequest
+                {
+                    Text = text,
+                    Mentions = [link.Handle.TrimStart('@')],
+                    IdempotencyKey = message.DeliveryKey,
+                    Language = locale,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return post.Id;
+        }
+
+        var sent = await connector.SendDirectMessageAsync(
+            new DirectMessageRequest
+            {
+                RecipientSubject = link.Subject,
+                RecipientHandle = link.Handle,
+                Text = text,
+                IdempotencyKey = message.DeliveryKey,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return sent.Id;
+    }
+
+    // The preferred network first, then the others in the order they were linked; one account per network.
+    private static IEnumerable<SnsLink> Candidates(Participant participant)
+    {
+        var ordered = participant.PreferredNetwork is { } preferred
+            ? participant.SnsLinks.Where(l => l.Network == preferred).Concat(participant.SnsLinks.Where(l => l.Network != preferred))
+            : participant.SnsLinks;
+        return ordered.DistinctBy(l => l.Network, StringComparer.Ordinal);
+    }
+
+    private async Task<DeliveryResult> RetryLaterAsync(OutboxMessage message, ImmutableArray<string> failed, string error, TimeSpan? retryAfter, string errorType, CancellationToken cancellationToken)
+    {
+        var attempts = message.Attempts + 1;
+        if (attempts >= _options.MaxAttempts)
+        {
+            Log.DeadLettered(_logger, message.DeliveryKey, attempts);
+            return await SaveAsync(message with { Status = DeliveryStatus.DeadLettered, Attempts = attempts, FailedNetworks = failed, LastError = error }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var delay = retryAfter is { } wait ? (wait < TimeSpan.Zero ? TimeSpan.Zero : wait) : Backoff(attempts);
+        var next = _time.GetUtcNow() + delay;
+        Log.RetryScheduled(_logger, message.DeliveryKey, attempts, errorType, next);
+        return await SaveAsync(message with { Status = DeliveryStatus.Pending, Attempts = attempts, NextAttemptAt = next, FailedNetworks = failed, LastError = error }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DeliveryResult> GiveUpAsync(OutboxMessage message, ImmutableArray<string> failed, string? lastError, Participant participant, CancellationToken cancellationToken)
+    {
+        if (failed.IsEmpty)
+        {
+            Log.Unreachable(_logger, message.DeliveryKey, message.RecipientId, "no linked network");
+            return await SaveAsync(message with { Status = DeliveryStatus.Unreachable, LastError = "the recipient has no linked SNS identity" }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var attempts = message.Attempts + 1;
+        Log.DeadLettered(_logger, message.DeliveryKey, attempts);
+        return await SaveAsync(message with
+        {
+            Status = DeliveryStatus.DeadLettered,
+            Attempts = attempts,
+            FailedNetworks = failed,
+            LastError = lastError ?? $"every linked network ({participant.SnsLinks.Count}) failed for good",
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The delay before retry number <paramref name="attempts"/>: doubling from the base delay, capped, with ±20% jitter.</summary>
+    private TimeSpan Backoff(int attempts)
+    {
+        var exponential = _options.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 30));
+        var capped = Math.Min(_options.MaxDelay.TotalMilliseconds, exponential);
+        double jitter;
+        lock (_randomGate)
+        {
+            jitter = 0.8 + (_random.NextDouble() * 0.4);
+        }
+
+        return TimeSpan.FromMilliseconds(Math.Min(_options.MaxDelay.TotalMilliseconds, capped * jitter));
+    }
+
+    private async Task<DeliveryResult> SaveAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await _store.ApplyAsync(new StoreChanges().PutOutbox(message), cancellationToken).ConfigureAwait(false);
+        return ResultOf(message);
+    }
+
+    private static DeliveryResult ResultOf(OutboxMessage message) => new()
+    {
+        DeliveryKey = message.DeliveryKey,
+        RecipientId = message.RecipientId,
+        Channel = message.Channel,
+        Status = message.Status,
+        Attempts = message.Attempts,
+        NextAttemptAt = message.Status == DeliveryStatus.Pending ? message.NextAttemptAt : null,
+        Error = message.LastError,
+    };
+}
