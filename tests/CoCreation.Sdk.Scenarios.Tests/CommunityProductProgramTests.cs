@@ -162,7 +162,7 @@ public sealed class CommunityProductProgramTests
 
         Assert.That(first, Has.Count.EqualTo(3));
         Assert.That(second, Is.Empty);
-        Assert.That(h.DesignerInbox.Count(t => t.Contains("daily report", StringComparison.Ordinal)), Is.EqualTo(3));
+        Assert.That(h.DesignerInbox.Count(t => t.Contains("Daily report", StringComparison.Ordinal)), Is.EqualTo(3));
     }
 
     [Test]

@@ -162,7 +162,7 @@ public sealed class DongAFashionScenarioTests
         Assert.That(report.OnHand, Is.EqualTo(100 - 6 - 9));
         Assert.That(report.PeriodEnd.ToOffset(TimeSpan.FromHours(9)).Hour, Is.EqualTo(9));
         Assert.That(report.Delivery.Deliveries.Single().Status, Is.EqualTo(DeliveryStatus.Delivered));
-        Assert.That(MinjiInbox, Has.Some.Contains("daily report").And.Contains("15 sold").And.Contains("85 in stock"));
+        Assert.That(MinjiInbox, Has.Some.Contains("Daily report").And.Contains("15 sold").And.Contains("85 in stock"));
     }
 
     [Test]
