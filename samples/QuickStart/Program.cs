@@ -5,13 +5,13 @@ using CoCreation.Sdk.Embedded;
 using CoCreation.Sdk.Enterprise;
 using Microsoft.Extensions.DependencyInjection;
 
-var network = new EmbeddedSnsNetwork();                    // or AddMastodon / AddBluesky
+var network = new EmbeddedSnsNetwork();                    // in-process SNS; real networks plug in the same way
 var brand = network.RegisterAccount("brand");
 var minji = network.RegisterAccount("minji", locale: "en-US");
 var services = new ServiceCollection();
 services.AddCoCreation()
     .AddEmbeddedSns("social", network, brand.Credential)
-    .AddEmbeddedEnterprise(new EmbeddedEnterpriseSystem("erp"))  // or a real ERP adapter
+    .AddEmbeddedEnterprise(new EmbeddedEnterpriseSystem("erp"))  // in-process shop and production system
     .AddCommunityProducts(o => o.EnterpriseSystem = "erp");
 await using var sdk = services.BuildServiceProvider();
 

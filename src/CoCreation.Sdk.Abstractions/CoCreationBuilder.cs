@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace CoCreation.Sdk;
 
 /// <summary>Configures CoCreation.Sdk in a service collection; returned by <c>AddCoCreation()</c>.</summary>
-/// <remarks>Adapter packages add extension methods to this interface (for example <c>AddMastodon</c>).</remarks>
+/// <remarks>Adapter packages add extension methods to this interface (for example <c>AddEmbeddedSns</c>).</remarks>
 public interface ICoCreationBuilder
 {
     /// <summary>The service collection being configured.</summary>

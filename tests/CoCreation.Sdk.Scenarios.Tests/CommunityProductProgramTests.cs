@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using CoCreation.Sdk.CommunityProducts;
 using CoCreation.Sdk.Embedded;
 using CoCreation.Sdk.Enterprise;
@@ -163,6 +164,37 @@ public sealed class CommunityProductProgramTests
         Assert.That(first, Has.Count.EqualTo(3));
         Assert.That(second, Is.Empty);
         Assert.That(h.DesignerInbox.Count(t => t.Contains("Daily report", StringComparison.Ordinal)), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task The_relay_worker_issues_due_reports_without_the_app_calling_the_programme()
+    {
+        var cycleDone = new CycleSignal();
+        await using var h = new ProgramHarness(withRelayWorker: true, services: s => s.AddSingleton<ICoCreationScheduledWork>(cycleDone));
+        var (session, _, listing) = await h.ListedProductAsync(new Money(1000m, "KRW"));
+        var subscription = await h.Program.SubscribeToReportsAsync(session, listing.Id, ReportFrequency.Daily);
+        h.Clock.SetUtcNow(subscription.NextDueAt);
+        var worker = h.HostedServices.Single();
+
+        await worker.StartAsync(CancellationToken.None);
+        // Scheduled work runs in registration order, so the signal fires after the programme's reports ran.
+        await cycleDone.Ran.WaitAsync(TimeSpan.FromSeconds(30));
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.That(h.DesignerInbox.Count(t => t.Contains("Daily report", StringComparison.Ordinal)), Is.EqualTo(1));
+    }
+
+    private sealed class CycleSignal : ICoCreationScheduledWork
+    {
+        private readonly TaskCompletionSource _ran = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Ran => _ran.Task;
+
+        public Task RunDueAsync(CancellationToken cancellationToken = default)
+        {
+            _ran.TrySetResult();
+            return Task.CompletedTask;
+        }
     }
 
     [Test]

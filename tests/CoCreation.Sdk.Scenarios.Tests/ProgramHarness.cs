@@ -15,16 +15,22 @@ internal sealed class ProgramHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public ProgramHarness(Action<CommunityProductOptions>? configure = null, EmbeddedSnsOptions? snsOptions = null)
+    public ProgramHarness(Action<CommunityProductOptions>? configure = null, EmbeddedSnsOptions? snsOptions = null, bool withRelayWorker = false, Action<IServiceCollection>? services = null)
     {
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
         Sns = new EmbeddedSnsNetwork(snsOptions, Clock);
         Enterprise = new EmbeddedEnterpriseSystem(System, timeProvider: Clock);
         Brand = Sns.RegisterAccount("brand");
         Designer = Sns.RegisterAccount("designer", "Designer", "en-US");
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(Clock);
-        services.AddCoCreation()
+        var collection = new ServiceCollection();
+        collection.AddSingleton<TimeProvider>(Clock);
+        var builder = collection.AddCoCreation();
+        if (withRelayWorker)
+        {
+            builder.AddRelayWorker(TimeSpan.FromMinutes(1));
+        }
+
+        builder
             .AddEmbeddedSns(Network, Sns, Brand.Credential)
             .AddEmbeddedEnterprise(Enterprise)
             .AddCommunityProducts(o =>
@@ -33,7 +39,8 @@ internal sealed class ProgramHarness : IAsyncDisposable
                 o.BrandName = "Test Brand";
                 configure?.Invoke(o);
             });
-        _services = services.BuildServiceProvider();
+        services?.Invoke(collection);
+        _services = collection.BuildServiceProvider();
     }
 
     public FakeTimeProvider Clock { get; }
@@ -47,6 +54,7 @@ internal sealed class ProgramHarness : IAsyncDisposable
     public IAuditLog Audit => _services.GetRequiredService<IAuditLog>();
     public IIdentityMap Identities => _services.GetRequiredService<IIdentityMap>();
     public IEventRelay Relay => _services.GetRequiredService<IEventRelay>();
+    public IEnumerable<Microsoft.Extensions.Hosting.IHostedService> HostedServices => _services.GetServices<Microsoft.Extensions.Hosting.IHostedService>();
 
     public IReadOnlyList<string> DesignerInbox => Sns.GetInbox(Designer.Subject).Select(m => m.Text).ToList();
 

@@ -18,6 +18,7 @@ public static class CommunityProductsBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
         builder.Services.TryAddSingleton<CommunityProductProgram>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICoCreationScheduledWork, CommunityProductReports>());
         builder.Services.TryAddSingleton(sp => new CommunityProductRuleSet(CommunityProductRules.Create(sp.GetRequiredService<ICoCreationStore>(), sp.GetRequiredService<IOptions<CommunityProductOptions>>().Value)));
         for (var i = 0; i < CommunityProductRules.Count; i++)
         {
@@ -30,3 +31,9 @@ public static class CommunityProductsBuilderExtensions
 }
 
 internal sealed record CommunityProductRuleSet(IReadOnlyList<RelayRule> Rules);
+
+/// <summary>Issues the programme's due reports when the relay worker runs.</summary>
+internal sealed class CommunityProductReports(CommunityProductProgram program) : ICoCreationScheduledWork
+{
+    public Task RunDueAsync(CancellationToken cancellationToken = default) => program.RunDueReportsAsync(cancellationToken);
+}

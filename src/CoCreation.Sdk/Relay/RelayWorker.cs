@@ -7,7 +7,7 @@ namespace CoCreation.Sdk;
 
 internal sealed record RelayWorkerSettings(TimeSpan Interval);
 
-/// <summary>Runs expiry, source polling and due deliveries on the clock until the host stops.</summary>
+/// <summary>Runs expiry, source polling, due deliveries and modules' scheduled work on the clock until the host stops.</summary>
 internal sealed class RelayWorker : BackgroundService
 {
     private readonly IAccessGrants _grants;
@@ -15,9 +15,11 @@ internal sealed class RelayWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly RelayWorkerSettings _settings;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<ICoCreationScheduledWork> _scheduled;
 
-    public RelayWorker(IAccessGrants grants, IEventRelay relay, TimeProvider time, RelayWorkerSettings settings, ILogger<RelayWorker>? logger = null)
+    public RelayWorker(IAccessGrants grants, IEventRelay relay, TimeProvider time, RelayWorkerSettings settings, IEnumerable<ICoCreationScheduledWork> scheduled, ILogger<RelayWorker>? logger = null)
     {
+        _scheduled = scheduled.ToList();
         _grants = grants;
         _relay = relay;
         _time = time;
@@ -48,6 +50,10 @@ internal sealed class RelayWorker : BackgroundService
         await StepAsync(ct => _grants.EnforceExpiryAsync(ct), cancellationToken).ConfigureAwait(false);
         await StepAsync(ct => _relay.PollSourcesAsync(ct), cancellationToken).ConfigureAwait(false);
         await StepAsync(ct => _relay.DeliverDueAsync(ct), cancellationToken).ConfigureAwait(false);
+        foreach (var work in _scheduled)
+        {
+            await StepAsync(work.RunDueAsync, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task StepAsync(Func<CancellationToken, Task> step, CancellationToken cancellationToken)
