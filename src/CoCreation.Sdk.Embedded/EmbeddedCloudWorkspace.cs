@@ -75,21 +75,5 @@ public sealed class EmbeddedCloudWorkspace : CloudWorkspaceBase
     protected override Task<ActivityPage> GetActivityCoreAsync(WorkspaceRef workspace, string? cursor, CancellationToken cancellationToken)
         => Run(() => Service.GetActivity(Metadata.Name, workspace, cursor), cancellationToken);
 
-    private static Task<T> Run<T>(Func<T> call, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<T>(cancellationToken);
-        }
-
-        // The service answers synchronously; failures still surface on await, as from a remote service.
-        try
-        {
-            return Task.FromResult(call());
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
+    private static Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken) => EmbeddedCall.Run(work, cancellationToken);
 }

@@ -212,23 +212,7 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
 
     private static string[] DistinctRoles(IEnumerable<string> roles) => [.. roles.Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Runs synchronous work and reports its outcome the way an I/O call would: as a task, faulted on error.</summary>
-    private static Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<T>(cancellationToken);
-        }
-
-        try
-        {
-            return Task.FromResult(work());
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
+    private static Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken) => EmbeddedCall.Run(work, cancellationToken);
 
     private string NextRecordId() => (++_lastRecordId).ToString(CultureInfo.InvariantCulture);
 

@@ -101,21 +101,5 @@ public sealed class EmbeddedSnsConnector : SnsConnectorBase
         }
     }
 
-    private static Task<T> Run<T>(Func<T> call, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<T>(cancellationToken);
-        }
-
-        // The network answers synchronously; failures still surface on await, as from a remote service.
-        try
-        {
-            return Task.FromResult(call());
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
+    private static Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken) => EmbeddedCall.Run(work, cancellationToken);
 }
