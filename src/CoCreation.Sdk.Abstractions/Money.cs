@@ -32,7 +32,10 @@ public readonly record struct Money
     public string Currency { get; }
 
     /// <summary>The number of decimals of the currency's minor unit.</summary>
-    public int MinorUnitDigits => Currencies.MinorUnits[Currency];
+    /// <exception cref="CoCreationValidationException">The value is <c>default(Money)</c>, which has no currency.</exception>
+    public int MinorUnitDigits => Currency is null
+        ? throw new CoCreationValidationException("Currency", "default(Money) has no currency; create amounts with new Money(amount, currency).")
+        : Currencies.MinorUnits[Currency];
 
     /// <summary>Rounds to the currency's minor unit.</summary>
     /// <param name="mode">The rounding rule; half away from zero unless stated.</param>
