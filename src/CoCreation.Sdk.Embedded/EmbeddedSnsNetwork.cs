@@ -33,11 +33,11 @@ public sealed class EmbeddedSnsNetwork
     private readonly Dictionary<string, PollState> polls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RateWindow> rateWindows = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Key), IdempotencyEntry> idempotency = [];
+    private readonly Queue<((string Subject, string Key) Key, IdempotencyEntry Entry)> idempotencyExpiries = new();
     private long nextSequence;
     private int pendingFailures;
     private bool pendingFailuresTransient;
     private int writeCallCount;
-    private int idempotencyWritesSincePrune;
 
     /// <summary>Creates an empty network.</summary>
     /// <param name="options">The network's limits and features; defaults when <see langword="null"/>.</param>
@@ -680,13 +680,18 @@ public sealed class EmbeddedSnsNetwork
         }
 
         var now = clock.GetUtcNow();
-        idempotency[(author.Subject, key)] = new IdempotencyEntry(kind, result, now + Options.IdempotencyKeyLifetime);
-        if (++idempotencyWritesSincePrune >= 256)
+        var entry = new IdempotencyEntry(kind, result, now + Options.IdempotencyKeyLifetime);
+        idempotency[(author.Subject, key)] = entry;
+        idempotencyExpiries.Enqueue(((author.Subject, key), entry));
+
+        // Keys are remembered in time order, so the expired ones are at the front: pruning costs
+        // what it removes, not the size of the table.
+        while (idempotencyExpiries.TryPeek(out var oldest) && now >= oldest.Entry.ExpiresAt)
         {
-            idempotencyWritesSincePrune = 0;
-            foreach (var stale in idempotency.Where(e => now >= e.Value.ExpiresAt).Select(e => e.Key).ToList())
+            idempotencyExpiries.Dequeue();
+            if (idempotency.TryGetValue(oldest.Key, out var current) && ReferenceEquals(current, oldest.Entry))
             {
-                idempotency.Remove(stale);
+                idempotency.Remove(oldest.Key);
             }
         }
     }

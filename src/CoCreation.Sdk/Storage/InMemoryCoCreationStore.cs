@@ -242,7 +242,19 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
     private ChangePlan Plan(StoreChanges changes)
     {
         var participants = new Dictionary<string, Participant?>(StringComparer.Ordinal);
-        var links = new Dictionary<LinkKey, string>(_links);
+
+        // Only the links this change touches are planned (null = removed); copying the whole index
+        // would make every write, outbox entries included, cost as much as the participant base.
+        var links = new Dictionary<LinkKey, string?>();
+        bool TryGetOwner(LinkKey key, out string? owner)
+        {
+            if (links.TryGetValue(key, out owner))
+            {
+                return owner is not null;
+            }
+
+            return _links.TryGetValue(key, out owner);
+        }
 
         Participant? Current(string id) => participants.TryGetValue(id, out var p) ? p : _participants.GetValueOrDefault(id);
 
@@ -250,9 +262,9 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
         {
             foreach (var key in LinkKey.Of(participant))
             {
-                if (links.TryGetValue(key, out var owner) && owner == participant.Id)
+                if (TryGetOwner(key, out var owner) && owner == participant.Id)
                 {
-                    links.Remove(key);
+                    links[key] = null;
                 }
             }
         }
@@ -289,7 +301,7 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
 
             foreach (var key in LinkKey.Of(participant))
             {
-                if (links.TryGetValue(key, out var owner) && owner != participant.Id)
+                if (TryGetOwner(key, out var owner) && owner != participant.Id)
                 {
                     throw new CoCreationConflictException($"The {key.Describe()} is already linked to another participant.");
                 }
@@ -317,10 +329,16 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
             }
         }
 
-        _links.Clear();
         foreach (var (key, owner) in plan.Links)
         {
-            _links[key] = owner;
+            if (owner is null)
+            {
+                _links.Remove(key);
+            }
+            else
+            {
+                _links[key] = owner;
+            }
         }
 
         foreach (var grant in changes.Grants)
@@ -399,7 +417,7 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
         EnterpriseLinks = participant.EnterpriseLinks.ToImmutableArray(),
     };
 
-    private sealed record ChangePlan(Dictionary<string, Participant?> Participants, Dictionary<LinkKey, string> Links);
+    private sealed record ChangePlan(Dictionary<string, Participant?> Participants, Dictionary<LinkKey, string?> Links);
 
     private readonly record struct LinkKey(char Kind, string System, string Id)
     {
