@@ -13,6 +13,12 @@ namespace DongAFashion;
 /// production system and online shop and shares the profit with the designer, every event reaching
 /// people over SNS. Runs on the embedded providers; each step checks its own effect.
 /// </summary>
+/// <remarks>
+/// Without a data directory everything lives in memory and every instance starts fresh. With one
+/// (<see cref="OpenAsync"/>), the orchestrator's store is a SQLite file, the embedded networks and the
+/// enterprise system keep their own files, and the progress (steps completed, the story's clock and the ids
+/// later steps need) is saved after every step, so a later run continues where the last one stopped.
+/// </remarks>
 public sealed class DongAFashionScenario : IAsyncDisposable
 {
     public const string Social = "social";
@@ -24,27 +30,45 @@ public sealed class DongAFashionScenario : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.FromHours(9));
 
     private readonly bool _english;
+    private readonly string _language;
+    private readonly string? _dataDirectory;
     private readonly ServiceProvider _services;
     private readonly Dictionary<string, int> _seen = [];
     private int _completed;
 
+    /// <summary>Creates a fresh story in memory.</summary>
+    /// <param name="language">"ko" or "en".</param>
     public DongAFashionScenario(string language = "ko")
+        : this(language, null, null)
     {
-        _english = language == "en";
-        var locale = _english ? "en-US" : "ko-KR";
-        Clock = new SimulatedClock(Start);
-        SocialNetwork = new EmbeddedSnsNetwork(new EmbeddedSnsOptions { MaxPostLength = 500 }, Clock);
-        MicroNetwork = new EmbeddedSnsNetwork(new EmbeddedSnsOptions { MaxPostLength = 300, EnablePolls = false }, Clock);
-        Enterprise = new EmbeddedEnterpriseSystem(Erp, timeProvider: Clock);
+    }
 
-        SocialBrand = SocialNetwork.RegisterAccount("dongafashion", "동아패션 Dong-A Fashion", locale);
-        MicroBrand = MicroNetwork.RegisterAccount("dongafashion", "동아패션 Dong-A Fashion", locale);
-        Minji = SocialNetwork.RegisterAccount("minji", _english ? "Minji Kim" : "김민지", locale);
-        Junho = MicroNetwork.RegisterAccount("junho", _english ? "Junho Park" : "박준호", locale);
+    private DongAFashionScenario(string language, string? dataDirectory, ScenarioProgress? progress)
+    {
+        _language = language;
+        _english = language == "en";
+        _dataDirectory = dataDirectory;
+        var locale = _english ? "en-US" : "ko-KR";
+        Clock = new SimulatedClock(progress?.Clock ?? Start);
+        SocialNetwork = new EmbeddedSnsNetwork(new EmbeddedSnsOptions { MaxPostLength = 500, DatabasePath = DataFile("social.db") }, Clock);
+        MicroNetwork = new EmbeddedSnsNetwork(new EmbeddedSnsOptions { MaxPostLength = 300, EnablePolls = false, DatabasePath = DataFile("micro.db") }, Clock);
+        Enterprise = new EmbeddedEnterpriseSystem(Erp, new EmbeddedEnterpriseOptions { DatabasePath = DataFile("erp.db") }, Clock);
+
+        // Idempotent, so a stored story finds its people again (each with a fresh credential).
+        SocialBrand = SocialNetwork.GetOrRegisterAccount("dongafashion", "동아패션 Dong-A Fashion", locale);
+        MicroBrand = MicroNetwork.GetOrRegisterAccount("dongafashion", "동아패션 Dong-A Fashion", locale);
+        Minji = SocialNetwork.GetOrRegisterAccount("minji", _english ? "Minji Kim" : "김민지", locale);
+        Junho = MicroNetwork.GetOrRegisterAccount("junho", _english ? "Junho Park" : "박준호", locale);
 
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddCoCreation(o => o.DefaultLocale = locale)
+        var builder = services.AddCoCreation(o => o.DefaultLocale = locale);
+        if (DataFile("store.db") is { } storePath)
+        {
+            builder.UseSqlite($"Data Source={storePath}");
+        }
+
+        builder
             .AddEmbeddedSns(Social, SocialNetwork, SocialBrand.Credential)
             .AddEmbeddedSns(Micro, MicroNetwork, MicroBrand.Credential)
             .AddEmbeddedEnterprise(Enterprise)
@@ -63,6 +87,45 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         Identities = _services.GetRequiredService<IIdentityMap>();
         Audit = _services.GetRequiredService<IAuditLog>();
     }
+
+    /// <summary>
+    /// Opens the story stored in <paramref name="dataDirectory"/> (created when missing): a new one, or the one a
+    /// previous run left, restored so that <see cref="RunThroughAsync"/> continues after its last completed step.
+    /// </summary>
+    /// <param name="language">"ko" or "en"; a directory holds one language's story.</param>
+    /// <param name="dataDirectory">Where the databases and the progress file are.</param>
+    public static async Task<DongAFashionScenario> OpenAsync(string language, string dataDirectory)
+    {
+        var directory = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(directory);
+        var progress = ScenarioProgress.Load(Path.Combine(directory, ScenarioProgress.FileName));
+        if (progress is not null && progress.Language != language)
+        {
+            throw new InvalidOperationException($"The story in '{directory}' was told in '{progress.Language}', not '{language}'.");
+        }
+
+        var scenario = new DongAFashionScenario(language, directory, progress);
+        try
+        {
+            if (progress is not null)
+            {
+                await scenario.RestoreAsync(progress).ConfigureAwait(false);
+            }
+
+            return scenario;
+        }
+        catch
+        {
+            await scenario.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Where the story is stored, or <see langword="null"/> when it lives in memory.</summary>
+    public string? DataDirectory => _dataDirectory;
+
+    /// <summary>The steps a previous run had completed when this instance was opened (0 for a new story).</summary>
+    public int CompletedBefore { get; private set; }
 
     public SimulatedClock Clock { get; }
     public EmbeddedSnsNetwork SocialNetwork { get; }
@@ -124,7 +187,9 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         {
             await run(details).ConfigureAwait(false);
             _completed = number;
-            return Result(number, actor, action, details, check, null);
+            var result = Result(number, actor, action, details, check, null);
+            SaveProgress();
+            return result;
         }
         catch (Exception ex)
         {
@@ -499,5 +564,110 @@ public sealed class DongAFashionScenario : IAsyncDisposable
 
     private string T(string korean, string english) => _english ? english : korean;
 
-    public ValueTask DisposeAsync() => _services.DisposeAsync();
+    private string? DataFile(string name) => _dataDirectory is null ? null : Path.Combine(_dataDirectory, name);
+
+    /// <summary>Saves what a later run needs to go on from here; the providers and the store saved their own state already.</summary>
+    private void SaveProgress()
+    {
+        if (DataFile(ScenarioProgress.FileName) is not { } path)
+        {
+            return;
+        }
+
+        new ScenarioProgress
+        {
+            Language = _language,
+            Completed = _completed,
+            Clock = Clock.GetUtcNow(),
+            DesignId = Design?.Id,
+            FirstOrderId = FirstOrder?.Id,
+            ReorderId = Reorder?.Id,
+            ListingId = Listing?.Id,
+            ListedAt = Listing is null ? null : ListedAt,
+            SaleIds = [.. Sales.Select(s => s.Id)],
+            Seen = new Dictionary<string, int>(_seen, StringComparer.Ordinal),
+        }.Save(path);
+    }
+
+    /// <summary>What the stored providers hold now, read back from their files, for the "found a previous run" report.</summary>
+    public async Task<IReadOnlyList<string>> DescribeStoredStateAsync()
+    {
+        var lines = new List<string>
+        {
+            T($"이야기 시각: {Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} (KST)", $"story clock: {Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} (KST)"),
+            T($"김민지가 받은 DM {SocialNetwork.GetInbox(Minji.Subject).Count}통, 박준호가 받은 DM {MicroNetwork.GetInbox(Junho.Subject).Count}통",
+              $"Minji has {SocialNetwork.GetInbox(Minji.Subject).Count} DMs, Junho has {MicroNetwork.GetInbox(Junho.Subject).Count} DMs"),
+            T($"기업 시스템 이벤트 {Enterprise.AllEvents.Count}건", $"{Enterprise.AllEvents.Count} enterprise events"),
+        };
+        if (Design is not null)
+        {
+            lines.Add(T($"디자인 {Design.Id} '{Design.Title}': {Design.Status}", $"design {Design.Id} '{Design.Title}': {Design.Status}"));
+        }
+
+        if (Listing is not null)
+        {
+            var listing = await Enterprise.GetListingAsync(Listing.Id).ConfigureAwait(false);
+            var stock = await Enterprise.GetStockAsync(listing.ProductId).ConfigureAwait(false);
+            lines.Add(T($"쇼핑몰 상품 {listing.Id}: {listing.Status}, {listing.Price}, 판매 {Sales.Count}건, 재고 {stock.OnHand}벌",
+                $"listing {listing.Id}: {listing.Status}, {listing.Price}, {Sales.Count} sales, {stock.OnHand} in stock"));
+            foreach (var payout in Enterprise.GetPayouts(listing.OwnerAccountId))
+            {
+                lines.Add(T($"지급 {payout.Id}: {payout.Amount}", $"payout {payout.Id}: {payout.Amount}"));
+            }
+        }
+
+        return lines;
+    }
+
+    private async Task RestoreAsync(ScenarioProgress progress)
+    {
+        _completed = progress.Completed;
+        CompletedBefore = progress.Completed;
+        foreach (var (key, count) in progress.Seen)
+        {
+            _seen[key] = count;
+        }
+
+        if (progress.DesignId is { } designId)
+        {
+            Design = await Enterprise.GetDesignAsync(designId).ConfigureAwait(false);
+        }
+
+        if (progress.FirstOrderId is { } firstOrderId)
+        {
+            FirstOrder = await Enterprise.GetProductionOrderAsync(firstOrderId).ConfigureAwait(false);
+        }
+
+        if (progress.ReorderId is { } reorderId)
+        {
+            Reorder = await Enterprise.GetProductionOrderAsync(reorderId).ConfigureAwait(false);
+        }
+
+        if (progress.ListingId is { } listingId)
+        {
+            Listing = await Enterprise.GetListingAsync(listingId).ConfigureAwait(false);
+            ListedAt = progress.ListedAt ?? ListedAt;
+            var sales = await Enterprise.GetSalesAsync(listingId, DateTimeOffset.MinValue, DateTimeOffset.MaxValue).ConfigureAwait(false);
+            Sales.AddRange(progress.SaleIds.Select(id => sales.Single(s => s.Id == id)));
+        }
+
+        // Sessions are not stored; signing in again gives the same participant with the grants it holds now.
+        if (_completed >= 2)
+        {
+            MinjiSession = await SignIn.SignInAsync(Social, Minji.Credential).ConfigureAwait(false);
+        }
+
+        if (_completed >= 12)
+        {
+            JunhoSession = await SignIn.SignInAsync(Micro, Junho.Credential).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync().ConfigureAwait(false);
+        SocialNetwork.Dispose();
+        MicroNetwork.Dispose();
+        Enterprise.Dispose();
+    }
 }

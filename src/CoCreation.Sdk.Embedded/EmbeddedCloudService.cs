@@ -12,8 +12,16 @@ namespace CoCreation.Sdk.Embedded;
 /// company connectors (<see cref="CreateConnector"/>) and members (<see cref="EditDocument"/>, <see cref="Comment"/>,
 /// <see cref="MoveEntry"/>) act on; member actions are checked against the member's share role.
 /// </summary>
-/// <remarks>Safe for concurrent use: every operation takes one lock. Time comes only from the injected <see cref="TimeProvider"/>.</remarks>
-public sealed class EmbeddedCloudService
+/// <remarks>
+/// <para>Safe for concurrent use: every operation takes one lock. Time comes only from the injected <see cref="TimeProvider"/>.</para>
+/// <para>
+/// When <see cref="EmbeddedCloudOptions.DatabasePath"/> is set, every change (accounts, workspaces, documents and
+/// their revisions and comments, calendar entries, shares, activity) is committed to that SQLite file before the
+/// call returns, and a service created on the same file later finds it all again, so activity cursors handed out
+/// before a restart stay valid. One instance at a time may open a file.
+/// </para>
+/// </remarks>
+public sealed class EmbeddedCloudService : IDisposable
 {
     /// <summary>The service kind reported in connector metadata and in exceptions raised outside a connector.</summary>
     internal const string ProviderKind = "embedded";
@@ -24,6 +32,15 @@ public sealed class EmbeddedCloudService
     private const int MaxDisplayNameLength = 100;
     private const int MaxCommentLength = 10_000;
 
+    private const string AccountRecords = "account";
+    private const string WorkspaceRecords = "workspace";
+    private const string DocumentRecords = "document";
+    private const string RevisionRecords = "revision";
+    private const string CommentRecords = "comment";
+    private const string EntryRecords = "entry";
+    private const string ShareRecords = "share";
+    private const string ActivityRecords = "activity";
+
     private readonly Lock gate = new();
     private readonly TimeProvider clock;
     private readonly Dictionary<string, AccountState> accountsById = new(StringComparer.Ordinal);
@@ -32,14 +49,59 @@ public sealed class EmbeddedCloudService
     private readonly Dictionary<string, DocumentState> documents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EntryState> entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ShareState> shares = new(StringComparer.Ordinal);
+    private readonly EmbeddedDatabase? database;
+    private bool disposed;
+    private Exception? storageFailure;
 
-    /// <summary>Creates an empty service.</summary>
+    /// <summary>
+    /// Creates a service: empty and in memory, or, when <see cref="EmbeddedCloudOptions.DatabasePath"/> is set,
+    /// with the state stored in that file (created when missing).
+    /// </summary>
     /// <param name="options">How the service behaves; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="CoCreationValidationException">The database path is blank or not a usable path.</exception>
+    /// <exception cref="CoCreationException">The database file is in use by another instance, corrupt, or not an embedded cloud database.</exception>
     public EmbeddedCloudService(EmbeddedCloudOptions? options = null, TimeProvider? timeProvider = null)
     {
         Options = options ?? new EmbeddedCloudOptions();
         clock = timeProvider ?? TimeProvider.System;
+        if (Options.DatabasePath is { } path)
+        {
+            database = EmbeddedDatabase.Open(path, "cloud", "embedded cloud", "EmbeddedCloudOptions.DatabasePath");
+            try
+            {
+                lock (gate)
+                {
+                    LoadLocked();
+                }
+            }
+            catch
+            {
+                database.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The full path of the database file, or <see langword="null"/> when the service lives in memory only.</summary>
+    public string? DatabasePath => database?.Path;
+
+    /// <summary>
+    /// Closes the database file, if any. Afterwards a stored service refuses every change with
+    /// <see cref="ObjectDisposedException"/> (reads still answer from memory); an in-memory service is unaffected.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            database?.Dispose();
+        }
     }
 
     /// <summary>How the service behaves.</summary>
@@ -67,7 +129,7 @@ public sealed class EmbeddedCloudService
                 throw new CoCreationConflictException("An account with that e-mail address already exists.");
             }
 
-            return ToCloudAccount(AddAccountLocked(address, displayName), ProviderKind);
+            return WriteLocked(() => ToCloudAccount(AddAccountLocked(address, displayName), ProviderKind));
         }
     }
 
@@ -118,13 +180,16 @@ public sealed class EmbeddedCloudService
 
         lock (gate)
         {
-            var document = FindDocumentLocked(documentId, ProviderKind);
-            var workspace = workspaces[document.WorkspaceId];
-            RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Editor, "edit this document");
-            var now = clock.GetUtcNow();
-            document.Revisions.Add(new DocumentRevision(document.Revisions.Count + 1, content, accountId, now));
-            AddActivityLocked(workspace, WorkspaceActivityKind.DocumentEdited, accountId, document.Id, document.Title, now);
-            return ToDocumentRef(document);
+            return WriteLocked(() =>
+            {
+                var document = FindDocumentLocked(documentId, ProviderKind);
+                var workspace = workspaces[document.WorkspaceId];
+                RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Editor, "edit this document");
+                var now = clock.GetUtcNow();
+                AddRevisionLocked(document, new DocumentRevision(document.Revisions.Count + 1, content, accountId, now));
+                AddActivityLocked(workspace, WorkspaceActivityKind.DocumentEdited, accountId, document.Id, document.Title, now);
+                return ToDocumentRef(document);
+            });
         }
     }
 
@@ -143,12 +208,21 @@ public sealed class EmbeddedCloudService
         CoCreationGuard.MaxLength(text, MaxCommentLength, nameof(text));
         lock (gate)
         {
-            var document = FindDocumentLocked(documentId, ProviderKind);
-            var workspace = workspaces[document.WorkspaceId];
-            RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Commenter, "comment on this document");
-            var now = clock.GetUtcNow();
-            document.Comments.Add((accountId, text, now));
-            AddActivityLocked(workspace, WorkspaceActivityKind.DocumentCommented, accountId, document.Id, document.Title, now);
+            WriteLocked(() =>
+            {
+                var document = FindDocumentLocked(documentId, ProviderKind);
+                var workspace = workspaces[document.WorkspaceId];
+                RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Commenter, "comment on this document");
+                var now = clock.GetUtcNow();
+                document.Comments.Add((accountId, text, now));
+                database?.Put(
+                    CommentRecords,
+                    document.Id + "/" + document.Comments.Count.ToString(CultureInfo.InvariantCulture),
+                    new CloudCommentRecord(document.Id, accountId, text, now),
+                    EmbeddedJsonContext.Default.CloudCommentRecord);
+                AddActivityLocked(workspace, WorkspaceActivityKind.DocumentCommented, accountId, document.Id, document.Title, now);
+                return true;
+            });
         }
     }
 
@@ -172,17 +246,21 @@ public sealed class EmbeddedCloudService
 
         lock (gate)
         {
-            if (!entries.TryGetValue(entryId, out var entry))
+            return WriteLocked(() =>
             {
-                throw new ResourceNotFoundException(ProviderKind, "entry", entryId);
-            }
+                if (!entries.TryGetValue(entryId, out var entry))
+                {
+                    throw new ResourceNotFoundException(ProviderKind, "entry", entryId);
+                }
 
-            var workspace = workspaces[entry.WorkspaceId];
-            RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Editor, "move this entry");
-            entry.Start = start;
-            entry.End = end;
-            AddActivityLocked(workspace, WorkspaceActivityKind.EventMoved, accountId, entry.Id, entry.Title, clock.GetUtcNow());
-            return ToScheduleEntry(entry);
+                var workspace = workspaces[entry.WorkspaceId];
+                RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Editor, "move this entry");
+                entry.Start = start;
+                entry.End = end;
+                StageEntry(entry);
+                AddActivityLocked(workspace, WorkspaceActivityKind.EventMoved, accountId, entry.Id, entry.Title, clock.GetUtcNow());
+                return ToScheduleEntry(entry);
+            });
         }
     }
 
@@ -242,7 +320,7 @@ public sealed class EmbeddedCloudService
                 throw new ResourceNotFoundException(provider, "account", email);
             }
 
-            return ToCloudAccount(AddAccountLocked(email, null), provider);
+            return WriteLocked(() => ToCloudAccount(AddAccountLocked(email, null), provider));
         }
     }
 
@@ -257,8 +335,16 @@ public sealed class EmbeddedCloudService
                 spec.TimeZone,
                 NewId("cal"),
                 ownerAccountId);
-            workspaces.Add(workspace.Id, workspace);
-            return ToWorkspaceRef(workspace, provider);
+            return WriteLocked(() =>
+            {
+                workspaces.Add(workspace.Id, workspace);
+                database?.Put(
+                    WorkspaceRecords,
+                    workspace.Id,
+                    new CloudWorkspaceRecord(workspace.Id, workspace.Name, workspace.Description, workspace.TimeZone, workspace.CalendarId, workspace.OwnerAccountId),
+                    EmbeddedJsonContext.Default.CloudWorkspaceRecord);
+                return ToWorkspaceRef(workspace, provider);
+            });
         }
     }
 
@@ -266,13 +352,17 @@ public sealed class EmbeddedCloudService
     {
         lock (gate)
         {
-            var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
-            var now = clock.GetUtcNow();
-            var document = new DocumentState(NewId("doc"), workspace.Id, spec.Title.Trim(), spec.Kind);
-            document.Revisions.Add(new DocumentRevision(1, spec.InitialContent ?? string.Empty, ownerAccountId, now));
-            documents.Add(document.Id, document);
-            AddActivityLocked(workspace, WorkspaceActivityKind.DocumentCreated, ownerAccountId, document.Id, document.Title, now);
-            return ToDocumentRef(document);
+            return WriteLocked(() =>
+            {
+                var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
+                var now = clock.GetUtcNow();
+                var document = new DocumentState(NewId("doc"), workspace.Id, spec.Title.Trim(), spec.Kind);
+                documents.Add(document.Id, document);
+                database?.Put(DocumentRecords, document.Id, new CloudDocumentRecord(document.Id, document.WorkspaceId, document.Title, document.Kind), EmbeddedJsonContext.Default.CloudDocumentRecord);
+                AddRevisionLocked(document, new DocumentRevision(1, spec.InitialContent ?? string.Empty, ownerAccountId, now));
+                AddActivityLocked(workspace, WorkspaceActivityKind.DocumentCreated, ownerAccountId, document.Id, document.Title, now);
+                return ToDocumentRef(document);
+            });
         }
     }
 
@@ -280,28 +370,33 @@ public sealed class EmbeddedCloudService
     {
         lock (gate)
         {
-            var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
-            if (!accountsById.TryGetValue(member.AccountId, out var account))
+            return WriteLocked(() =>
             {
-                throw new ResourceNotFoundException(provider, "account", member.AccountId);
-            }
-
-            if (workspace.ActiveShares.TryGetValue(account.Id, out var existing))
-            {
-                if (existing.Role != role)
+                var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
+                if (!accountsById.TryGetValue(member.AccountId, out var account))
                 {
-                    existing.Role = role;
-                    AddActivityLocked(workspace, WorkspaceActivityKind.MemberAdded, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
+                    throw new ResourceNotFoundException(provider, "account", member.AccountId);
                 }
 
-                return ToShareRef(existing);
-            }
+                if (workspace.ActiveShares.TryGetValue(account.Id, out var existing))
+                {
+                    if (existing.Role != role)
+                    {
+                        existing.Role = role;
+                        StageShare(existing);
+                        AddActivityLocked(workspace, WorkspaceActivityKind.MemberAdded, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
+                    }
 
-            var share = new ShareState(NewId("perm"), workspace.Id, account.Id, role, shares.Count + 1);
-            shares.Add(share.Id, share);
-            workspace.ActiveShares.Add(account.Id, share);
-            AddActivityLocked(workspace, WorkspaceActivityKind.MemberAdded, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
-            return ToShareRef(share);
+                    return ToShareRef(existing);
+                }
+
+                var share = new ShareState(NewId("perm"), workspace.Id, account.Id, role, shares.Count + 1);
+                shares.Add(share.Id, share);
+                workspace.ActiveShares.Add(account.Id, share);
+                StageShare(share);
+                AddActivityLocked(workspace, WorkspaceActivityKind.MemberAdded, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
+                return ToShareRef(share);
+            });
         }
     }
 
@@ -316,11 +411,16 @@ public sealed class EmbeddedCloudService
                 return;
             }
 
-            share.Active = false;
-            var workspace = workspaces[share.WorkspaceId];
-            workspace.ActiveShares.Remove(share.AccountId);
-            var account = accountsById[share.AccountId];
-            AddActivityLocked(workspace, WorkspaceActivityKind.MemberRemoved, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
+            WriteLocked(() =>
+            {
+                share.Active = false;
+                var workspace = workspaces[share.WorkspaceId];
+                workspace.ActiveShares.Remove(share.AccountId);
+                StageShare(share);
+                var account = accountsById[share.AccountId];
+                AddActivityLocked(workspace, WorkspaceActivityKind.MemberRemoved, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
+                return true;
+            });
         }
     }
 
@@ -328,21 +428,25 @@ public sealed class EmbeddedCloudService
     {
         lock (gate)
         {
-            var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
-            var entry = new EntryState(
-                NewId("evt"),
-                workspace.Id,
-                spec.Title.Trim(),
-                spec.Attendees.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-                spec.Description)
+            return WriteLocked(() =>
             {
-                Start = spec.Start,
-                End = spec.End,
-            };
-            entries.Add(entry.Id, entry);
-            workspace.Entries.Add(entry);
-            AddActivityLocked(workspace, WorkspaceActivityKind.EventScheduled, ownerAccountId, entry.Id, entry.Title, clock.GetUtcNow());
-            return ToScheduleEntry(entry);
+                var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
+                var entry = new EntryState(
+                    NewId("evt"),
+                    workspace.Id,
+                    spec.Title.Trim(),
+                    spec.Attendees.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+                    spec.Description)
+                {
+                    Start = spec.Start,
+                    End = spec.End,
+                };
+                entries.Add(entry.Id, entry);
+                workspace.Entries.Add(entry);
+                StageEntry(entry);
+                AddActivityLocked(workspace, WorkspaceActivityKind.EventScheduled, ownerAccountId, entry.Id, entry.Title, clock.GetUtcNow());
+                return ToScheduleEntry(entry);
+            });
         }
     }
 
@@ -388,7 +492,153 @@ public sealed class EmbeddedCloudService
         var account = new AccountState(NewId("acct"), email, displayName);
         accountsById.Add(account.Id, account);
         accountsByEmail.Add(account.Email, account);
+        database?.Put(AccountRecords, account.Id, new CloudAccountRecord(account.Id, account.Email, account.DisplayName), EmbeddedJsonContext.Default.CloudAccountRecord);
         return account;
+    }
+
+    private void AddRevisionLocked(DocumentState document, DocumentRevision revision)
+    {
+        document.Revisions.Add(revision);
+        database?.Put(
+            RevisionRecords,
+            document.Id + "/" + revision.Number.ToString(CultureInfo.InvariantCulture),
+            new CloudRevisionRecord(document.Id, revision),
+            EmbeddedJsonContext.Default.CloudRevisionRecord);
+    }
+
+    private void StageShare(ShareState share)
+        => database?.Put(
+            ShareRecords,
+            share.Id,
+            () => new CloudShareRecord(share.Id, share.WorkspaceId, share.AccountId, share.Role, share.Sequence, share.Active),
+            EmbeddedJsonContext.Default.CloudShareRecord);
+
+    private void StageEntry(EntryState entry)
+        => database?.Put(
+            EntryRecords,
+            entry.Id,
+            () => new CloudEntryRecord(entry.Id, entry.WorkspaceId, entry.Title, entry.Attendees, entry.Description, entry.Start, entry.End),
+            EmbeddedJsonContext.Default.CloudEntryRecord);
+
+    /// <summary>
+    /// Runs a write under the lock and, for a stored service, commits what it staged before returning. When the
+    /// write fails after staging, or the commit fails, the state is read back from the file, so memory never
+    /// holds a change the file does not.
+    /// </summary>
+    private T WriteLocked<T>(Func<T> write)
+    {
+        if (database is null)
+        {
+            return write();
+        }
+
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (storageFailure is not null)
+        {
+            throw new CoCreationException("The embedded cloud service lost track of its database file after a storage failure; create the service again from the file.", storageFailure);
+        }
+
+        T result;
+        try
+        {
+            result = write();
+        }
+        catch
+        {
+            if (database.HasStaged)
+            {
+                database.Discard();
+                RecoverLocked(null);
+            }
+
+            throw;
+        }
+
+        try
+        {
+            database.Commit();
+        }
+#pragma warning disable CA1031 // Whatever the file failed with, the change is undone and reported as the provider's failure.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            RecoverLocked(ex);
+            throw new ProviderException(ProviderKind, $"The embedded cloud service could not store the change in its database file; nothing was changed. {ex.Message}", HttpStatusCode.ServiceUnavailable, "storage_failed", isTransient: true, innerException: ex);
+        }
+
+        return result;
+    }
+
+    private void RecoverLocked(Exception? cause)
+    {
+        try
+        {
+            LoadLocked();
+        }
+#pragma warning disable CA1031 // The instance is marked unusable; the original failure is what the caller sees.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            storageFailure = cause is null ? ex : new AggregateException(cause, ex);
+        }
+    }
+
+    /// <summary>Rebuilds the state from the database file.</summary>
+    private void LoadLocked()
+    {
+        var db = database!;
+        accountsById.Clear();
+        accountsByEmail.Clear();
+        workspaces.Clear();
+        documents.Clear();
+        entries.Clear();
+        shares.Clear();
+        var records = db.ReadAll();
+        var json = EmbeddedJsonContext.Default;
+        try
+        {
+            EmbeddedRecordReader.Apply(db, records, AccountRecords, json.CloudAccountRecord, (_, r) =>
+            {
+                var account = new AccountState(r.Id, r.Email, r.DisplayName);
+                accountsById.Add(account.Id, account);
+                accountsByEmail.Add(account.Email, account);
+            });
+            EmbeddedRecordReader.Apply(db, records, WorkspaceRecords, json.CloudWorkspaceRecord, (_, r) =>
+                workspaces.Add(r.Id, new WorkspaceState(r.Id, r.Name, r.Description, r.TimeZone, r.CalendarId, r.OwnerAccountId)));
+            EmbeddedRecordReader.Apply(db, records, DocumentRecords, json.CloudDocumentRecord, (_, r) =>
+                documents.Add(r.Id, new DocumentState(r.Id, r.WorkspaceId, r.Title, r.Kind)));
+            EmbeddedRecordReader.Apply(db, records, RevisionRecords, json.CloudRevisionRecord, (_, r) =>
+                documents[r.DocumentId].Revisions.Add(r.Revision));
+            EmbeddedRecordReader.Apply(db, records, CommentRecords, json.CloudCommentRecord, (_, r) =>
+                documents[r.DocumentId].Comments.Add((r.AccountId, r.Text, r.At)));
+            EmbeddedRecordReader.Apply(db, records, EntryRecords, json.CloudEntryRecord, (_, r) =>
+            {
+                var entry = new EntryState(r.Id, r.WorkspaceId, r.Title, r.Attendees, r.Description) { Start = r.Start, End = r.End };
+                entries.Add(entry.Id, entry);
+                workspaces[entry.WorkspaceId].Entries.Add(entry);
+            });
+            EmbeddedRecordReader.Apply(db, records, ShareRecords, json.CloudShareRecord, (_, r) =>
+            {
+                var share = new ShareState(r.Id, r.WorkspaceId, r.AccountId, r.Role, r.Sequence) { Active = r.Active };
+                shares.Add(share.Id, share);
+                if (share.Active)
+                {
+                    workspaces[share.WorkspaceId].ActiveShares.Add(share.AccountId, share);
+                }
+            });
+            EmbeddedRecordReader.Apply(db, records, ActivityRecords, json.CloudActivityRecord, (_, r) =>
+                workspaces[r.WorkspaceId].Activity.Add(r.Activity));
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or ArgumentException)
+        {
+            throw new CoCreationException($"The embedded cloud database '{db.Path}' is inconsistent (a record refers to one that is missing or repeats one); the file is damaged.", ex);
+        }
+
+        // Revisions are numbered from 1; the records may come back in any order within a document.
+        foreach (var document in documents.Values)
+        {
+            document.Revisions.Sort((a, b) => a.Number.CompareTo(b.Number));
+        }
     }
 
     private void RequireRoleLocked(string accountId, string workspaceId, WorkspaceRole needed, string action)
@@ -419,8 +669,9 @@ public sealed class EmbeddedCloudService
             ? document
             : throw new ResourceNotFoundException(provider, "document", documentId);
 
-    private static void AddActivityLocked(WorkspaceState workspace, WorkspaceActivityKind kind, string? actor, string targetId, string? targetName, DateTimeOffset at)
-        => workspace.Activity.Add(new WorkspaceActivity
+    private void AddActivityLocked(WorkspaceState workspace, WorkspaceActivityKind kind, string? actor, string targetId, string? targetName, DateTimeOffset at)
+    {
+        var activity = new WorkspaceActivity
         {
             Id = NewId("act"),
             Kind = kind,
@@ -428,7 +679,10 @@ public sealed class EmbeddedCloudService
             TargetId = targetId,
             TargetName = targetName,
             OccurredAt = at,
-        });
+        };
+        workspace.Activity.Add(activity);
+        database?.Put(ActivityRecords, activity.Id, new CloudActivityRecord(workspace.Id, activity), EmbeddedJsonContext.Default.CloudActivityRecord);
+    }
 
     private static CloudAccount ToCloudAccount(AccountState account, string provider) => new()
     {

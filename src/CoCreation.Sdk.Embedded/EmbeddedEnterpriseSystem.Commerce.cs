@@ -30,7 +30,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                 CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(request.Title, "ListingRequest.Title"), MaxListingTitleLength, "ListingRequest.Title");
                 CoCreationGuard.PositivePrice(request.Price, "ListingRequest.Price");
                 var terms = CoCreationGuard.MaxLength(request.Terms ?? "", MaxTermsLength, "ListingRequest.Terms");
-                lock (_gate)
+                return Write(() =>
                 {
                     var product = FindProduct(request.ProductId);
                     var owner = FindAccount(request.OwnerAccountId);
@@ -45,6 +45,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         Status = ListingStatus.Active,
                     };
                     _listings.Add(listing.Id, listing);
+                    StageListing(listing);
                     Emit(
                         CoCreationEventTypes.ListingPublished,
                         $"listings/{listing.Id}",
@@ -56,7 +57,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         (CoCreationEventData.Currency, listing.Price.Currency),
                         (CoCreationEventData.Text, listing.Terms));
                     return listing;
-                }
+                });
             },
             cancellationToken);
 
@@ -75,7 +76,7 @@ public sealed partial class EmbeddedEnterpriseSystem
             {
                 ArgumentNullException.ThrowIfNull(actor);
                 ArgumentNullException.ThrowIfNull(update);
-                lock (_gate)
+                return Write(() =>
                 {
                     var account = Authorize(actor, EnterpriseRoles.Seller, "change a listing");
                     CoCreationGuard.PositivePrice(update.Price, "ListingUpdate.Price");
@@ -99,6 +100,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                     var previous = listing.Price;
                     listing = listing with { Price = update.Price, Terms = terms };
                     _listings[listing.Id] = listing;
+                    StageListing(listing);
                     Emit(
                         CoCreationEventTypes.ListingUpdated,
                         $"listings/{listing.Id}",
@@ -111,7 +113,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         ("previousAmount", Inv(previous.Amount)),
                         (CoCreationEventData.Text, listing.Terms));
                     return listing;
-                }
+                });
             },
             cancellationToken);
 
@@ -135,7 +137,7 @@ public sealed partial class EmbeddedEnterpriseSystem
         => Run(
             () =>
             {
-                lock (_gate)
+                return Write(() =>
                 {
                     var listing = FindListing(listingId);
                     if (listing.Status == ListingStatus.Delisted)
@@ -145,6 +147,7 @@ public sealed partial class EmbeddedEnterpriseSystem
 
                     listing = listing with { Status = ListingStatus.Delisted };
                     _listings[listing.Id] = listing;
+                    StageListing(listing);
                     Emit(
                         CoCreationEventTypes.ListingDelisted,
                         $"listings/{listing.Id}",
@@ -153,7 +156,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         (CoCreationEventData.ProductId, listing.ProductId),
                         (CoCreationEventData.Title, listing.Title));
                     return listing;
-                }
+                });
             },
             cancellationToken);
 
@@ -186,7 +189,7 @@ public sealed partial class EmbeddedEnterpriseSystem
             throw new CoCreationValidationException(nameof(rating), $"must be between 1 and 5 (was {rating}).");
         }
 
-        lock (_gate)
+        return Write(() =>
         {
             var listing = FindListing(listingId);
             if (listing.Status != ListingStatus.Active)
@@ -210,7 +213,9 @@ public sealed partial class EmbeddedEnterpriseSystem
                 UnitPrice = listing.Price,
                 SoldAt = _time.GetUtcNow(),
             };
-            _sales.Add(sale.Id, new SaleState(sale, buyerName, review, rating));
+            var saleState = new SaleState(sale, buyerName, review, rating);
+            _sales.Add(sale.Id, saleState);
+            StageSale(saleState);
             var total = sale.Total;
             Emit(
                 CoCreationEventTypes.SaleCompleted,
@@ -240,7 +245,7 @@ public sealed partial class EmbeddedEnterpriseSystem
 
             CheckLowStock(product);
             return sale;
-        }
+        });
     }
 
     /// <inheritdoc />
@@ -281,7 +286,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                 ArgumentNullException.ThrowIfNull(request);
                 CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(request.Carrier, "ShipmentRequest.Carrier"), MaxShortTextLength, "ShipmentRequest.Carrier");
                 CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(request.TrackingNumber, "ShipmentRequest.TrackingNumber"), MaxShortTextLength, "ShipmentRequest.TrackingNumber");
-                lock (_gate)
+                return Write(() =>
                 {
                     var state = saleId is not null && _sales.TryGetValue(saleId, out var found)
                         ? found
@@ -301,7 +306,9 @@ public sealed partial class EmbeddedEnterpriseSystem
                         ShippedAt = _time.GetUtcNow(),
                     };
                     _shipments.Add(shipment.Id, shipment);
+                    _database?.Put(ShipmentRecords, shipment.Id, shipment, EmbeddedJsonContext.Default.Shipment);
                     state.Sale = state.Sale with { Shipped = true };
+                    StageSale(state);
                     Emit(
                         CoCreationEventTypes.ShipmentSent,
                         $"shipments/{shipment.Id}",
@@ -314,7 +321,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         (CoCreationEventData.Carrier, shipment.Carrier),
                         (CoCreationEventData.TrackingNumber, shipment.TrackingNumber));
                     return shipment;
-                }
+                });
             },
             cancellationToken);
 
@@ -353,7 +360,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                     throw new CoCreationValidationException("PayoutRequest.PeriodEnd", "must not be before PeriodStart.");
                 }
 
-                lock (_gate)
+                return Write(() =>
                 {
                     if (_payoutsByKey.TryGetValue(request.IdempotencyKey, out var first))
                     {
@@ -378,6 +385,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                     };
                     _payoutsByKey.Add(request.IdempotencyKey, payout);
                     _payouts.Add(payout);
+                    _database?.Put(PayoutRecords, payout.Id, new EnterprisePayoutRecord(request.IdempotencyKey, payout), EmbeddedJsonContext.Default.EnterprisePayoutRecord);
                     Emit(
                         CoCreationEventTypes.SettlementPaid,
                         $"payouts/{payout.Id}",
@@ -392,7 +400,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         ("periodStart", Inv(request.PeriodStart)),
                         ("periodEnd", Inv(request.PeriodEnd)));
                     return payout;
-                }
+                });
             },
             cancellationToken);
 

@@ -31,13 +31,13 @@ public sealed partial class EmbeddedEnterpriseSystem
             () =>
             {
                 CoCreationGuard.NotNegative(threshold, nameof(threshold));
-                lock (_gate)
+                return Write(() =>
                 {
                     var product = FindProduct(productId);
                     product.Threshold = threshold;
                     CheckLowStock(product);
                     return ToStockLevel(product);
-                }
+                });
             },
             cancellationToken);
 
@@ -56,6 +56,8 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// <summary>Raises the low-stock alert on a downward crossing, and re-arms it once stock is above the threshold again.</summary>
     private void CheckLowStock(ProductState product)
     {
+        // Every caller changed the product's stock or threshold; this is where it is staged once.
+        StageProduct(product);
         var isLow = product.Threshold is { } threshold && product.OnHand <= threshold;
         if (!isLow)
         {

@@ -24,7 +24,7 @@ public sealed partial class EmbeddedEnterpriseSystem
             {
                 ArgumentNullException.ThrowIfNull(designer);
                 ArgumentNullException.ThrowIfNull(submission);
-                lock (_gate)
+                return Write(() =>
                 {
                     var account = Authorize(designer, EnterpriseRoles.Member, "submit a design");
                     CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(submission.Title, "DesignSubmission.Title"), MaxDesignTitleLength, "DesignSubmission.Title");
@@ -47,7 +47,9 @@ public sealed partial class EmbeddedEnterpriseSystem
                         Status = DesignStatus.Submitted,
                         SubmittedAt = _time.GetUtcNow(),
                     };
-                    _designs.Add(design.Id, new DesignState(design, [.. attachments]));
+                    var designState = new DesignState(design, [.. attachments]);
+                    _designs.Add(design.Id, designState);
+                    StageDesign(designState);
                     Emit(
                         CoCreationEventTypes.DesignSubmitted,
                         $"designs/{design.Id}",
@@ -55,7 +57,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         (CoCreationEventData.DesignId, design.Id),
                         (CoCreationEventData.Title, design.Title));
                     return design;
-                }
+                });
             },
             cancellationToken);
 
@@ -74,7 +76,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                     CoCreationGuard.MaxLength(review.Note, MaxNoteLength, "DesignReview.Note");
                 }
 
-                lock (_gate)
+                return Write(() =>
                 {
                     var state = FindDesign(designId);
                     if (state.Design.Status != DesignStatus.Submitted)
@@ -87,6 +89,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                     {
                         var product = new ProductState(NextRecordId(), state.Design.Id, state.Design.DesignerAccountId, state.Design.Title);
                         _products.Add(product.Id, product);
+                        StageProduct(product);
                         productId = product.Id;
                     }
 
@@ -96,6 +99,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         ProductId = productId,
                         ReviewNote = review.Note,
                     };
+                    StageDesign(state);
                     Emit(
                         CoCreationEventTypes.DesignReviewed,
                         $"designs/{designId}",
@@ -106,7 +110,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         (CoCreationEventData.ProductId, productId),
                         (CoCreationEventData.Text, review.Note));
                     return state.Design;
-                }
+                });
             },
             cancellationToken);
 
@@ -150,7 +154,7 @@ public sealed partial class EmbeddedEnterpriseSystem
             {
                 ArgumentNullException.ThrowIfNull(requester);
                 ArgumentNullException.ThrowIfNull(request);
-                lock (_gate)
+                return Write(() =>
                 {
                     var account = Authorize(requester, EnterpriseRoles.ProductionRequester, "request production");
                     CoCreationGuard.NotBlank(request.DesignId, "ProductionRequest.DesignId");
@@ -180,6 +184,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         RequestedAt = _time.GetUtcNow(),
                     };
                     _orders.Add(order.Id, order);
+                    StageOrder(order);
                     Emit(
                         CoCreationEventTypes.ProductionRequested,
                         $"production-orders/{order.Id}",
@@ -190,7 +195,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         (CoCreationEventData.Title, design.Title),
                         (CoCreationEventData.Quantity, Inv(order.Quantity)));
                     return order;
-                }
+                });
             },
             cancellationToken);
 
@@ -207,7 +212,7 @@ public sealed partial class EmbeddedEnterpriseSystem
             () =>
             {
                 ArgumentNullException.ThrowIfNull(update);
-                lock (_gate)
+                return Write(() =>
                 {
                     var order = FindOrder(orderId);
                     if (order.Status == ProductionStatus.Completed)
@@ -233,6 +238,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                     {
                         order = order with { Status = ProductionStatus.InProgress, Percent = update.Percent, Stage = update.Stage };
                         _orders[order.Id] = order;
+                        StageOrder(order);
                         Emit(
                             CoCreationEventTypes.ProductionProgress,
                             subject,
@@ -248,7 +254,9 @@ public sealed partial class EmbeddedEnterpriseSystem
                     var now = _time.GetUtcNow();
                     order = order with { Status = ProductionStatus.Completed, Percent = 100, Stage = update.Stage, CompletedAt = now };
                     _orders[order.Id] = order;
+                    StageOrder(order);
                     product.OnHand += order.Quantity;
+                    StageProduct(product);
                     Emit(
                         CoCreationEventTypes.ProductionCompleted,
                         subject,
@@ -271,7 +279,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         (CoCreationEventData.Threshold, product.Threshold is { } t ? Inv(t) : null));
                     CheckLowStock(product);
                     return order;
-                }
+                });
             },
             cancellationToken);
 

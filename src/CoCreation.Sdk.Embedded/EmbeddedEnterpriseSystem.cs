@@ -26,6 +26,12 @@ namespace CoCreation.Sdk.Embedded;
 /// <see cref="CoCreationEventData.OwnerAccountId"/>: the designer or the listing's owner.
 /// </para>
 /// <para>All state is in memory behind one lock; the instance is safe for concurrent use.</para>
+/// <para>
+/// When <see cref="EmbeddedEnterpriseOptions.DatabasePath"/> is set, every change (accounts, designs, products and
+/// stock, production orders, listings, sales, shipments, payouts and their idempotency keys, events) is committed
+/// to that SQLite file before the call returns, and a system created on the same file later finds it all again,
+/// so event cursors stored before a restart stay valid. One instance at a time may open a file.
+/// </para>
 /// </remarks>
 public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IProductionSystem, ICommerceSystem, IInventorySystem
 {
@@ -49,6 +55,7 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
     /// <param name="options">Roles and paging; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="CoCreationValidationException">The name is blank, or the options are invalid.</exception>
+    /// <exception cref="CoCreationException">The database file is in use by another instance, corrupt, or not an embedded enterprise database.</exception>
     public EmbeddedEnterpriseSystem(string name, EmbeddedEnterpriseOptions? options = null, TimeProvider? timeProvider = null)
     {
         CoCreationGuard.NotBlank(name, nameof(name));
@@ -64,6 +71,22 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
         _source = CoCreationEventSources.Enterprise(name);
         Metadata = new EnterpriseSystemMetadata(name, ProviderName, "Embedded shop & production");
         Capabilities = new EnterpriseCapabilities { Roles = roles, SupportsWebhooks = false };
+        if (options.DatabasePath is { } path)
+        {
+            _database = EmbeddedDatabase.Open(path, "enterprise", "embedded enterprise", "EmbeddedEnterpriseOptions.DatabasePath");
+            try
+            {
+                lock (_gate)
+                {
+                    LoadLocked();
+                }
+            }
+            catch
+            {
+                _database.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -98,7 +121,7 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
             {
                 var email = request.Email is null ? null : CoCreationGuard.Email(request.Email, "EnterpriseAccountRequest.Email");
                 var roles = DistinctRoles(request.Roles);
-                lock (_gate)
+                return Write(() =>
                 {
                     // A login names one person at the system: provisioning it again (a retry, or a
                     // participant coming back after being deprovisioned) revives the same account id.
@@ -113,8 +136,9 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
                     account.Email = email;
                     account.Roles = roles;
                     account.IsActive = true;
+                    StageAccount(account);
                     return ToRecord(account);
-                }
+                });
             },
             cancellationToken);
 
@@ -124,12 +148,13 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
             () =>
             {
                 var distinct = DistinctRoles(roles);
-                lock (_gate)
+                return Write(() =>
                 {
                     var state = FindAccount(account.AccountId);
                     state.Roles = distinct;
+                    StageAccount(state);
                     return ToRecord(state);
-                }
+                });
             },
             cancellationToken);
 
@@ -138,13 +163,14 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
         => Run(
             () =>
             {
-                lock (_gate)
+                return Write(() =>
                 {
                     var state = FindAccount(account.AccountId);
                     state.IsActive = false;
                     state.Roles = [];
+                    StageAccount(state);
                     return true;
-                }
+                });
             },
             cancellationToken);
 
@@ -268,7 +294,7 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
             }
         }
 
-        _events.Add(new CoCreationEvent
+        var @event = new CoCreationEvent
         {
             Id = (_events.Count + 1).ToString(CultureInfo.InvariantCulture),
             Source = _source,
@@ -276,7 +302,9 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
             Time = _time.GetUtcNow(),
             Subject = subject,
             Data = builder.ToImmutable(),
-        });
+        };
+        _events.Add(@event);
+        _database?.Put(EventRecords, @event.Id, @event, EmbeddedJsonContext.Default.CoCreationEvent);
     }
 
     private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -1,20 +1,32 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using CoCreation.Sdk.Sns;
 
 namespace CoCreation.Sdk.Embedded;
 
 /// <summary>
 /// An in-process social network: accounts, credentials, posts, replies, polls and direct messages, held in
-/// memory. It is the shared "world" that brand connectors (<see cref="CreateConnector"/>) and members
+/// memory and, when <see cref="EmbeddedSnsOptions.DatabasePath"/> is set, in a SQLite file as well. It is the
+/// shared "world" that brand connectors (<see cref="CreateConnector"/>) and members
 /// (<see cref="Post"/>, <see cref="Vote"/>) act on, so samples and tests can play both sides.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Safe for concurrent use: every operation takes one lock. Time comes only from the injected
 /// <see cref="TimeProvider"/>, so credential expiry, poll closing, rate-limit windows and idempotency
 /// keys follow a fake clock in tests.
+/// </para>
+/// <para>
+/// With a database file, every change (account, credential, post, poll and vote, direct message, idempotency
+/// key) is committed to the file before the call returns, and a network created on the same file later finds
+/// them all again: a repeated idempotency key returns the first result across restarts too. The file keeps
+/// only a hash of each credential token. Rate-limit windows, <see cref="FailNext"/> and
+/// <see cref="WriteCallCount"/> belong to one instance and start afresh. One instance at a time may open a file.
+/// </para>
 /// </remarks>
-public sealed class EmbeddedSnsNetwork
+public sealed class EmbeddedSnsNetwork : IDisposable
 {
     /// <summary>The network kind reported in connector metadata and in exceptions raised outside a connector.</summary>
     internal const string NetworkKind = "embedded";
@@ -22,6 +34,13 @@ public sealed class EmbeddedSnsNetwork
     private const int MaxDisplayNameLength = 100;
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
+
+    private const string AccountKind = "account";
+    private const string CredentialKind = "credential";
+    private const string PostKind = "post";
+    private const string PollKind = "poll";
+    private const string MessageKind = "message";
+    private const string IdempotencyKind = "idempotency";
 
     private readonly Lock gate = new();
     private readonly TimeProvider clock;
@@ -34,21 +53,47 @@ public sealed class EmbeddedSnsNetwork
     private readonly Dictionary<string, RateWindow> rateWindows = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Key), IdempotencyEntry> idempotency = [];
     private readonly Queue<((string Subject, string Key) Key, IdempotencyEntry Entry)> idempotencyExpiries = new();
+    private readonly EmbeddedDatabase? database;
     private long nextSequence;
+    private bool disposed;
+    private Exception? storageFailure;
     private int pendingFailures;
     private bool pendingFailuresTransient;
     private int writeCallCount;
 
-    /// <summary>Creates an empty network.</summary>
+    /// <summary>
+    /// Creates a network: empty and in memory, or, when <see cref="EmbeddedSnsOptions.DatabasePath"/> is set,
+    /// with the state stored in that file (created when missing).
+    /// </summary>
     /// <param name="options">The network's limits and features; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <exception cref="CoCreationValidationException">An option is out of range.</exception>
+    /// <exception cref="CoCreationValidationException">An option is out of range, or the database path is not a usable path.</exception>
+    /// <exception cref="CoCreationException">The database file is in use by another instance, corrupt, or not an embedded SNS database.</exception>
     public EmbeddedSnsNetwork(EmbeddedSnsOptions? options = null, TimeProvider? timeProvider = null)
     {
         Options = options ?? new EmbeddedSnsOptions();
         Options.Validate();
         clock = timeProvider ?? TimeProvider.System;
+        if (Options.DatabasePath is { } path)
+        {
+            database = EmbeddedDatabase.Open(path, "sns", "embedded SNS", "EmbeddedSnsOptions.DatabasePath");
+            try
+            {
+                lock (gate)
+                {
+                    LoadLocked(pruneExpired: true);
+                }
+            }
+            catch
+            {
+                database.Dispose();
+                throw;
+            }
+        }
     }
+
+    /// <summary>The full path of the database file, or <see langword="null"/> when the network lives in memory only.</summary>
+    public string? DatabasePath => database?.Path;
 
     /// <summary>The network's limits and features.</summary>
     public EmbeddedSnsOptions Options { get; }
@@ -98,11 +143,90 @@ public sealed class EmbeddedSnsNetwork
                 throw new CoCreationConflictException($"The handle '@{normalized}' is already taken on this network.");
             }
 
-            var account = new AccountState(EmbeddedSnsText.NewId("acct"), normalized, displayName ?? normalized, locale, clock.GetUtcNow());
-            accountsBySubject.Add(account.Subject, account);
-            accountsByHandle.Add(account.Handle, account);
-            var credential = IssueCredentialLocked(account, Options.CredentialLifetime);
-            return new EmbeddedSnsAccount(account.Subject, account.Handle, account.DisplayName, credential);
+            return WriteLocked(() => RegisterAccountLocked(normalized, displayName, locale));
+        }
+    }
+
+    /// <summary>
+    /// Finds the account with a handle and issues it a new credential, or registers it when there is none:
+    /// the idempotent way to set up members, for example in a program that restarts on a stored network.
+    /// </summary>
+    /// <remarks>
+    /// An existing account keeps its display name and locale; the arguments only apply to a new one. The
+    /// network keeps no usable copy of earlier tokens, so an existing account always gets a new credential
+    /// (earlier ones stay valid).
+    /// </remarks>
+    /// <param name="handle">The handle, as for <see cref="RegisterAccount"/>; matched regardless of case.</param>
+    /// <param name="displayName">A name for people, for a new account; the handle when <see langword="null"/>.</param>
+    /// <param name="locale">The language preference (BCP 47), for a new account.</param>
+    /// <returns>The account with a fresh credential.</returns>
+    /// <exception cref="CoCreationValidationException">The handle, display name or locale is not valid.</exception>
+    public EmbeddedSnsAccount GetOrRegisterAccount(string handle, string? displayName = null, string? locale = null)
+    {
+        var normalized = CoCreationGuard.NotBlank(handle, nameof(handle)).Trim().TrimStart('@');
+        if (normalized.Contains('@', StringComparison.Ordinal) || EmbeddedSnsText.NormalizeHandle(normalized) is null)
+        {
+            throw new CoCreationValidationException(nameof(handle), "must be 1-30 letters, digits, '_', '.' or '-', starting and ending with a letter, digit or '_'.");
+        }
+
+        if (displayName is not null)
+        {
+            displayName = CoCreationGuard.NotBlank(displayName, nameof(displayName)).Trim();
+            CoCreationGuard.MaxLength(displayName, MaxDisplayNameLength, nameof(displayName));
+        }
+
+        if (locale is not null)
+        {
+            locale = ValidateLocale(locale);
+        }
+
+        lock (gate)
+        {
+            return WriteLocked(() =>
+            {
+                if (!accountsByHandle.TryGetValue(normalized, out var account))
+                {
+                    return RegisterAccountLocked(normalized, displayName, locale);
+                }
+
+                var credential = IssueCredentialLocked(account, Options.CredentialLifetime);
+                return new EmbeddedSnsAccount(account.Subject, account.Handle, account.DisplayName, credential);
+            });
+        }
+    }
+
+    /// <summary>Finds the subject of the account with a handle.</summary>
+    /// <param name="handle">The handle, with or without a leading <c>@</c>; matched regardless of case.</param>
+    /// <returns>The subject, or <see langword="null"/> when no account has the handle.</returns>
+    public string? FindSubject(string handle)
+    {
+        var normalized = EmbeddedSnsText.NormalizeHandle(handle);
+        if (normalized is null)
+        {
+            return null;
+        }
+
+        lock (gate)
+        {
+            return accountsByHandle.TryGetValue(normalized, out var account) ? account.Subject : null;
+        }
+    }
+
+    /// <summary>
+    /// Closes the database file, if any. Afterwards a stored network refuses every change with
+    /// <see cref="ObjectDisposedException"/> (reads still answer from memory); an in-memory network is unaffected.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            database?.Dispose();
         }
     }
 
@@ -122,7 +246,7 @@ public sealed class EmbeddedSnsNetwork
 
         lock (gate)
         {
-            return IssueCredentialLocked(FindAccountLocked(subject, NetworkKind), lifetime ?? Options.CredentialLifetime);
+            return WriteLocked(() => IssueCredentialLocked(FindAccountLocked(subject, NetworkKind), lifetime ?? Options.CredentialLifetime));
         }
     }
 
@@ -133,11 +257,17 @@ public sealed class EmbeddedSnsNetwork
         ArgumentNullException.ThrowIfNull(credential);
         lock (gate)
         {
-            if (credentials.TryGetValue(credential.AccessToken, out var state))
+            WriteLocked(() =>
             {
-                state.Revoked = true;
-                rateWindows.Remove(credential.AccessToken);
-            }
+                if (credentials.TryGetValue(TokenKey(credential.AccessToken), out var state) && !state.Revoked)
+                {
+                    state.Revoked = true;
+                    rateWindows.Remove(credential.AccessToken);
+                    StageCredential(state);
+                }
+
+                return true;
+            });
         }
     }
 
@@ -173,10 +303,13 @@ public sealed class EmbeddedSnsNetwork
 
         lock (gate)
         {
-            var account = ResolveCredentialLocked(author, NetworkKind);
-            var parent = inReplyToId is null ? null : FindPostLocked(inReplyToId, NetworkKind);
-            var post = AddPostLocked(account, text, parent, PostVisibility.Public, null, []);
-            return ToSnsPost(post, NetworkKind);
+            return WriteLocked(() =>
+            {
+                var account = ResolveCredentialLocked(author, NetworkKind);
+                var parent = inReplyToId is null ? null : FindPostLocked(inReplyToId, NetworkKind);
+                var post = AddPostLocked(account, text, parent, PostVisibility.Public, null, []);
+                return ToSnsPost(post, NetworkKind);
+            });
         }
     }
 
@@ -199,46 +332,52 @@ public sealed class EmbeddedSnsNetwork
 
         lock (gate)
         {
-            var account = ResolveCredentialLocked(voter, NetworkKind);
-            if (!polls.TryGetValue(pollId, out var poll))
+            WriteLocked(() =>
             {
-                throw new ResourceNotFoundException(NetworkKind, "poll", pollId);
-            }
-
-            var chosen = new HashSet<int>();
-            for (var i = 0; i < optionIndexes.Length; i++)
-            {
-                var index = optionIndexes[i];
-                if (index < 0 || index >= poll.Options.Count)
+                var account = ResolveCredentialLocked(voter, NetworkKind);
+                if (!polls.TryGetValue(pollId, out var poll))
                 {
-                    throw new CoCreationValidationException($"{nameof(optionIndexes)}[{i}]", $"must be between 0 and {poll.Options.Count - 1} (was {index}).");
+                    throw new ResourceNotFoundException(NetworkKind, "poll", pollId);
                 }
 
-                if (!chosen.Add(index))
+                var chosen = new HashSet<int>();
+                for (var i = 0; i < optionIndexes.Length; i++)
                 {
-                    throw new CoCreationValidationException($"{nameof(optionIndexes)}[{i}]", $"repeats option {index}.");
+                    var index = optionIndexes[i];
+                    if (index < 0 || index >= poll.Options.Count)
+                    {
+                        throw new CoCreationValidationException($"{nameof(optionIndexes)}[{i}]", $"must be between 0 and {poll.Options.Count - 1} (was {index}).");
+                    }
+
+                    if (!chosen.Add(index))
+                    {
+                        throw new CoCreationValidationException($"{nameof(optionIndexes)}[{i}]", $"repeats option {index}.");
+                    }
                 }
-            }
 
-            if (!poll.AllowMultiple && chosen.Count > 1)
-            {
-                throw new CoCreationValidationException(nameof(optionIndexes), "this poll allows only one choice.");
-            }
+                if (!poll.AllowMultiple && chosen.Count > 1)
+                {
+                    throw new CoCreationValidationException(nameof(optionIndexes), "this poll allows only one choice.");
+                }
 
-            if (clock.GetUtcNow() >= poll.ExpiresAt)
-            {
-                throw new CoCreationConflictException($"Poll '{pollId}' is closed.");
-            }
+                if (clock.GetUtcNow() >= poll.ExpiresAt)
+                {
+                    throw new CoCreationConflictException($"Poll '{pollId}' is closed.");
+                }
 
-            if (!poll.Voters.Add(account.Subject))
-            {
-                throw new CoCreationConflictException($"The account has already voted in poll '{pollId}'.");
-            }
+                if (!poll.Voters.Add(account.Subject))
+                {
+                    throw new CoCreationConflictException($"The account has already voted in poll '{pollId}'.");
+                }
 
-            foreach (var index in chosen)
-            {
-                poll.Counts[index]++;
-            }
+                foreach (var index in chosen)
+                {
+                    poll.Counts[index]++;
+                }
+
+                StagePoll(poll);
+                return true;
+            });
         }
     }
 
@@ -359,50 +498,61 @@ public sealed class EmbeddedSnsNetwork
     {
         lock (gate)
         {
-            var brand = BeginWriteLocked(connectorName, brandCredential);
-            var author = request.Author is null ? brand : ResolveCredentialLocked(request.Author, connectorName);
-            if (TryReplayLocked(author, request.IdempotencyKey, WriteKind.Post, out var prior))
-            {
-                return ToSnsPost((PostState)prior, connectorName);
-            }
-
-            var mentioned = ResolveMentionsLocked(request.Mentions, connectorName);
-            var parent = request.InReplyToId is null ? null : FindPostLocked(request.InReplyToId, connectorName);
-            var text = string.Concat(mentioned.Select(a => "@" + a.Handle + " ")) + request.Text;
-            var length = CoCreationGuard.TextLength(text);
-            if (length > Options.MaxPostLength)
-            {
-                // The mentions are part of the post; refuse rather than cut the member's words.
-                throw new CoCreationValidationException("PostRequest.Text", $"with its mentions is {length} characters long; the limit is {Options.MaxPostLength}. Nothing was cut.");
-            }
-
-            var post = AddPostLocked(author, text, parent, request.Visibility, null, mentioned);
-            RememberLocked(author, request.IdempotencyKey, WriteKind.Post, post);
-            return ToSnsPost(post, connectorName);
+            return WriteLocked(() => PublishLocked(connectorName, brandCredential, request));
         }
+    }
+
+    private SnsPost PublishLocked(string connectorName, SnsCredential brandCredential, PostRequest request)
+    {
+        var brand = BeginWriteLocked(connectorName, brandCredential);
+        var author = request.Author is null ? brand : ResolveCredentialLocked(request.Author, connectorName);
+        if (TryReplayLocked(author, request.IdempotencyKey, WriteKind.Post, out var prior))
+        {
+            return ToSnsPost((PostState)prior, connectorName);
+        }
+
+        var mentioned = ResolveMentionsLocked(request.Mentions, connectorName);
+        var parent = request.InReplyToId is null ? null : FindPostLocked(request.InReplyToId, connectorName);
+        var text = string.Concat(mentioned.Select(a => "@" + a.Handle + " ")) + request.Text;
+        var length = CoCreationGuard.TextLength(text);
+        if (length > Options.MaxPostLength)
+        {
+            // The mentions are part of the post; refuse rather than cut the member's words.
+            throw new CoCreationValidationException("PostRequest.Text", $"with its mentions is {length} characters long; the limit is {Options.MaxPostLength}. Nothing was cut.");
+        }
+
+        var post = AddPostLocked(author, text, parent, request.Visibility, null, mentioned);
+        RememberLocked(author, request.IdempotencyKey, WriteKind.Post, post);
+        return ToSnsPost(post, connectorName);
     }
 
     internal SnsPoll CreatePoll(string connectorName, SnsCredential brandCredential, PollRequest request)
     {
         lock (gate)
         {
-            var brand = BeginWriteLocked(connectorName, brandCredential);
-            var author = request.Author is null ? brand : ResolveCredentialLocked(request.Author, connectorName);
-            if (TryReplayLocked(author, request.IdempotencyKey, WriteKind.Poll, out var prior))
-            {
-                return ToSnsPoll((PollState)prior, connectorName);
-            }
-
-            var poll = new PollState(
-                EmbeddedSnsText.NewId("poll"),
-                request.Options.ToArray(),
-                clock.GetUtcNow() + request.Duration,
-                request.AllowMultiple);
-            poll.Post = AddPostLocked(author, request.Question, null, PostVisibility.Public, poll.Id, []);
-            polls.Add(poll.Id, poll);
-            RememberLocked(author, request.IdempotencyKey, WriteKind.Poll, poll);
-            return ToSnsPoll(poll, connectorName);
+            return WriteLocked(() => CreatePollLocked(connectorName, brandCredential, request));
         }
+    }
+
+    private SnsPoll CreatePollLocked(string connectorName, SnsCredential brandCredential, PollRequest request)
+    {
+        var brand = BeginWriteLocked(connectorName, brandCredential);
+        var author = request.Author is null ? brand : ResolveCredentialLocked(request.Author, connectorName);
+        if (TryReplayLocked(author, request.IdempotencyKey, WriteKind.Poll, out var prior))
+        {
+            return ToSnsPoll((PollState)prior, connectorName);
+        }
+
+        var poll = new PollState(
+            EmbeddedSnsText.NewId("poll"),
+            request.Options.ToArray(),
+            clock.GetUtcNow() + request.Duration,
+            request.AllowMultiple);
+        poll.Post = AddPostLocked(author, request.Question, null, PostVisibility.Public, poll.Id, []);
+        polls.Add(poll.Id, poll);
+        StagePoll(poll);
+        RememberLocked(author, request.IdempotencyKey, WriteKind.Poll, poll);
+        return ToSnsPoll(poll, connectorName);
     }
 
     internal PollResults GetPollResults(string connectorName, SnsCredential brandCredential, string pollId)
@@ -430,23 +580,29 @@ public sealed class EmbeddedSnsNetwork
     {
         lock (gate)
         {
-            var brand = BeginWriteLocked(connectorName, brandCredential);
-            if (TryReplayLocked(brand, request.IdempotencyKey, WriteKind.DirectMessage, out var prior))
-            {
-                return ToSnsMessage((MessageState)prior, connectorName);
-            }
-
-            // The subject is authoritative; a handle in the request may be stale and is not used.
-            if (!accountsBySubject.TryGetValue(request.RecipientSubject, out var recipient))
-            {
-                throw new ResourceNotFoundException(connectorName, "account", request.RecipientSubject);
-            }
-
-            var message = new MessageState(EmbeddedSnsText.NewId("dm"), brand.Subject, recipient.Subject, request.Text, clock.GetUtcNow());
-            recipient.Inbox.Add(message);
-            RememberLocked(brand, request.IdempotencyKey, WriteKind.DirectMessage, message);
-            return ToSnsMessage(message, connectorName);
+            return WriteLocked(() => SendDirectMessageLocked(connectorName, brandCredential, request));
         }
+    }
+
+    private SnsMessage SendDirectMessageLocked(string connectorName, SnsCredential brandCredential, DirectMessageRequest request)
+    {
+        var brand = BeginWriteLocked(connectorName, brandCredential);
+        if (TryReplayLocked(brand, request.IdempotencyKey, WriteKind.DirectMessage, out var prior))
+        {
+            return ToSnsMessage((MessageState)prior, connectorName);
+        }
+
+        // The subject is authoritative; a handle in the request may be stale and is not used.
+        if (!accountsBySubject.TryGetValue(request.RecipientSubject, out var recipient))
+        {
+            throw new ResourceNotFoundException(connectorName, "account", request.RecipientSubject);
+        }
+
+        var message = new MessageState(EmbeddedSnsText.NewId("dm"), brand.Subject, recipient.Subject, request.Text, clock.GetUtcNow());
+        recipient.Inbox.Add(message);
+        database?.Put(MessageKind, message.Id, new SnsMessageRecord(message.Id, message.SenderSubject, message.RecipientSubject, message.Text, message.SentAt), EmbeddedJsonContext.Default.SnsMessageRecord);
+        RememberLocked(brand, request.IdempotencyKey, WriteKind.DirectMessage, message);
+        return ToSnsMessage(message, connectorName);
     }
 
     internal Page<SnsPost> SearchPage(string connectorName, SnsCredential brandCredential, SearchQuery query, string? continuationToken, int? pageSizeHint)
@@ -564,7 +720,7 @@ public sealed class EmbeddedSnsNetwork
     private AccountState ResolveCredentialLocked(SnsCredential credential, string provider)
     {
         // The messages name the problem, never the token.
-        if (!credentials.TryGetValue(credential.AccessToken, out var state))
+        if (!credentials.TryGetValue(TokenKey(credential.AccessToken), out var state))
         {
             throw new CredentialException(provider, $"The credential is not known to {provider}.");
         }
@@ -585,8 +741,205 @@ public sealed class EmbeddedSnsNetwork
     private SnsCredential IssueCredentialLocked(AccountState account, TimeSpan lifetime)
     {
         var token = EmbeddedSnsText.NewToken();
-        credentials.Add(token, new CredentialState(account, clock.GetUtcNow() + lifetime));
+        var state = new CredentialState(TokenKey(token), account, clock.GetUtcNow() + lifetime);
+        credentials.Add(state.Key, state);
+        StageCredential(state);
         return new SnsCredential(token);
+    }
+
+    private EmbeddedSnsAccount RegisterAccountLocked(string handle, string? displayName, string? locale)
+    {
+        var account = new AccountState(EmbeddedSnsText.NewId("acct"), handle, displayName ?? handle, locale, clock.GetUtcNow());
+        accountsBySubject.Add(account.Subject, account);
+        accountsByHandle.Add(account.Handle, account);
+        database?.Put(AccountKind, account.Subject, new SnsAccountRecord(account.Subject, account.Handle, account.DisplayName, account.Locale, account.CreatedAt), EmbeddedJsonContext.Default.SnsAccountRecord);
+        var credential = IssueCredentialLocked(account, Options.CredentialLifetime);
+        return new EmbeddedSnsAccount(account.Subject, account.Handle, account.DisplayName, credential);
+    }
+
+    /// <summary>Credentials are looked up by a hash of their token, so neither memory dumps of the table nor the database file hold usable tokens.</summary>
+    private static string TokenKey(string token)
+        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token ?? string.Empty)));
+
+    private void StageCredential(CredentialState state)
+        => database?.Put(CredentialKind, state.Key, () => new SnsCredentialRecord(state.Account.Subject, state.ExpiresAt, state.Revoked), EmbeddedJsonContext.Default.SnsCredentialRecord);
+
+    private void StagePoll(PollState poll)
+        => database?.Put(PollKind, poll.Id, () => new SnsPollRecord(poll.Id, poll.Post.Id, poll.Options, [.. poll.Counts], poll.ExpiresAt, poll.AllowMultiple, [.. poll.Voters]), EmbeddedJsonContext.Default.SnsPollRecord);
+
+    /// <summary>
+    /// Runs a write under the lock and, for a stored network, commits what it staged before returning. When the
+    /// write fails after staging, or the commit fails, the state is read back from the file, so memory never
+    /// holds a change the file does not.
+    /// </summary>
+    private T WriteLocked<T>(Func<T> write)
+    {
+        if (database is null)
+        {
+            return write();
+        }
+
+        ThrowIfUnusableLocked();
+        T result;
+        try
+        {
+            result = write();
+        }
+        catch
+        {
+            if (database.HasStaged)
+            {
+                database.Discard();
+                RecoverLocked(null);
+            }
+
+            throw;
+        }
+
+        try
+        {
+            database.Commit();
+        }
+#pragma warning disable CA1031 // Whatever the file failed with, the change is undone and reported as the provider's failure.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            RecoverLocked(ex);
+            throw new ProviderException(NetworkKind, $"The embedded SNS could not store the change in its database file; nothing was changed. {ex.Message}", HttpStatusCode.ServiceUnavailable, "storage_failed", isTransient: true, innerException: ex);
+        }
+
+        return result;
+    }
+
+    private void ThrowIfUnusableLocked()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (storageFailure is not null)
+        {
+            throw new CoCreationException("The embedded SNS lost track of its database file after a storage failure; create the network again from the file.", storageFailure);
+        }
+    }
+
+    private void RecoverLocked(Exception? cause)
+    {
+        try
+        {
+            LoadLocked(pruneExpired: false);
+        }
+#pragma warning disable CA1031 // The instance is marked unusable; the original failure is what the caller sees.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            storageFailure = cause is null ? ex : new AggregateException(cause, ex);
+        }
+    }
+
+    /// <summary>Rebuilds the state from the database file.</summary>
+    private void LoadLocked(bool pruneExpired)
+    {
+        var db = database!;
+        accountsBySubject.Clear();
+        accountsByHandle.Clear();
+        credentials.Clear();
+        posts.Clear();
+        postsById.Clear();
+        polls.Clear();
+        idempotency.Clear();
+        idempotencyExpiries.Clear();
+        nextSequence = 0;
+        var records = db.ReadAll();
+        var json = EmbeddedJsonContext.Default;
+        try
+        {
+            EmbeddedRecordReader.Apply(db, records, AccountKind, json.SnsAccountRecord, (_, r) =>
+            {
+                var account = new AccountState(r.Subject, r.Handle, r.DisplayName, r.Locale, r.CreatedAt);
+                accountsBySubject.Add(account.Subject, account);
+                accountsByHandle.Add(account.Handle, account);
+            });
+            EmbeddedRecordReader.Apply(db, records, CredentialKind, json.SnsCredentialRecord, (key, r) =>
+                credentials.Add(key, new CredentialState(key, accountsBySubject[r.Subject], r.ExpiresAt) { Revoked = r.Revoked }));
+
+            var stored = new List<SnsPostRecord>();
+            EmbeddedRecordReader.Apply(db, records, PostKind, json.SnsPostRecord, (_, r) => stored.Add(r));
+            foreach (var r in stored.OrderBy(p => p.Sequence))
+            {
+                var author = accountsBySubject[r.AuthorSubject];
+                var post = new PostState(r.Sequence, r.Id, author, r.Text, r.CreatedAt, r.InReplyToId, r.PollId, r.Visibility);
+                posts.Add(post);
+                postsById.Add(post.Id, post);
+                author.Posts.Add(post);
+                if (r.InReplyToId is not null)
+                {
+                    postsById[r.InReplyToId].Replies.Add(post);
+                }
+
+                foreach (var subject in r.Notified)
+                {
+                    accountsBySubject[subject].Mentions.Add(post);
+                }
+
+                nextSequence = Math.Max(nextSequence, r.Sequence);
+            }
+
+            EmbeddedRecordReader.Apply(db, records, PollKind, json.SnsPollRecord, (_, r) =>
+            {
+                var poll = new PollState(r.Id, r.Options, r.ExpiresAt, r.AllowMultiple) { Post = postsById[r.PostId] };
+                for (var i = 0; i < poll.Counts.Length && i < r.Counts.Count; i++)
+                {
+                    poll.Counts[i] = r.Counts[i];
+                }
+
+                poll.Voters.UnionWith(r.Voters);
+                polls.Add(poll.Id, poll);
+            });
+
+            var messages = new Dictionary<string, MessageState>(StringComparer.Ordinal);
+            EmbeddedRecordReader.Apply(db, records, MessageKind, json.SnsMessageRecord, (_, r) =>
+            {
+                var message = new MessageState(r.Id, r.SenderSubject, r.RecipientSubject, r.Text, r.SentAt);
+                accountsBySubject[r.RecipientSubject].Inbox.Add(message);
+                messages.Add(message.Id, message);
+            });
+
+            var now = clock.GetUtcNow();
+            var entries = new List<((string Subject, string Key) Key, IdempotencyEntry Entry)>();
+            EmbeddedRecordReader.Apply(db, records, IdempotencyKind, json.SnsIdempotencyRecord, (id, r) =>
+            {
+                if (now >= r.ExpiresAt)
+                {
+                    if (pruneExpired)
+                    {
+                        db.Delete(IdempotencyKind, id);
+                    }
+
+                    return;
+                }
+
+                var kind = Enum.Parse<WriteKind>(r.Kind);
+                object result = kind switch
+                {
+                    WriteKind.Post => postsById[r.ResultId],
+                    WriteKind.Poll => polls[r.ResultId],
+                    _ => messages[r.ResultId],
+                };
+                entries.Add(((r.Subject, r.Key), new IdempotencyEntry(kind, result, r.ExpiresAt)));
+            });
+
+            // The expiry queue must be in time order for pruning; a changed key lifetime can reorder it.
+            foreach (var (key, entry) in entries.OrderBy(e => e.Entry.ExpiresAt))
+            {
+                idempotency[key] = entry;
+                idempotencyExpiries.Enqueue((key, entry));
+            }
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or ArgumentException)
+        {
+            db.Discard();
+            throw new CoCreationException($"The embedded SNS database '{db.Path}' is inconsistent (a record refers to one that is missing or repeats one); the file is damaged.", ex);
+        }
+
+        db.Commit();
     }
 
     private AccountState FindAccountLocked(string subject, string provider)
@@ -641,6 +994,11 @@ public sealed class EmbeddedSnsNetwork
             account.Mentions.Add(post);
         }
 
+        database?.Put(
+            PostKind,
+            post.Id,
+            new SnsPostRecord(post.Sequence, post.Id, author.Subject, post.Text, post.CreatedAt, post.InReplyToId, post.PollId, post.Visibility, [.. notified.Select(a => a.Subject)]),
+            EmbeddedJsonContext.Default.SnsPostRecord);
         return post;
     }
 
@@ -683,6 +1041,11 @@ public sealed class EmbeddedSnsNetwork
         var entry = new IdempotencyEntry(kind, result, now + Options.IdempotencyKeyLifetime);
         idempotency[(author.Subject, key)] = entry;
         idempotencyExpiries.Enqueue(((author.Subject, key), entry));
+        database?.Put(
+            IdempotencyKind,
+            IdempotencyId(author.Subject, key),
+            new SnsIdempotencyRecord(author.Subject, key, kind.ToString(), ResultId(result), entry.ExpiresAt),
+            EmbeddedJsonContext.Default.SnsIdempotencyRecord);
 
         // Keys are remembered in time order, so the expired ones are at the front: pruning costs
         // what it removes, not the size of the table.
@@ -692,9 +1055,21 @@ public sealed class EmbeddedSnsNetwork
             if (idempotency.TryGetValue(oldest.Key, out var current) && ReferenceEquals(current, oldest.Entry))
             {
                 idempotency.Remove(oldest.Key);
+                database?.Delete(IdempotencyKind, IdempotencyId(oldest.Key.Subject, oldest.Key.Key));
             }
         }
     }
+
+    // The subject cannot contain a line break, so the pair maps to one id.
+    private static string IdempotencyId(string subject, string key) => subject + "\n" + key;
+
+    private static string ResultId(object result) => result switch
+    {
+        PostState post => post.Id,
+        PollState poll => poll.Id,
+        MessageState message => message.Id,
+        _ => throw new InvalidOperationException("Unknown idempotent result."),
+    };
 
     private static SnsPost ToSnsPost(PostState post, string network) => new()
     {
@@ -746,8 +1121,9 @@ public sealed class EmbeddedSnsNetwork
         public List<MessageState> Inbox { get; } = [];
     }
 
-    private sealed class CredentialState(AccountState account, DateTimeOffset expiresAt)
+    private sealed class CredentialState(string key, AccountState account, DateTimeOffset expiresAt)
     {
+        public string Key { get; } = key;
         public AccountState Account { get; } = account;
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
         public bool Revoked { get; set; }

@@ -43,8 +43,25 @@ public sealed class EmbeddedSnsOptions
     /// <summary>How long a repeated idempotency key returns the first result. Default 1 hour.</summary>
     public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The SQLite file the network keeps its state in (created when missing; a relative path is resolved against
+    /// the current directory), or <see langword="null"/> (the default) to keep everything in memory only. Read
+    /// once, when the network is created.
+    /// </summary>
+    /// <remarks>
+    /// Every change is committed to the file before the call that made it returns, and a network created on the
+    /// same file later finds the same accounts, credentials, posts, polls and votes, direct messages and
+    /// idempotency keys. Only one network at a time may open a file.
+    /// </remarks>
+    public string? DatabasePath { get; set; }
+
     internal void Validate()
     {
+        if (DatabasePath is not null)
+        {
+            CoCreationGuard.NotBlank(DatabasePath, nameof(DatabasePath));
+        }
+
         CoCreationGuard.Positive(MaxPostLength, nameof(MaxPostLength));
         if (EnablePolls)
         {

@@ -244,8 +244,20 @@ internal sealed class IdentityMap : IIdentityMap
         // Access is closed at every provider first; if that fails the participant is left whole and can be erased again.
         var revoked = await _grants.RevokeAllAsync(participantId, "participant erased", null, cancellationToken).ConfigureAwait(false);
         var anonymousId = AnonymousId(participantId);
+        var changes = new StoreChanges();
+
+        // Ended grants keep their dates and roles for the audit, but not the accounts they opened: an account id
+        // (often the e-mail address) is personal data, and the access it names is closed already.
+        foreach (var grant in await _store.GetGrantsAsync(participantId, cancellationToken).ConfigureAwait(false))
+        {
+            if (grant.Status != GrantStatus.Active && (grant.Share is not null || grant.EnterpriseAccountId is not null))
+            {
+                changes.PutGrant(grant with { Share = null, EnterpriseAccountId = null });
+            }
+        }
+
         await _store.ApplyAsync(
-            new StoreChanges()
+            changes
                 .DeleteParticipant(participantId)
                 .AnonymiseAudit(participantId, anonymousId)
                 .AppendAudit(Audit.Entry(_time.GetUtcNow(), AuditAction.Erased, anonymousId, detail: $"participant erased; {revoked.Count} grants revoked")),

@@ -159,7 +159,10 @@ public sealed class StoreChanges
         return this;
     }
 
-    /// <summary>Replaces a participant id in every audit entry and grant with an anonymous id (erasure).</summary>
+    /// <summary>
+    /// Replaces a participant id in every audit entry, grant and outbox entry (as recipient) with an anonymous id,
+    /// and empties the event data of the outbox entries addressed to them (erasure).
+    /// </summary>
     /// <param name="participantId">The participant.</param>
     /// <param name="anonymousId">The id that replaces it.</param>
     /// <returns>This set.</returns>

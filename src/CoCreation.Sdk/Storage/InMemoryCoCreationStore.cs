@@ -370,6 +370,16 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
                     _grants[id] = _grants[id] with { ParticipantId = anonymousId };
                 }
             }
+
+            foreach (var key in _outboxOrder)
+            {
+                if (_outbox[key].RecipientId == participantId)
+                {
+                    // The event's data may be about the recipient; a delivery that can no longer be made needs none of it.
+                    var message = _outbox[key];
+                    _outbox[key] = message with { RecipientId = anonymousId, Event = message.Event with { Data = ImmutableDictionary<string, string>.Empty } };
+                }
+            }
         }
 
         foreach (var message in changes.Outbox)

@@ -1,0 +1,736 @@
+using System.Globalization;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Data.Sqlite;
+
+namespace CoCreation.Sdk.Sqlite;
+
+/// <summary>
+/// An <see cref="ICoCreationStore"/> in one SQLite file: participants and their link index, grants, the audit
+/// trail, the relay outbox (with its delivery log and dead letters), source cursors and module documents.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The constructor opens the file, checks it, switches it to WAL, and applies any schema migration it lacks
+/// (the version is kept in a <c>schema_version</c> table). A file that is damaged, not a database, written by
+/// a newer build or locked by another process fails there with a <see cref="CoCreationException"/> naming the
+/// file, rather than at some later write.
+/// </para>
+/// <para>
+/// Every <see cref="ApplyAsync"/> is one <c>BEGIN IMMEDIATE</c> transaction that re-checks participant versions
+/// and link ownership inside it, exactly as <see cref="InMemoryCoCreationStore"/> does; a conflict rolls the
+/// whole change set back. Deleted rows are overwritten (<c>secure_delete</c>), so erased personal data does not
+/// linger in free pages, and <see cref="Dispose"/> checkpoints the write-ahead log into the file.
+/// </para>
+/// <para>
+/// Thread-safe: the store owns one connection and lets one operation use it at a time. SQLite runs one writer
+/// per file anyway, and a single connection keeps prepared statements warm and reads consistent with the
+/// last commit. Other processes may open the same file; they wait for each other up to the connection
+/// string's <c>Default Timeout</c> (30 s unless set).
+/// </para>
+/// </remarks>
+public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
+{
+    private const string SnsKind = "s";
+    private const string CloudKind = "c";
+    private const string EnterpriseKind = "e";
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly string _file;
+    private bool _disposed;
+
+    /// <summary>Opens (or creates) the database, checks it and brings its schema up to date.</summary>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, for example <c>Data Source=data/cocreation.db</c>.</param>
+    /// <param name="durability">How much a commit survives; by default also a power loss.</param>
+    /// <exception cref="CoCreationValidationException">The connection string is blank, malformed or names no data source.</exception>
+    /// <exception cref="CoCreationException">The file cannot be opened, is damaged or not a database, was written by a newer schema, or is locked.</exception>
+    public SqliteCoCreationStore(string connectionString, SqliteDurability durability = SqliteDurability.SurvivesPowerLoss)
+        : this(connectionString, durability, SqliteSchema.Migrations)
+    {
+    }
+
+    internal SqliteCoCreationStore(string connectionString, SqliteDurability durability, IReadOnlyList<SqliteMigration> migrations)
+    {
+        var builder = ParseConnectionString(connectionString);
+        if (!Enum.IsDefined(durability))
+        {
+            throw new CoCreationValidationException(nameof(durability), $"'{durability}' is not a durability level.");
+        }
+
+        SqliteSchema.CheckOrder(migrations);
+        _file = builder.DataSource;
+
+        // One connection lives as long as the store; a pooled one would keep the file open after Dispose.
+        builder.Pooling = false;
+        CreateDirectoryOf(builder);
+        _connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            _connection.Open();
+            var timeoutMs = (long)builder.DefaultTimeout * 1000;
+            Execute($"PRAGMA busy_timeout = {timeoutMs.ToString(CultureInfo.InvariantCulture)}");
+
+            // Reading the header first turns "not a database" into an error here, before any setting is written.
+            Scalar("PRAGMA schema_version");
+            Execute("PRAGMA foreign_keys = ON");
+            Execute("PRAGMA secure_delete = ON");
+            JournalMode = Convert.ToString(Scalar("PRAGMA journal_mode = WAL"), CultureInfo.InvariantCulture) ?? "";
+            Execute(durability == SqliteDurability.SurvivesPowerLoss ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            var check = Convert.ToString(Scalar("PRAGMA quick_check"), CultureInfo.InvariantCulture);
+            if (!string.Equals(check, "ok", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CoCreationException($"The CoCreation store file '{_file}' is damaged (integrity check: {check}). Restore it from a backup or use another file.");
+            }
+
+            Execute("BEGIN IMMEDIATE");
+            try
+            {
+                FoundSchemaVersion = SqliteSchema.Migrate(_connection, migrations, _file);
+                Execute("COMMIT");
+            }
+            catch
+            {
+                TryRollback();
+                throw;
+            }
+
+            SchemaVersion = SqliteSchema.Latest(migrations);
+        }
+        catch (SqliteException ex)
+        {
+            _connection.Dispose();
+            throw StartFailure(ex);
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The database file (the connection string's data source).</summary>
+    public string DataSource => _file;
+
+    /// <summary>The schema version the file had when the store opened it; 0 for a new file.</summary>
+    public int FoundSchemaVersion { get; }
+
+    /// <summary>The schema version the file has now.</summary>
+    public int SchemaVersion { get; }
+
+    /// <summary>The journal mode SQLite reports: <c>wal</c> for a file, <c>memory</c> for an in-memory database.</summary>
+    public string JournalMode { get; }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="changes"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CoCreationValidationException">A change names a blank id.</exception>
+    /// <exception cref="CoCreationException">The file could not be written.</exception>
+    public async Task ApplyAsync(StoreChanges changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        cancellationToken.ThrowIfCancellationRequested();
+        StoreChecks.CheckShape(changes);
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            Run(() =>
+            {
+                Command("BEGIN IMMEDIATE").ExecuteNonQuery();
+                try
+                {
+                    Apply(changes);
+                    Command("COMMIT").ExecuteNonQuery();
+                }
+                catch
+                {
+                    TryRollback();
+                    throw;
+                }
+            });
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Participant?> GetParticipantAsync(string participantId, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(participantId, nameof(participantId));
+        return ReadAsync(() =>
+        {
+            var command = Command("SELECT version, json FROM participants WHERE id = $id");
+            command.Parameters.AddWithValue("$id", participantId);
+            return ReadParticipant(command);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<Participant?> FindParticipantBySnsAsync(string network, string subject, CancellationToken cancellationToken = default)
+        => FindAsync(SnsKind, CoCreationGuard.NotBlank(network, nameof(network)), CoCreationGuard.NotBlank(subject, nameof(subject)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Participant?> FindParticipantByCloudAccountAsync(string provider, string accountId, CancellationToken cancellationToken = default)
+        => FindAsync(CloudKind, CoCreationGuard.NotBlank(provider, nameof(provider)), CoCreationGuard.NotBlank(accountId, nameof(accountId)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Participant?> FindParticipantByEnterpriseAccountAsync(string system, string accountId, CancellationToken cancellationToken = default)
+        => FindAsync(EnterpriseKind, CoCreationGuard.NotBlank(system, nameof(system)), CoCreationGuard.NotBlank(accountId, nameof(accountId)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<AccessGrant?> GetGrantAsync(string grantId, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(grantId, nameof(grantId));
+        return ReadAsync(() =>
+        {
+            var command = Command("SELECT json FROM grants WHERE id = $id");
+            command.Parameters.AddWithValue("$id", grantId);
+            return ReadJson(command, SqliteJsonContext.Default.AccessGrant).FirstOrDefault();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AccessGrant>> GetGrantsAsync(string participantId, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(participantId, nameof(participantId));
+        return ReadAsync(() =>
+        {
+            var command = Command("SELECT json FROM grants WHERE participant_id = $participant ORDER BY seq");
+            command.Parameters.AddWithValue("$participant", participantId);
+            return ReadJson(command, SqliteJsonContext.Default.AccessGrant);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AccessGrant>> GetActiveGrantsExpiringByAsync(DateTimeOffset time, CancellationToken cancellationToken = default)
+        => ReadAsync(() =>
+        {
+            var command = Command("SELECT json FROM grants WHERE status = $status AND expires_at IS NOT NULL AND expires_at <= $time ORDER BY seq");
+            command.Parameters.AddWithValue("$status", nameof(GrantStatus.Active));
+            command.Parameters.AddWithValue("$time", time.UtcTicks);
+            return ReadJson(command, SqliteJsonContext.Default.AccessGrant);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string? participantId, CancellationToken cancellationToken = default)
+        => ReadAsync(() =>
+        {
+            SqliteCommand command;
+            if (participantId is null)
+            {
+                command = Command("SELECT json FROM audit ORDER BY seq");
+            }
+            else
+            {
+                command = Command("SELECT json FROM audit WHERE participant_id = $participant ORDER BY seq");
+                command.Parameters.AddWithValue("$participant", participantId);
+            }
+
+            return ReadJson(command, SqliteJsonContext.Default.AuditEntry);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(deliveryKey, nameof(deliveryKey));
+        return ReadAsync(() =>
+        {
+            var command = Command("SELECT json FROM outbox WHERE delivery_key = $key");
+            command.Parameters.AddWithValue("$key", deliveryKey);
+            return ReadJson(command, SqliteJsonContext.Default.OutboxMessage).FirstOrDefault();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.Positive(max, nameof(max));
+        return ReadAsync(() =>
+        {
+            // The literal status lets SQLite use the partial index of pending rows.
+            var command = Command("SELECT json FROM outbox WHERE status = 'Pending' AND next_attempt_at <= $now ORDER BY next_attempt_at, seq LIMIT $max");
+            command.Parameters.AddWithValue("$now", now.UtcTicks);
+            command.Parameters.AddWithValue("$max", max);
+            return ReadJson(command, SqliteJsonContext.Default.OutboxMessage);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OutboxMessage>> GetOutboxByStatusAsync(DeliveryStatus status, CancellationToken cancellationToken = default)
+        => ReadAsync(() =>
+        {
+            var command = status switch
+            {
+                // Literal statuses let SQLite use the partial indexes; the other statuses scan the log.
+                DeliveryStatus.Pending => Command("SELECT json FROM outbox WHERE status = 'Pending' ORDER BY seq"),
+                DeliveryStatus.DeadLettered => Command("SELECT json FROM outbox WHERE status = 'DeadLettered' ORDER BY seq"),
+                _ => Command("SELECT json FROM outbox WHERE status = $status ORDER BY seq"),
+            };
+            if (status is not (DeliveryStatus.Pending or DeliveryStatus.DeadLettered))
+            {
+                command.Parameters.AddWithValue("$status", status.ToString());
+            }
+
+            return ReadJson(command, SqliteJsonContext.Default.OutboxMessage);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string?> GetCursorAsync(string source, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(source, nameof(source));
+        return ReadAsync(() =>
+        {
+            var command = Command("SELECT cursor FROM cursors WHERE source = $source");
+            command.Parameters.AddWithValue("$source", source);
+            return command.ExecuteScalar() as string;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<string?> GetDocumentAsync(string collection, string id, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(collection, nameof(collection));
+        CoCreationGuard.NotBlank(id, nameof(id));
+        return ReadAsync(() =>
+        {
+            var command = Command("SELECT json FROM documents WHERE collection = $collection AND id = $id");
+            command.Parameters.AddWithValue("$collection", collection);
+            command.Parameters.AddWithValue("$id", id);
+            return command.ExecuteScalar() as string;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<KeyValuePair<string, string>>> ListDocumentsAsync(string collection, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(collection, nameof(collection));
+        return ReadAsync<IReadOnlyList<KeyValuePair<string, string>>>(() =>
+        {
+            var command = Command("SELECT id, json FROM documents WHERE collection = $collection ORDER BY id");
+            command.Parameters.AddWithValue("$collection", collection);
+            var result = new List<KeyValuePair<string, string>>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add(new(reader.GetString(0), reader.GetString(1)));
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves everything in the write-ahead log into the database file and empties the log, so that the
+    /// file alone holds the current state (for a backup, or to check what is on disk).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting for the store.</param>
+    /// <returns>A task that completes when the log is empty.</returns>
+    /// <exception cref="CoCreationException">Another connection kept the log from being emptied.</exception>
+    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            Run(Checkpoint);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Checkpoints the write-ahead log into the file and closes it.</summary>
+    public void Dispose()
+    {
+        _gate.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            try
+            {
+                Checkpoint();
+            }
+            catch (SqliteException)
+            {
+                // Another process holds the log open; SQLite keeps the data safe in it and the next opener checkpoints.
+            }
+            catch (CoCreationException)
+            {
+            }
+
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+
+            _commands.Clear();
+            _connection.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Parses and checks a connection string.</summary>
+    internal static SqliteConnectionStringBuilder ParseConnectionString(string? connectionString)
+    {
+        CoCreationGuard.NotBlank(connectionString, nameof(connectionString));
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw new CoCreationValidationException(nameof(connectionString), $"is not a valid SQLite connection string: {ex.Message}");
+        }
+
+        CoCreationGuard.NotBlank(builder.DataSource, "connectionString: Data Source");
+        return builder;
+    }
+
+    // Runs inside the transaction; any exception rolls everything back. Deletions apply before puts, and
+    // each check reads the state the earlier parts of the same set left, as the in-memory store plans it.
+    private void Apply(StoreChanges changes)
+    {
+        foreach (var id in changes.DeletedParticipants)
+        {
+            // The link rows go with it (ON DELETE CASCADE).
+            var delete = Command("DELETE FROM participants WHERE id = $id");
+            delete.Parameters.AddWithValue("$id", id);
+            delete.ExecuteNonQuery();
+        }
+
+        foreach (var (participant, expected) in changes.Participants)
+        {
+            PutParticipant(participant, expected);
+        }
+
+        foreach (var grant in changes.Grants)
+        {
+            var put = Command("""
+                INSERT INTO grants (id, participant_id, status, expires_at, json) VALUES ($id, $participant, $status, $expires, $json)
+                ON CONFLICT (id) DO UPDATE SET participant_id = excluded.participant_id, status = excluded.status,
+                    expires_at = excluded.expires_at, json = excluded.json
+                """);
+            put.Parameters.AddWithValue("$id", grant.Id);
+            put.Parameters.AddWithValue("$participant", grant.ParticipantId);
+            put.Parameters.AddWithValue("$status", grant.Status.ToString());
+            put.Parameters.AddWithValue("$expires", grant.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value);
+            put.Parameters.AddWithValue("$json", SqliteJsonContext.Write(grant, SqliteJsonContext.Default.AccessGrant));
+            put.ExecuteNonQuery();
+        }
+
+        foreach (var entry in changes.Audit)
+        {
+            var append = Command("INSERT INTO audit (id, participant_id, json) VALUES ($id, $participant, $json)");
+            append.Parameters.AddWithValue("$id", entry.Id);
+            append.Parameters.AddWithValue("$participant", entry.ParticipantId);
+            append.Parameters.AddWithValue("$json", SqliteJsonContext.Write(entry, SqliteJsonContext.Default.AuditEntry));
+            append.ExecuteNonQuery();
+        }
+
+        foreach (var (anonymousId, participantId) in changes.AnonymisedAudit)
+        {
+            // The JSON keeps the id too, so it is rewritten with the key column; json_set leaves the rest as it was.
+            // The event data of the recipient's deliveries may be about them, and no delivery to them can be made any more.
+            foreach (var sql in new[]
+            {
+                "UPDATE audit SET participant_id = $anonymous, json = json_set(json, '$.ParticipantId', $anonymous) WHERE participant_id = $participant",
+                "UPDATE grants SET participant_id = $anonymous, json = json_set(json, '$.ParticipantId', $anonymous) WHERE participant_id = $participant",
+                "UPDATE outbox SET recipient_id = $anonymous, json = json_set(json, '$.RecipientId', $anonymous, '$.Event.Data', json('{}')) WHERE recipient_id = $participant",
+            })
+            {
+                var update = Command(sql);
+                update.Parameters.AddWithValue("$anonymous", anonymousId);
+                update.Parameters.AddWithValue("$participant", participantId);
+                update.ExecuteNonQuery();
+            }
+        }
+
+        foreach (var message in changes.Outbox)
+        {
+            var put = Command("""
+                INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES ($key, $recipient, $status, $next, $json)
+                ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
+                    next_attempt_at = excluded.next_attempt_at, json = excluded.json
+                """);
+            put.Parameters.AddWithValue("$key", message.DeliveryKey);
+            put.Parameters.AddWithValue("$recipient", message.RecipientId);
+            put.Parameters.AddWithValue("$status", message.Status.ToString());
+            put.Parameters.AddWithValue("$next", message.NextAttemptAt.UtcTicks);
+            put.Parameters.AddWithValue("$json", SqliteJsonContext.Write(message, SqliteJsonContext.Default.OutboxMessage));
+            put.ExecuteNonQuery();
+        }
+
+        foreach (var (source, cursor) in changes.Cursors)
+        {
+            var put = Command("INSERT INTO cursors (source, cursor) VALUES ($source, $cursor) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor");
+            put.Parameters.AddWithValue("$source", source);
+            put.Parameters.AddWithValue("$cursor", cursor);
+            put.ExecuteNonQuery();
+        }
+
+        foreach (var (collection, id, json) in changes.Documents)
+        {
+            SqliteCommand command;
+            if (json is null)
+            {
+                command = Command("DELETE FROM documents WHERE collection = $collection AND id = $id");
+            }
+            else
+            {
+                command = Command("INSERT INTO documents (collection, id, json) VALUES ($collection, $id, $json) ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json");
+                command.Parameters.AddWithValue("$json", json);
+            }
+
+            command.Parameters.AddWithValue("$collection", collection);
+            command.Parameters.AddWithValue("$id", id);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private void PutParticipant(Participant participant, long? expected)
+    {
+        var read = Command("SELECT version FROM participants WHERE id = $id");
+        read.Parameters.AddWithValue("$id", participant.Id);
+        var current = read.ExecuteScalar() is long version ? version : (long?)null;
+        if (expected is null && current is not null)
+        {
+            throw new CoCreationConflictException($"Participant {participant.Id} already exists (version {current}); it was stored as new.");
+        }
+
+        if (expected is { } wanted && current != wanted)
+        {
+            throw new CoCreationConflictException(current is null
+                ? $"Participant {participant.Id} does not exist; it was expected at version {wanted}."
+                : $"Participant {participant.Id} is at version {current}, not {wanted}: it changed since it was read.");
+        }
+
+        var stored = participant with { Version = (expected ?? 0) + 1 };
+        var put = Command("""
+            INSERT INTO participants (id, version, json) VALUES ($id, $version, $json)
+            ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json
+            """);
+        put.Parameters.AddWithValue("$id", stored.Id);
+        put.Parameters.AddWithValue("$version", stored.Version);
+        put.Parameters.AddWithValue("$json", SqliteJsonContext.Write(stored, SqliteJsonContext.Default.Participant));
+        put.ExecuteNonQuery();
+
+        var clear = Command("DELETE FROM participant_links WHERE participant_id = $id");
+        clear.Parameters.AddWithValue("$id", stored.Id);
+        clear.ExecuteNonQuery();
+
+        foreach (var (kind, system, account) in LinksOf(stored))
+        {
+            var owner = Command("SELECT participant_id FROM participant_links WHERE kind = $kind AND system = $system AND account = $account");
+            owner.Parameters.AddWithValue("$kind", kind);
+            owner.Parameters.AddWithValue("$system", system);
+            owner.Parameters.AddWithValue("$account", account);
+            var ownerId = owner.ExecuteScalar() as string;
+            if (ownerId is not null && ownerId != stored.Id)
+            {
+                // Names the kind and system but not the account, which is personal data.
+                throw new CoCreationConflictException($"The {Describe(kind, system)} is already linked to another participant.");
+            }
+
+            if (ownerId is null)
+            {
+                var link = Command("INSERT INTO participant_links (kind, system, account, participant_id) VALUES ($kind, $system, $account, $participant)");
+                link.Parameters.AddWithValue("$kind", kind);
+                link.Parameters.AddWithValue("$system", system);
+                link.Parameters.AddWithValue("$account", account);
+                link.Parameters.AddWithValue("$participant", stored.Id);
+                link.ExecuteNonQuery();
+            }
+        }
+    }
+
+    private static IEnumerable<(string Kind, string System, string Account)> LinksOf(Participant participant)
+    {
+        foreach (var link in participant.SnsLinks)
+        {
+            yield return (SnsKind, link.Network, link.Subject);
+        }
+
+        foreach (var link in participant.CloudLinks)
+        {
+            yield return (CloudKind, link.Provider, link.AccountId);
+        }
+
+        foreach (var link in participant.EnterpriseLinks)
+        {
+            yield return (EnterpriseKind, link.System, link.AccountId);
+        }
+    }
+
+    private static string Describe(string kind, string system) => kind switch
+    {
+        SnsKind => $"SNS identity on '{system}'",
+        CloudKind => $"cloud account at '{system}'",
+        _ => $"enterprise account at '{system}'",
+    };
+
+    private Task<Participant?> FindAsync(string kind, string system, string account, CancellationToken cancellationToken)
+        => ReadAsync(() =>
+        {
+            var command = Command("""
+                SELECT p.version, p.json FROM participant_links l JOIN participants p ON p.id = l.participant_id
+                WHERE l.kind = $kind AND l.system = $system AND l.account = $account
+                """);
+            command.Parameters.AddWithValue("$kind", kind);
+            command.Parameters.AddWithValue("$system", system);
+            command.Parameters.AddWithValue("$account", account);
+            return ReadParticipant(command);
+        }, cancellationToken);
+
+    private static Participant? ReadParticipant(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        var version = reader.GetInt64(0);
+        return SqliteJsonContext.Read(reader.GetString(1), SqliteJsonContext.Default.Participant) with { Version = version };
+    }
+
+    private static IReadOnlyList<T> ReadJson<T>(SqliteCommand command, JsonTypeInfo<T> info)
+    {
+        var result = new List<T>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(SqliteJsonContext.Read(reader.GetString(0), info));
+        }
+
+        return result;
+    }
+
+    // Microsoft.Data.Sqlite's async methods run synchronously; the gate is what callers really wait for.
+    private async Task<T> ReadAsync<T>(Func<T> read, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            return Run(read);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Run(Action action) => Run<object?>(() =>
+    {
+        action();
+        return null;
+    });
+
+    private T Run<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (SqliteException ex)
+        {
+            throw new CoCreationException($"The CoCreation store file '{_file}' failed: {ex.Message}", ex);
+        }
+    }
+
+    // Callers hold the gate. Statements are kept prepared for the life of the connection.
+    private SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _commands.Add(sql, command);
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    private void Checkpoint()
+    {
+        using var reader = Command("PRAGMA wal_checkpoint(TRUNCATE)").ExecuteReader();
+        if (reader.Read() && reader.GetInt64(0) != 0)
+        {
+            throw new CoCreationException($"The CoCreation store file '{_file}' could not be checkpointed: another connection is using it.");
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private void TryRollback()
+    {
+        try
+        {
+            Command("ROLLBACK").ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // SQLite already rolled back (for example after a full disk); nothing is left to undo.
+        }
+    }
+
+    private CoCreationException StartFailure(SqliteException ex)
+    {
+        var detail = ex.Message;
+        var message = ex.SqliteErrorCode switch
+        {
+            5 or 6 => $"The CoCreation store file '{_file}' is locked by another connection or process ({detail}). Close the other program, raise 'Default Timeout' in the connection string, or use another file.",
+            11 or 26 => $"The CoCreation store file '{_file}' is damaged or is not a SQLite database ({detail}). Restore it from a backup or use another file.",
+            14 => $"The CoCreation store file '{_file}' cannot be opened ({detail}). Check that the folder exists and may be written.",
+            8 or 3 or 23 => $"The CoCreation store file '{_file}' may not be written ({detail}). Check its permissions.",
+            _ => $"The CoCreation store file '{_file}' could not be opened and prepared ({detail}).",
+        };
+        return new CoCreationException(message, ex);
+    }
+
+    private static void CreateDirectoryOf(SqliteConnectionStringBuilder builder)
+    {
+        if (builder.Mode is SqliteOpenMode.Memory || builder.DataSource == ":memory:" || builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(directory) && builder.Mode is SqliteOpenMode.ReadWriteCreate)
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}

@@ -1,0 +1,415 @@
+using System.Collections.Immutable;
+
+namespace CoCreation.Sdk.Tests;
+
+/// <summary>
+/// The behaviour every <see cref="ICoCreationStore"/> must have; each store's fixture derives from it and
+/// says how to make a fresh, empty store.
+/// </summary>
+public abstract class CoCreationStoreTests
+{
+    protected static readonly DateTimeOffset Now = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Makes a new, empty store for one test; the fixture cleans it up.</summary>
+    protected abstract ICoCreationStore CreateStore();
+
+    protected static Participant Person(string id, string subject) => new()
+    {
+        Id = id,
+        DisplayName = id,
+        CreatedAt = Now,
+        SnsLinks = [new SnsLink("social", subject, subject, Now)],
+    };
+
+    [Test]
+    public async Task New_participants_get_version_1_and_each_update_raises_it()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutParticipant(Person("p1", "s1"), null));
+        var v1 = await store.GetParticipantAsync("p1");
+
+        await store.ApplyAsync(new StoreChanges().PutParticipant(v1! with { DisplayName = "renamed" }, v1.Version));
+        var v2 = await store.GetParticipantAsync("p1");
+
+        Assert.That(v1.Version, Is.EqualTo(1));
+        Assert.That(v2!.Version, Is.EqualTo(2));
+        Assert.That(v2.DisplayName, Is.EqualTo("renamed"));
+    }
+
+    [Test]
+    public async Task A_stale_version_conflicts_and_nothing_of_the_change_set_is_applied()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutParticipant(Person("p1", "s1"), null));
+        var read = (await store.GetParticipantAsync("p1"))!;
+        await store.ApplyAsync(new StoreChanges().PutParticipant(read with { DisplayName = "first writer" }, read.Version));
+
+        var stale = new StoreChanges()
+            .PutParticipant(read with { DisplayName = "second writer" }, read.Version)
+            .AppendAudit(new AuditEntry { Id = "a1", Time = Now, Action = AuditAction.Linked, ParticipantId = "p1" })
+            .SetCursor("enterprise:erp", "9");
+
+        Assert.ThrowsAsync<CoCreationConflictException>(() => store.ApplyAsync(stale));
+        Assert.That((await store.GetParticipantAsync("p1"))!.DisplayName, Is.EqualTo("first writer"));
+        Assert.That(await store.GetAuditAsync(null), Is.Empty);
+        Assert.That(await store.GetCursorAsync("enterprise:erp"), Is.Null);
+    }
+
+    [Test]
+    public async Task Storing_a_new_participant_over_an_existing_id_conflicts()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutParticipant(Person("p1", "s1"), null));
+
+        Assert.ThrowsAsync<CoCreationConflictException>(() => store.ApplyAsync(new StoreChanges().PutParticipant(Person("p1", "s9"), null)));
+    }
+
+    [Test]
+    public async Task A_link_owned_by_another_participant_conflicts()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutParticipant(Person("p1", "shared"), null));
+
+        var ex = Assert.ThrowsAsync<CoCreationConflictException>(() => store.ApplyAsync(new StoreChanges().PutParticipant(Person("p2", "shared"), null)));
+
+        Assert.That(ex!.Message, Does.Not.Contain("shared"));
+        Assert.That(await store.GetParticipantAsync("p2"), Is.Null);
+        Assert.That((await store.FindParticipantBySnsAsync("social", "shared"))!.Id, Is.EqualTo("p1"));
+    }
+
+    [Test]
+    public async Task Links_are_indexed_and_follow_updates_and_deletion()
+    {
+        var store = CreateStore();
+        var person = Person("p1", "s1") with
+        {
+            CloudLinks = [new CloudAccountLink("cloud", "c1", "a@example.com", Now)],
+            EnterpriseLinks = [new EnterpriseAccountLink("erp", "e1", "login", Now)],
+        };
+        await store.ApplyAsync(new StoreChanges().PutParticipant(person, null));
+
+        Assert.That((await store.FindParticipantByCloudAccountAsync("cloud", "c1"))!.Id, Is.EqualTo("p1"));
+        Assert.That((await store.FindParticipantByEnterpriseAccountAsync("erp", "e1"))!.Id, Is.EqualTo("p1"));
+
+        await store.ApplyAsync(new StoreChanges().PutParticipant(person with { CloudLinks = [] }, 1));
+        Assert.That(await store.FindParticipantByCloudAccountAsync("cloud", "c1"), Is.Null);
+
+        await store.ApplyAsync(new StoreChanges().DeleteParticipant("p1"));
+        Assert.That(await store.FindParticipantBySnsAsync("social", "s1"), Is.Null);
+        Assert.That(await store.FindParticipantByEnterpriseAccountAsync("erp", "e1"), Is.Null);
+        Assert.That(await store.GetParticipantAsync("p1"), Is.Null);
+    }
+
+    [Test]
+    public async Task Anonymising_rewrites_the_participant_in_audit_and_grants()
+    {
+        var store = CreateStore();
+        var grant = new AccessGrant { Id = "g1", ParticipantId = "p1", Target = new GrantTarget(GrantTargetKind.Enterprise, "erp", "x"), Roles = ["member"], GrantedAt = Now };
+        await store.ApplyAsync(new StoreChanges()
+            .PutGrant(grant)
+            .AppendAudit(new AuditEntry { Id = "a1", Time = Now, Action = AuditAction.Granted, ParticipantId = "p1" })
+            .AppendAudit(new AuditEntry { Id = "a2", Time = Now, Action = AuditAction.Granted, ParticipantId = "p2" }));
+
+        await store.ApplyAsync(new StoreChanges().AnonymiseAudit("p1", "erased-1"));
+
+        Assert.That(await store.GetAuditAsync("p1"), Is.Empty);
+        Assert.That((await store.GetAuditAsync(null)).Select(a => a.ParticipantId), Is.EqualTo(new[] { "erased-1", "p2" }));
+        Assert.That((await store.GetGrantAsync("g1"))!.ParticipantId, Is.EqualTo("erased-1"));
+        Assert.That(await store.GetGrantsAsync("p1"), Is.Empty);
+    }
+
+    [Test]
+    public async Task Stored_lists_cannot_be_changed_through_the_callers_list()
+    {
+        var store = CreateStore();
+        var links = new List<SnsLink> { new("social", "s1", "s1", Now) };
+        await store.ApplyAsync(new StoreChanges().PutParticipant(new Participant { Id = "p1", DisplayName = "p", CreatedAt = Now, SnsLinks = links }, null));
+
+        links.Add(new SnsLink("social", "s2", "s2", Now));
+
+        Assert.That((await store.GetParticipantAsync("p1"))!.SnsLinks, Has.Count.EqualTo(1));
+        Assert.That(await store.FindParticipantBySnsAsync("social", "s2"), Is.Null);
+    }
+
+    [Test]
+    public async Task Due_outbox_entries_come_oldest_due_first_and_only_pending_ones()
+    {
+        var store = CreateStore();
+        var e = new CoCreationEvent { Id = "1", Source = new Uri("urn:test"), Type = "t", Time = Now };
+        OutboxMessage Message(string key, DeliveryStatus status, int minutes) => new()
+        {
+            DeliveryKey = key,
+            Event = e,
+            RuleName = "r",
+            RecipientId = "p",
+            Channel = RelayChannel.DirectMessage,
+            Status = status,
+            NextAttemptAt = Now.AddMinutes(minutes),
+            CreatedAt = Now,
+        };
+        await store.ApplyAsync(new StoreChanges()
+            .PutOutbox(Message("late", DeliveryStatus.Pending, 5))
+            .PutOutbox(Message("early", DeliveryStatus.Pending, 1))
+            .PutOutbox(Message("future", DeliveryStatus.Pending, 60))
+            .PutOutbox(Message("done", DeliveryStatus.Delivered, 0)));
+
+        var due = await store.GetDueOutboxAsync(Now.AddMinutes(10), 10);
+        var limited = await store.GetDueOutboxAsync(Now.AddMinutes(10), 1);
+
+        Assert.That(due.Select(m => m.DeliveryKey), Is.EqualTo(new[] { "early", "late" }));
+        Assert.That(limited.Select(m => m.DeliveryKey), Is.EqualTo(new[] { "early" }));
+        Assert.That((await store.GetOutboxByStatusAsync(DeliveryStatus.Delivered)).Single().DeliveryKey, Is.EqualTo("done"));
+    }
+
+    [Test]
+    public async Task Documents_are_stored_listed_by_id_and_deleted()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutDocument("c", "b", "{\"n\":2}").PutDocument("c", "a", "{\"n\":1}"));
+        await store.ApplyAsync(new StoreChanges().DeleteDocument("c", "b"));
+
+        Assert.That((await store.ListDocumentsAsync("c")).Select(d => d.Key), Is.EqualTo(new[] { "a" }));
+        Assert.That(await store.GetDocumentAsync("c", "a"), Is.EqualTo("{\"n\":1}"));
+        Assert.That(await store.GetDocumentAsync("c", "b"), Is.Null);
+        Assert.That(await store.ListDocumentsAsync("missing"), Is.Empty);
+    }
+
+    [Test]
+    public async Task Grants_expiring_by_a_time_are_the_active_ones_with_an_expiry_at_or_before_it()
+    {
+        var store = CreateStore();
+        AccessGrant Grant(string id, DateTimeOffset? expires, GrantStatus status = GrantStatus.Active) => new()
+        {
+            Id = id,
+            ParticipantId = "p",
+            Target = new GrantTarget(GrantTargetKind.Enterprise, "erp", "x"),
+            Roles = ImmutableArray.Create("member"),
+            GrantedAt = Now,
+            ExpiresAt = expires,
+            Status = status,
+        };
+        await store.ApplyAsync(new StoreChanges()
+            .PutGrant(Grant("due", Now.AddHours(1)))
+            .PutGrant(Grant("later", Now.AddHours(3)))
+            .PutGrant(Grant("never", null))
+            .PutGrant(Grant("revoked", Now.AddHours(1), GrantStatus.Revoked)));
+
+        var expiring = await store.GetActiveGrantsExpiringByAsync(Now.AddHours(1));
+
+        Assert.That(expiring.Select(g => g.Id), Is.EqualTo(new[] { "due" }));
+    }
+
+    protected static OutboxMessage Message(string key, DeliveryStatus status, int minutes, string recipient = "p") => new()
+    {
+        DeliveryKey = key,
+        Event = new CoCreationEvent { Id = "1", Source = new Uri("urn:test"), Type = "t", Time = Now },
+        RuleName = "r",
+        RecipientId = recipient,
+        Channel = RelayChannel.DirectMessage,
+        Status = status,
+        NextAttemptAt = Now.AddMinutes(minutes),
+        CreatedAt = Now,
+    };
+
+    [Test]
+    public async Task Records_come_back_with_every_field_they_were_stored_with()
+    {
+        var store = CreateStore();
+        var person = Person("p1", "s1") with
+        {
+            PreferredLocale = "en-US",
+            PreferredNetwork = "social",
+            CloudLinks = [new CloudAccountLink("cloud", "c1", "a@example.com", Now.AddMinutes(1))],
+            EnterpriseLinks = [new EnterpriseAccountLink("erp", "e1", "login", Now.AddMinutes(2))],
+        };
+        var grant = new AccessGrant
+        {
+            Id = "g1",
+            ParticipantId = "p1",
+            Target = new GrantTarget(GrantTargetKind.Workspace, "cloud", "ws-1"),
+            Roles = ["editor", "commenter"],
+            GrantedAt = Now,
+            ExpiresAt = Now.AddDays(7),
+            Status = GrantStatus.Revoked,
+            EndedAt = Now.AddDays(1),
+            EndReason = "left the programme",
+            EnterpriseAccountId = "acct-9",
+            Share = new CoCreation.Sdk.Workspaces.ShareRef { Id = "share-1", WorkspaceId = "ws-1", AccountId = "c1", Role = CoCreation.Sdk.Workspaces.WorkspaceRole.Editor },
+        };
+        var audit = new AuditEntry { Id = "a1", Time = Now.ToOffset(TimeSpan.FromHours(9)), Action = AuditAction.Granted, ParticipantId = "p1", Target = "workspace:cloud/ws-1", GrantId = "g1", Detail = "d" };
+        var message = Message("k1", DeliveryStatus.Pending, 3) with
+        {
+            Event = new CoCreationEvent
+            {
+                Id = "e-7",
+                Source = new Uri("urn:cocreation:enterprise:erp"),
+                Type = CoCreationEventTypes.ProductionProgress,
+                Time = Now.ToOffset(TimeSpan.FromHours(9)),
+                Subject = "production-orders/7",
+                Data = ImmutableDictionary<string, string>.Empty.Add("percent", "40").Add("title", "\uc790\ucf13 \"A\""),
+            },
+            Channel = RelayChannel.Mention,
+            Attempts = 2,
+            FailedNetworks = ["micro"],
+            LastError = "micro: gone",
+        };
+        await store.ApplyAsync(new StoreChanges().PutParticipant(person, null).PutGrant(grant).AppendAudit(audit).PutOutbox(message));
+
+        var readPerson = (await store.GetParticipantAsync("p1"))!;
+        var readGrant = (await store.GetGrantAsync("g1"))!;
+        var readMessage = (await store.GetOutboxMessageAsync("k1"))!;
+
+        Assert.That(readPerson.PreferredLocale, Is.EqualTo("en-US"));
+        Assert.That(readPerson.PreferredNetwork, Is.EqualTo("social"));
+        Assert.That(readPerson.CreatedAt, Is.EqualTo(Now));
+        Assert.That(readPerson.SnsLinks, Is.EqualTo(person.SnsLinks));
+        Assert.That(readPerson.CloudLinks, Is.EqualTo(person.CloudLinks));
+        Assert.That(readPerson.EnterpriseLinks, Is.EqualTo(person.EnterpriseLinks));
+        Assert.That(readGrant with { Roles = grant.Roles }, Is.EqualTo(grant));
+        Assert.That(readGrant.Roles, Is.EqualTo(new[] { "editor", "commenter" }));
+        Assert.That((await store.GetAuditAsync("p1")).Single(), Is.EqualTo(audit));
+        Assert.That((await store.GetAuditAsync("p1")).Single().Time.Offset, Is.EqualTo(TimeSpan.FromHours(9)));
+        Assert.That(readMessage.Event with { Data = message.Event.Data }, Is.EqualTo(message.Event));
+        Assert.That(readMessage.Event.Data, Is.EquivalentTo(message.Event.Data));
+        Assert.That(readMessage.FailedNetworks, Is.EqualTo(new[] { "micro" }));
+        Assert.That(readMessage with { Event = message.Event, FailedNetworks = message.FailedNetworks }, Is.EqualTo(message));
+    }
+
+    [Test]
+    public async Task An_updated_outbox_entry_keeps_its_place_and_leaves_the_due_list_once_delivered()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges()
+            .PutOutbox(Message("first", DeliveryStatus.Pending, 1))
+            .PutOutbox(Message("second", DeliveryStatus.Pending, 1))
+            .PutOutbox(Message("third", DeliveryStatus.Pending, 1)));
+
+        await store.ApplyAsync(new StoreChanges().PutOutbox(Message("first", DeliveryStatus.Pending, 1) with { Attempts = 1, LastError = "timeout" }));
+        await store.ApplyAsync(new StoreChanges().PutOutbox(Message("second", DeliveryStatus.Delivered, 1) with { Attempts = 1 }));
+
+        var due = await store.GetDueOutboxAsync(Now.AddMinutes(1), 10);
+
+        Assert.That(due.Select(m => m.DeliveryKey), Is.EqualTo(new[] { "first", "third" }));
+        Assert.That(due[0].LastError, Is.EqualTo("timeout"));
+        Assert.That((await store.GetOutboxByStatusAsync(DeliveryStatus.Delivered)).Select(m => m.DeliveryKey), Is.EqualTo(new[] { "second" }));
+        Assert.That(await store.GetOutboxByStatusAsync(DeliveryStatus.DeadLettered), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_link_can_move_to_another_participant_in_the_change_set_that_deletes_its_owner()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutParticipant(Person("p1", "moving"), null));
+
+        await store.ApplyAsync(new StoreChanges().DeleteParticipant("p1").PutParticipant(Person("p2", "moving"), null));
+
+        Assert.That(await store.GetParticipantAsync("p1"), Is.Null);
+        Assert.That((await store.FindParticipantBySnsAsync("social", "moving"))!.Id, Is.EqualTo("p2"));
+    }
+
+    [Test]
+    public async Task A_conflict_late_in_a_change_set_undoes_the_participants_put_before_it()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutParticipant(Person("owner", "taken"), null));
+
+        var changes = new StoreChanges()
+            .PutParticipant(Person("fresh", "free"), null)
+            .PutParticipant(Person("late", "taken"), null)
+            .PutOutbox(Message("k", DeliveryStatus.Pending, 0));
+
+        Assert.ThrowsAsync<CoCreationConflictException>(() => store.ApplyAsync(changes));
+        Assert.That(await store.GetParticipantAsync("fresh"), Is.Null);
+        Assert.That(await store.FindParticipantBySnsAsync("social", "free"), Is.Null);
+        Assert.That(await store.GetOutboxMessageAsync("k"), Is.Null);
+        Assert.That((await store.FindParticipantBySnsAsync("social", "taken"))!.Id, Is.EqualTo("owner"));
+    }
+
+    [Test]
+    public async Task Updating_a_participant_may_keep_its_own_links_and_an_unknown_expected_participant_conflicts()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutParticipant(Person("p1", "s1"), null));
+
+        await store.ApplyAsync(new StoreChanges().PutParticipant(Person("p1", "s1") with { DisplayName = "again" }, 1));
+
+        Assert.That((await store.FindParticipantBySnsAsync("social", "s1"))!.DisplayName, Is.EqualTo("again"));
+        Assert.ThrowsAsync<CoCreationConflictException>(() => store.ApplyAsync(new StoreChanges().PutParticipant(Person("ghost", "s9"), 1)));
+    }
+
+    [Test]
+    public async Task Cursors_are_replaced_and_blank_ids_are_refused_before_anything_is_stored()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().SetCursor("enterprise:erp", "1"));
+        await store.ApplyAsync(new StoreChanges().SetCursor("enterprise:erp", "2"));
+        await store.ApplyAsync(new StoreChanges());
+
+        var ex = Assert.ThrowsAsync<CoCreationValidationException>(() => store.ApplyAsync(new StoreChanges().SetCursor("enterprise:erp", "3").PutDocument("c", " ", "{}")));
+
+        Assert.That(ex!.Field, Is.EqualTo("id"));
+        Assert.That(await store.GetCursorAsync("enterprise:erp"), Is.EqualTo("2"));
+        Assert.That(await store.GetCursorAsync("enterprise:other"), Is.Null);
+    }
+
+    [Test]
+    public async Task Anonymising_rewrites_the_recipient_of_outbox_entries_and_drops_their_event_data()
+    {
+        var store = CreateStore();
+        OutboxMessage WithData(string key, string recipient)
+        {
+            var message = Message(key, DeliveryStatus.Delivered, 0, recipient);
+            return message with { Event = message.Event with { Data = ImmutableDictionary<string, string>.Empty.Add("text", "about " + recipient) } };
+        }
+
+        await store.ApplyAsync(new StoreChanges().PutOutbox(WithData("mine", "p1")).PutOutbox(WithData("theirs", "p2")));
+
+        await store.ApplyAsync(new StoreChanges().AnonymiseAudit("p1", "erased-1"));
+
+        var mine = (await store.GetOutboxMessageAsync("mine"))!;
+        var theirs = (await store.GetOutboxMessageAsync("theirs"))!;
+        Assert.That(mine.RecipientId, Is.EqualTo("erased-1"));
+        Assert.That(mine.Event.Data, Is.Empty);
+        Assert.That(mine.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(theirs.RecipientId, Is.EqualTo("p2"));
+        Assert.That(theirs.Event.GetData("text"), Is.EqualTo("about p2"));
+    }
+
+    [Test]
+    public async Task Concurrent_change_sets_on_one_participant_lose_no_update()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutParticipant(Person("p1", "s1"), null));
+        var conflicts = 0;
+        var applied = 0;
+
+        async Task Worker(int worker)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                while (true)
+                {
+                    var current = (await store.GetParticipantAsync("p1"))!;
+                    try
+                    {
+                        await store.ApplyAsync(new StoreChanges()
+                            .PutParticipant(current with { DisplayName = $"w{worker}-{i}" }, current.Version)
+                            .AppendAudit(new AuditEntry { Id = $"a{worker}-{i}", Time = Now, Action = AuditAction.Linked, ParticipantId = "p1" }));
+                        Interlocked.Increment(ref applied);
+                        break;
+                    }
+                    catch (CoCreationConflictException)
+                    {
+                        Interlocked.Increment(ref conflicts);
+                    }
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(() => Worker(w))));
+
+        Assert.That(applied, Is.EqualTo(40));
+        Assert.That((await store.GetParticipantAsync("p1"))!.Version, Is.EqualTo(41), $"every applied change raised the version once ({conflicts} conflicts were retried)");
+        Assert.That(await store.GetAuditAsync("p1"), Has.Count.EqualTo(40));
+    }
+}
