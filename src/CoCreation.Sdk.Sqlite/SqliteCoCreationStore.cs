@@ -129,7 +129,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(changes);
         cancellationToken.ThrowIfCancellationRequested();
-        StoreChecks.CheckShape(changes);
+        changes.Validate();
         if (changes.IsEmpty)
         {
             return;

@@ -213,6 +213,64 @@ public sealed class StoreChanges
         return this;
     }
 
+    /// <summary>
+    /// Checks that every change names what it needs (ids, keys, collections). Stores call it before
+    /// applying anything, so a malformed set is refused whole.
+    /// </summary>
+    /// <exception cref="CoCreationValidationException">A change lacks an id or key.</exception>
+    public void Validate()
+    {
+        foreach (var (participant, expected) in _participants)
+        {
+            CoCreationGuard.NotBlank(participant.Id, "Participant.Id");
+            if (expected is < 0)
+            {
+                throw new CoCreationValidationException("expectedVersion", $"must not be negative (was {expected}).");
+            }
+        }
+
+        foreach (var id in _deletedParticipants)
+        {
+            CoCreationGuard.NotBlank(id, "participantId");
+        }
+
+        foreach (var grant in _grants)
+        {
+            CoCreationGuard.NotBlank(grant.Id, "AccessGrant.Id");
+            CoCreationGuard.NotBlank(grant.ParticipantId, "AccessGrant.ParticipantId");
+        }
+
+        foreach (var entry in _audit)
+        {
+            CoCreationGuard.NotBlank(entry.Id, "AuditEntry.Id");
+            CoCreationGuard.NotBlank(entry.ParticipantId, "AuditEntry.ParticipantId");
+        }
+
+        foreach (var (anonymousId, participantId) in _anonymisedAudit)
+        {
+            CoCreationGuard.NotBlank(anonymousId, "anonymousId");
+            CoCreationGuard.NotBlank(participantId, "participantId");
+        }
+
+        foreach (var message in _outbox)
+        {
+            CoCreationGuard.NotBlank(message.DeliveryKey, "OutboxMessage.DeliveryKey");
+            CoCreationGuard.NotBlank(message.RecipientId, "OutboxMessage.RecipientId");
+        }
+
+        foreach (var (source, cursor) in _cursors)
+        {
+            CoCreationGuard.NotBlank(source, "source");
+            ArgumentNullException.ThrowIfNull(cursor);
+        }
+
+        foreach (var (collection, id, _) in _documents)
+        {
+            CoCreationGuard.NotBlank(collection, "collection");
+            CoCreationGuard.NotBlank(id, "id");
+        }
+    }
+
     /// <summary>Whether the set holds no change.</summary>
     public bool IsEmpty => _participants.Count + _deletedParticipants.Count + _grants.Count + _audit.Count + _outbox.Count + _cursors.Count + _documents.Count + _anonymisedAudit.Count == 0;
 

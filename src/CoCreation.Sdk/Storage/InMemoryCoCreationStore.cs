@@ -31,7 +31,7 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
     {
         ArgumentNullException.ThrowIfNull(changes);
         cancellationToken.ThrowIfCancellationRequested();
-        CheckShape(changes);
+        changes.Validate();
         lock (_gate)
         {
             var plan = Plan(changes);
@@ -182,58 +182,6 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
         lock (_gate)
         {
             return Task.FromResult(_links.TryGetValue(key, out var id) ? _participants.GetValueOrDefault(id) : null);
-        }
-    }
-
-    // Checks that need no state; run outside the lock.
-    private static void CheckShape(StoreChanges changes)
-    {
-        foreach (var (participant, expected) in changes.Participants)
-        {
-            CoCreationGuard.NotBlank(participant.Id, "Participant.Id");
-            if (expected is < 0)
-            {
-                throw new CoCreationValidationException("expectedVersion", $"must not be negative (was {expected}).");
-            }
-        }
-
-        foreach (var id in changes.DeletedParticipants)
-        {
-            CoCreationGuard.NotBlank(id, "participantId");
-        }
-
-        foreach (var grant in changes.Grants)
-        {
-            CoCreationGuard.NotBlank(grant.Id, "AccessGrant.Id");
-            CoCreationGuard.NotBlank(grant.ParticipantId, "AccessGrant.ParticipantId");
-        }
-
-        foreach (var entry in changes.Audit)
-        {
-            CoCreationGuard.NotBlank(entry.Id, "AuditEntry.Id");
-        }
-
-        foreach (var (anonymousId, participantId) in changes.AnonymisedAudit)
-        {
-            CoCreationGuard.NotBlank(anonymousId, "anonymousId");
-            CoCreationGuard.NotBlank(participantId, "participantId");
-        }
-
-        foreach (var message in changes.Outbox)
-        {
-            CoCreationGuard.NotBlank(message.DeliveryKey, "OutboxMessage.DeliveryKey");
-        }
-
-        foreach (var (source, cursor) in changes.Cursors)
-        {
-            CoCreationGuard.NotBlank(source, "source");
-            ArgumentNullException.ThrowIfNull(cursor);
-        }
-
-        foreach (var (collection, id, _) in changes.Documents)
-        {
-            CoCreationGuard.NotBlank(collection, "collection");
-            CoCreationGuard.NotBlank(id, "id");
         }
     }
 
