@@ -51,7 +51,6 @@ public sealed class EmbeddedCloudService : IDisposable
     private readonly Dictionary<string, ShareState> shares = new(StringComparer.Ordinal);
     private readonly EmbeddedDatabase? database;
     private bool disposed;
-    private Exception? storageFailure;
 
     /// <summary>
     /// Creates a service: empty and in memory, or, when <see cref="EmbeddedCloudOptions.DatabasePath"/> is set,
@@ -533,54 +532,7 @@ public sealed class EmbeddedCloudService : IDisposable
         }
 
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (storageFailure is not null)
-        {
-            throw new CoCreationException("The embedded cloud service lost track of its database file after a storage failure; create the service again from the file.", storageFailure);
-        }
-
-        T result;
-        try
-        {
-            result = write();
-        }
-        catch
-        {
-            if (database.HasStaged)
-            {
-                database.Discard();
-                RecoverLocked(null);
-            }
-
-            throw;
-        }
-
-        try
-        {
-            database.Commit();
-        }
-#pragma warning disable CA1031 // Whatever the file failed with, the change is undone and reported as the provider's failure.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            RecoverLocked(ex);
-            throw new ProviderException(ProviderKind, $"The embedded cloud service could not store the change in its database file; nothing was changed. {ex.Message}", HttpStatusCode.ServiceUnavailable, "storage_failed", isTransient: true, innerException: ex);
-        }
-
-        return result;
-    }
-
-    private void RecoverLocked(Exception? cause)
-    {
-        try
-        {
-            LoadLocked();
-        }
-#pragma warning disable CA1031 // The instance is marked unusable; the original failure is what the caller sees.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            storageFailure = cause is null ? ex : new AggregateException(cause, ex);
-        }
+        return database.Write(write, LoadLocked, ProviderKind, "The embedded cloud service");
     }
 
     /// <summary>Rebuilds the state from the database file.</summary>

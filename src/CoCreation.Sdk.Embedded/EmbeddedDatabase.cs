@@ -234,6 +234,71 @@ internal sealed class EmbeddedDatabase : IDisposable
         stagedIndex.Clear();
     }
 
+    private Exception? _failure;
+
+    /// <summary>Refuses work once a failed recovery left memory and file apart.</summary>
+    /// <param name="who">The provider, as messages name it.</param>
+    public void ThrowIfFailed(string who)
+    {
+        if (_failure is not null)
+        {
+            throw new CoCreationException($"{who} lost track of its database file after a storage failure; create it again from the file.", _failure);
+        }
+    }
+
+    /// <summary>
+    /// Runs a write (called under the provider's lock) and commits what it staged before returning. When the
+    /// write fails after staging, or the commit fails, <paramref name="reload"/> reads the state back from the
+    /// file, so memory never holds a change the file does not.
+    /// </summary>
+    public T Write<T>(Func<T> write, Action reload, string provider, string who)
+    {
+        ThrowIfFailed(who);
+        T result;
+        try
+        {
+            result = write();
+        }
+        catch
+        {
+            if (HasStaged)
+            {
+                Discard();
+                Recover(reload, null);
+            }
+
+            throw;
+        }
+
+        try
+        {
+            Commit();
+        }
+#pragma warning disable CA1031 // Whatever the file failed with, the change is undone and reported as the provider's failure.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Recover(reload, ex);
+            throw new ProviderException(provider, $"{who} could not store the change in its database file; nothing was changed. {ex.Message}", System.Net.HttpStatusCode.ServiceUnavailable, "storage_failed", isTransient: true, innerException: ex);
+        }
+
+        return result;
+    }
+
+    private void Recover(Action reload, Exception? cause)
+    {
+        try
+        {
+            reload();
+        }
+#pragma warning disable CA1031 // The instance is marked unusable; the original failure is what the caller sees.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _failure = cause is null ? ex : new AggregateException(cause, ex);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

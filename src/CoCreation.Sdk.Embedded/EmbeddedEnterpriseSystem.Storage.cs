@@ -19,7 +19,6 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
 
     private readonly EmbeddedDatabase? _database;
     private bool _disposed;
-    private Exception? _storageFailure;
 
     /// <summary>The full path of the database file, or <see langword="null"/> when the system lives in memory only.</summary>
     public string? DatabasePath => _database?.Path;
@@ -64,54 +63,7 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_storageFailure is not null)
-        {
-            throw new CoCreationException($"The embedded enterprise system {Name} lost track of its database file after a storage failure; create the system again from the file.", _storageFailure);
-        }
-
-        T result;
-        try
-        {
-            result = write();
-        }
-        catch
-        {
-            if (_database.HasStaged)
-            {
-                _database.Discard();
-                RecoverLocked(null);
-            }
-
-            throw;
-        }
-
-        try
-        {
-            _database.Commit();
-        }
-#pragma warning disable CA1031 // Whatever the file failed with, the change is undone and reported as the provider's failure.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            RecoverLocked(ex);
-            throw new ProviderException(Name, $"{Name} could not store the change in its database file; nothing was changed. {ex.Message}", HttpStatusCode.ServiceUnavailable, "storage_failed", isTransient: true, innerException: ex);
-        }
-
-        return result;
-    }
-
-    private void RecoverLocked(Exception? cause)
-    {
-        try
-        {
-            LoadLocked();
-        }
-#pragma warning disable CA1031 // The instance is marked unusable; the original failure is what the caller sees.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _storageFailure = cause is null ? ex : new AggregateException(cause, ex);
-        }
+        return _database.Write(write, LoadLocked, Name, $"The embedded enterprise system {Name}");
     }
 
     private void StageAccount(AccountState account)

@@ -56,7 +56,6 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     private readonly EmbeddedDatabase? database;
     private long nextSequence;
     private bool disposed;
-    private Exception? storageFailure;
     private int pendingFailures;
     private bool pendingFailuresTransient;
     private int writeCallCount;
@@ -779,59 +778,8 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             return write();
         }
 
-        ThrowIfUnusableLocked();
-        T result;
-        try
-        {
-            result = write();
-        }
-        catch
-        {
-            if (database.HasStaged)
-            {
-                database.Discard();
-                RecoverLocked(null);
-            }
-
-            throw;
-        }
-
-        try
-        {
-            database.Commit();
-        }
-#pragma warning disable CA1031 // Whatever the file failed with, the change is undone and reported as the provider's failure.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            RecoverLocked(ex);
-            throw new ProviderException(NetworkKind, $"The embedded SNS could not store the change in its database file; nothing was changed. {ex.Message}", HttpStatusCode.ServiceUnavailable, "storage_failed", isTransient: true, innerException: ex);
-        }
-
-        return result;
-    }
-
-    private void ThrowIfUnusableLocked()
-    {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (storageFailure is not null)
-        {
-            throw new CoCreationException("The embedded SNS lost track of its database file after a storage failure; create the network again from the file.", storageFailure);
-        }
-    }
-
-    private void RecoverLocked(Exception? cause)
-    {
-        try
-        {
-            LoadLocked(pruneExpired: false);
-        }
-#pragma warning disable CA1031 // The instance is marked unusable; the original failure is what the caller sees.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            storageFailure = cause is null ? ex : new AggregateException(cause, ex);
-        }
+        return database.Write(write, () => LoadLocked(pruneExpired: false), NetworkKind, "The embedded SNS");
     }
 
     /// <summary>Rebuilds the state from the database file.</summary>
