@@ -99,7 +99,7 @@ public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IPr
         var setup = await SetupAsync(cancellationToken).ConfigureAwait(false);
         var groups = GroupsOf(setup, request.Roles);
         var existing = Records(await CallAsync("res.user", "search_read", Args(
-            Domain(Clause("login", "=", request.Login)), 0, 1, null, Fields("id")), Inactive, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            Domain(Clause("login", "=", request.Login)), 0, 1, null, Fields("id", "groups")), Inactive, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         long userId;
         if (existing is not null)
         {
@@ -108,7 +108,7 @@ public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IPr
             {
                 ["name"] = request.DisplayName,
                 ["active"] = true,
-                ["groups"] = GroupChanges(setup, groups),
+                ["groups"] = GroupChanges(setup, IdList(existing["groups"]), groups),
             };
             if (request.Email is not null)
             {
@@ -154,7 +154,7 @@ public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IPr
         var setup = await SetupAsync(cancellationToken).ConfigureAwait(false);
         var user = await FindUserAsync(account.AccountId, cancellationToken).ConfigureAwait(false);
         var id = Long(user["id"]);
-        await CallAsync("res.user", "write", Args(Ids(id), new JsonObject { ["groups"] = GroupChanges(setup, GroupsOf(setup, roles)) }), null, cancellationToken).ConfigureAwait(false);
+        await CallAsync("res.user", "write", Args(Ids(id), new JsonObject { ["groups"] = GroupChanges(setup, IdList(user["groups"]), GroupsOf(setup, roles)) }), null, cancellationToken).ConfigureAwait(false);
         return await ReadAccountAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -163,7 +163,7 @@ public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IPr
     {
         var setup = await SetupAsync(cancellationToken).ConfigureAwait(false);
         var user = await FindUserAsync(account.AccountId, cancellationToken).ConfigureAwait(false);
-        var values = new JsonObject { ["active"] = false, ["groups"] = GroupChanges(setup, []) };
+        var values = new JsonObject { ["active"] = false, ["groups"] = GroupChanges(setup, IdList(user["groups"]), []) };
         await CallAsync("res.user", "write", Args(Ids(Long(user["id"])), values), null, cancellationToken).ConfigureAwait(false);
     }
 
@@ -209,9 +209,25 @@ public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IPr
     private static long[] GroupsOf(Setup setup, IEnumerable<string> roles)
         => [.. roles.Distinct(StringComparer.Ordinal).SelectMany(r => setup.RoleGroups[r]).Distinct()];
 
-    // Only the groups the role mapping manages are touched; groups the company gave by hand stay.
-    private static JsonArray GroupChanges(Setup setup, long[] wanted)
-        => new(new JsonArray("remove", Ids(setup.ManagedGroups)), new JsonArray("add", Ids(wanted)));
+    // Only the groups the role mapping manages are touched; groups the company gave by hand stay. The difference is
+    // computed here because Tryton checks an "add" against the links as they were before a "remove" in the same write.
+    private static JsonArray GroupChanges(Setup setup, long[] current, long[] wanted)
+    {
+        var remove = current.Where(g => setup.ManagedGroups.Contains(g) && !wanted.Contains(g)).ToArray();
+        var add = wanted.Where(g => !current.Contains(g)).ToArray();
+        var changes = new JsonArray();
+        if (remove.Length > 0)
+        {
+            changes.Add(new JsonArray("remove", Ids(remove)));
+        }
+
+        if (add.Length > 0)
+        {
+            changes.Add(new JsonArray("add", Ids(add)));
+        }
+
+        return changes;
+    }
 
     /// <summary>Checks, from Tryton's own user record, that an account may act with a role.</summary>
     private async Task<long> AuthorizeAsync(EnterpriseAccount actor, string role, string action, CancellationToken cancellationToken)

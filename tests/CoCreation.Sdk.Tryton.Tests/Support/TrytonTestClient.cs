@@ -13,6 +13,7 @@ internal sealed class TrytonTestClient(TrytonOptions options, HttpClient http)
     private string? _token;
     private JsonObject _context = new();
     private long _id;
+    private long _userId;
 
     private Uri Endpoint => new(options.Url!, options.Database + "/");
 
@@ -34,6 +35,7 @@ internal sealed class TrytonTestClient(TrytonOptions options, HttpClient http)
         {
             var login = await SendAsync("common.db.login", [options.User, new JsonObject { ["password"] = options.Password }, "en"]);
             var uid = login!.AsArray()[0]!.GetValue<long>();
+            _userId = uid;
             var key = login.AsArray()[1]!.GetValue<string>();
             _token = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.User}:{uid}:{key}"));
             _context = (JsonObject)(await SendAsync("model.res.user.get_preferences", [true, new JsonObject()]))!;
@@ -51,6 +53,20 @@ internal sealed class TrytonTestClient(TrytonOptions options, HttpClient http)
         }
 
         return await SendAsync(method, [.. parameters, merged]);
+    }
+
+    /// <summary>Calls a model method; when Tryton answers with a warning, confirms it (as its client does) and calls again.</summary>
+    public async Task<JsonNode?> CallConfirmingWarningsAsync(string method, params JsonNode?[] parameters)
+    {
+        try
+        {
+            return await CallAsync(method, parameters);
+        }
+        catch (TrytonWarningException warning)
+        {
+            await CallAsync("model.res.user.warning.create", new JsonArray(new JsonObject { ["user"] = _userId, ["name"] = warning.Name, ["always"] = false }));
+            return await CallAsync(method, parameters);
+        }
     }
 
     public async Task<JsonObject?> ReadOneAsync(string model, long id, params string[] fields)
@@ -99,6 +115,11 @@ internal sealed class TrytonTestClient(TrytonOptions options, HttpClient http)
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         var reply = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        if (reply["error"] is JsonArray { Count: > 1 } warning && warning[0]?.GetValue<string>() == "UserWarning")
+        {
+            throw new TrytonWarningException(warning[1]!.AsArray()[0]!.GetValue<string>());
+        }
+
         if (reply["error"] is { } error)
         {
             throw new InvalidOperationException($"Tryton {method}: {error.ToJsonString()}");
@@ -106,4 +127,9 @@ internal sealed class TrytonTestClient(TrytonOptions options, HttpClient http)
 
         return reply["result"];
     }
+}
+
+internal sealed class TrytonWarningException(string name) : Exception("Tryton warned: " + name)
+{
+    public string Name { get; } = name;
 }
