@@ -115,6 +115,12 @@ public sealed partial class TrytonEnterpriseAdapter
             Domain(Clause("shipment", "in", Fields([.. shipments.Select(s => $"stock.shipment.out,{Inv(s.Id)}")])), Clause("to_location.type", "=", "customer")), 0, null, null,
             Fields("id", "shipment", "product", "quantity", "origin")), null, cancellationToken).ConfigureAwait(false)).ToList();
 
+        var lineIds = shipmentMoves.Select(m => String(m["origin"])).Where(o => o is not null && o.StartsWith("sale.line,", StringComparison.Ordinal))
+            .Select(o => long.Parse(o!.AsSpan("sale.line,".Length), CultureInfo.InvariantCulture)).Distinct().ToArray();
+        var saleOfLine = lineIds.Length == 0 ? [] : Records(await CallAsync("sale.line", "search_read", Args(
+            Domain(Clause("id", "in", Ids(lineIds))), 0, null, null, Fields("id", "sale")), null, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(l => $"sale.line,{Inv(Long(l["id"]))}", l => Inv(Long(l["sale"])), StringComparer.Ordinal);
+
         var productIds = new HashSet<long>();
         productIds.UnionWith(productions.Select(p => Long(p.Record["product"])));
         productIds.UnionWith(saleLines.Select(l => Long(l["product"])));
@@ -257,10 +263,10 @@ public sealed partial class TrytonEnterpriseAdapter
                         }
 
                         var shipmentId = Inv(change.Id);
-                        var origin = String(move["origin"]);
+                        var saleId = String(move["origin"]) is { } origin && saleOfLine.TryGetValue(origin, out var sale) ? sale : null;
                         events.Add(Event($"shipment-{shipmentId}-move-{Inv(Long(move["id"]))}", CoCreationEventTypes.ShipmentSent, $"shipments/{shipmentId}", change.Stamp, Inv(owner),
-                            (CoCreationEventData.SaleId, origin ?? shipmentId), (CoCreationEventData.ProductId, Inv(productId)), (CoCreationEventData.Title, product.Title),
-                            (CoCreationEventData.Quantity, Inv(Long(move["quantity"]))), (CoCreationEventData.Carrier, "Tryton"),
+                            (CoCreationEventData.SaleId, saleId ?? shipmentId), (CoCreationEventData.ProductId, Inv(productId)), (CoCreationEventData.Title, product.Title),
+                            (CoCreationEventData.Quantity, Inv(Long(move["quantity"]))), (CoCreationEventData.Carrier, "shipment"),
                             (CoCreationEventData.TrackingNumber, String(record["reference"]) ?? String(record["number"]) ?? shipmentId)));
                     }
 

@@ -96,6 +96,24 @@ public sealed class TrytonScenarioTests
     }
 
     [Test]
+    public async Task Steps09_10_a_sale_and_its_shipment_made_in_tryton_reach_the_designer()
+    {
+        await _story.RunThroughAsync(6);
+
+        var sale = await _story.SellAndShipInTrytonAsync(2);
+        await _story.Program.SyncAsync();
+        await _story.Program.SyncAsync();
+
+        var state = await _story.Tryton.ReadOneAsync("sale.sale", sale, "state");
+        var onHand = await _story.Tryton.OnHandAsync(_story.ProductId, await _story.WarehouseAsync());
+        Assert.That(state!["state"]!.GetValue<string>(), Is.AnyOf("processing", "done"), "the sale is confirmed in Tryton");
+        Assert.That(onHand, Is.EqualTo(8), "the shipment took 2 pieces out of Tryton's stock");
+        Assert.That(_story.DesignerInbox.Count(t => t.Contains("were sold", StringComparison.Ordinal)), Is.EqualTo(1), "one sale message, however often Tryton rewrites the sale");
+        Assert.That(_story.DesignerInbox, Has.Some.Contains($"2 pieces of '{_story.Title}' were sold (90000 KRW)"));
+        Assert.That(_story.DesignerInbox, Has.Some.Contains($"Order {sale} of '{_story.Title}' has shipped"));
+    }
+
+    [Test]
     public async Task Step12_stock_moved_below_the_threshold_in_tryton_alerts_the_requester_and_the_manager_once()
     {
         await _story.RunThroughAsync(12);

@@ -154,6 +154,47 @@ internal sealed class TrytonStory : IAsyncDisposable
         await Tryton.CallConfirmingWarningsAsync("model.stock.move.do", ids!.DeepClone());
     }
 
+    /// <summary>The company sells pieces in Tryton (a confirmed sale) and ships them (a done customer shipment).</summary>
+    public async Task<long> SellAndShipInTrytonAsync(int quantity)
+    {
+        var template = (await Tryton.ReadOneAsync("product.product", ProductId, "template"))!["template"]!.GetValue<long>();
+        var uom = (await Tryton.CallAsync("model.product.uom.search", new JsonArray(new JsonArray("symbol", "=", "u")), 0, 1, null))!.AsArray()[0]!.GetValue<long>();
+        await Tryton.CallAsync("model.product.template.write", new JsonArray(template), new JsonObject { ["salable"] = true, ["sale_uom"] = uom });
+        var party = (await Tryton.CallAsync("model.party.party.create", new JsonArray(new JsonObject
+        {
+            ["name"] = "Buyer of " + Title,
+            ["addresses"] = new JsonArray(new JsonArray("create", new JsonArray(new JsonObject { ["street"] = "1 Main Street" }))),
+        })))!.AsArray()[0]!.GetValue<long>();
+        var address = (await Tryton.CallAsync("model.party.address.search", new JsonArray(new JsonArray("party", "=", party)), 0, 1, null))!.AsArray()[0]!.GetValue<long>();
+        var line = new JsonObject
+        {
+            ["type"] = "line",
+            ["product"] = ProductId,
+            ["quantity"] = quantity,
+            ["unit"] = uom,
+            ["unit_price"] = new JsonObject { ["__class__"] = "Decimal", ["decimal"] = "45000" },
+            ["description"] = Title,
+        };
+        var sale = (await Tryton.CallAsync("model.sale.sale.create", new JsonArray(new JsonObject
+        {
+            ["party"] = party,
+            ["invoice_address"] = address,
+            ["shipment_address"] = address,
+            ["invoice_method"] = "manual",
+            ["shipment_method"] = "order",
+            ["lines"] = new JsonArray(new JsonArray("create", new JsonArray(line))),
+        })))!.AsArray()[0]!.GetValue<long>();
+        await Tryton.CallAsync("model.sale.sale.quote", new JsonArray(sale));
+        await Tryton.CallAsync("model.sale.sale.confirm", new JsonArray(sale));
+        var shipments = (await Tryton.ReadOneAsync("sale.sale", sale, "shipments"))!["shipments"]!.AsArray();
+        foreach (var step in new[] { "wait", "assign_try", "pick", "pack", "done" })
+        {
+            await Tryton.CallAsync($"model.stock.shipment.out.{step}", shipments.DeepClone());
+        }
+
+        return sale;
+    }
+
     public ValueTask DisposeAsync()
     {
         Sns.Dispose();
