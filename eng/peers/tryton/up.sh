@@ -55,6 +55,11 @@ fi
 if [ -s "$dir/../tryton.pid" ] && kill -0 "$(cat "$dir/../tryton.pid")" 2>/dev/null; then
     echo "[tryton] already running (pid $(cat "$dir/../tryton.pid"))"
 else
+    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+        # Another server (another data folder's Tryton, say) would answer the readiness check in ours' place.
+        echo "[tryton] port $port is already taken by another process; stop it or set COCREATION_TRYTON_PORT" >&2
+        exit 1
+    fi
     start=$SECONDS
     timeout "$ttl" trytond -c "$dir/trytond.conf" >"$dir/trytond.log" 2>&1 &
     echo $! >"$dir/../tryton.pid"
