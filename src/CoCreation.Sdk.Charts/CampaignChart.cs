@@ -154,7 +154,9 @@ public static class CampaignChart
             plot.Axes.Bottom.SetTicks(
                 Enumerable.Range(0, question.Options.Count).Select(o => (o * groupWidth) + ((series.Count - 1) / 2.0)).ToArray(),
                 question.Options.ToArray());
-            plot.Axes.Margins(bottom: 0);
+            // Head room above the tallest bar keeps its value label clear of the legend.
+            var tallest = bars.Count == 0 ? 0 : bars.Max(b => b.Value);
+            plot.Axes.SetLimitsY(0, Math.Max(1, tallest) * 1.3);
             plot.Title(title);
             plot.YLabel("votes");
             for (var s = 0; s < series.Count; s++)

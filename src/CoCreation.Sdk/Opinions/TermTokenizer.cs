@@ -31,7 +31,7 @@ public static class TermTokenizer
         "has", "have", "him", "his", "how", "its", "let", "may", "she", "too", "use", "that", "with", "this", "they", "them",
         "then", "than", "there", "their", "what", "when", "which", "would", "could", "should", "will", "just", "very", "really",
         "from", "into", "about", "more", "some", "like", "been", "were", "also", "only", "please", "want", "does", "did", "who",
-        "yes", "get", "got", "much", "many", "here", "where", "why", "because", "it's", "i'm", "don't",
+        "yes", "get", "got", "much", "many", "here", "where", "why", "because", "it's", "i'm", "don't", "can't", "won't", "i'd",
     };
 
     /// <summary>Splits a text into terms.</summary>
