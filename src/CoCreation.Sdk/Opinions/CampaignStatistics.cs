@@ -188,19 +188,22 @@ public sealed record CampaignStatistics
             }
 
             accepted++;
-            respondents.Add(response.RespondentKey);
             var utcTicks = response.CreatedAt.UtcTicks;
             ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(buckets, utcTicks - (utcTicks % bucketTicks), out _);
             bucket++;
 
+            // Counted voters join the respondents from the winner tables at the end: one set insertion per
+            // person instead of one per vote.
             if (response.Kind is not (ResponseKind.Vote or ResponseKind.Submitted) || response.OptionIndexes.Count == 0
                 || response.QuestionIndex is not { } question || (uint)question >= (uint)questionCount)
             {
+                respondents.Add(response.RespondentKey);
                 continue;
             }
 
             if (response.CreatedAt >= votingEnds)
             {
+                respondents.Add(response.RespondentKey);
                 late[question]++;
                 continue;
             }
@@ -218,6 +221,11 @@ public sealed record CampaignStatistics
                     winner = r;
                 }
             }
+        }
+
+        foreach (var table in winners)
+        {
+            respondents.UnionWith(table.Keys);
         }
 
         var questions = new List<QuestionStatistics>(questionCount);
