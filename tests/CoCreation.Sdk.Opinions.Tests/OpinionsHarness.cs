@@ -24,6 +24,7 @@ internal sealed class OpinionsHarness : IAsyncDisposable
             var network = new EmbeddedSnsNetwork(options, Clock);
             var brand = network.RegisterAccount("brand", "Brand");
             BrandSubjects[name] = brand.Subject;
+            BrandCredentials[name] = brand.Credential;
             builder.AddEmbeddedSns(name, network, brand.Credential);
             _networks[name] = network;
         }
@@ -41,6 +42,8 @@ internal sealed class OpinionsHarness : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
 
     public Dictionary<string, string> BrandSubjects { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, SnsCredential> BrandCredentials { get; } = new(StringComparer.Ordinal);
 
     public EmbeddedSnsNetwork Network(string name) => _networks[name];
 

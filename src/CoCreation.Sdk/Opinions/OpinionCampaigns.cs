@@ -787,15 +787,28 @@ public sealed class OpinionCampaigns
 
         private async Task SearchAsync(ISnsConnector connector, string keyword, CancellationToken cancellationToken)
         {
-            // Search runs newest first, so a page token cannot see posts that arrive later: the cursor is the
-            // newest time already read, and each run reads from the top down to it.
+            // Search runs newest first, so a page token cannot see posts that arrive later. A walk therefore
+            // goes from the top down to the newest time a finished walk reached ("since"); a walk cut short by
+            // the page limit stores its page token, the newest time it saw and the since it ran with
+            // ("resume"), and the next run finishes it before "since" moves on. Posts are keyed by id, so
+            // reading one twice stores it once.
             var network = connector.Metadata.Name;
-            var cursorKey = $"opinions:{campaign.Id}:search:{network}:{keyword}";
-            var cursor = await owner._store.GetCursorAsync(cursorKey, cancellationToken).ConfigureAwait(false);
-            var since = cursor is null ? campaign.StartedAt : DateTimeOffset.Parse(cursor, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+            var sinceKey = $"opinions:{campaign.Id}:search:{network}:{keyword}";
+            var resumeKey = sinceKey + ":resume";
+            var stored = await owner._store.GetCursorAsync(sinceKey, cancellationToken).ConfigureAwait(false);
+            var since = string.IsNullOrEmpty(stored) ? campaign.StartedAt : ParseTime(stored);
             var newest = since;
+            string? token = null;
+            var resume = await owner._store.GetCursorAsync(resumeKey, cancellationToken).ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(resume) && resume.Split('\n') is [var resumeSince, var resumeNewest, var resumeToken])
+            {
+                since = ParseTime(resumeSince);
+                newest = ParseTime(resumeNewest);
+                token = resumeToken;
+            }
+
             var pages = 0;
-            await foreach (var page in connector.SearchAsync(new SearchQuery { Text = keyword, Since = since }, cancellationToken).AsPages().WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var page in connector.SearchAsync(new SearchQuery { Text = keyword, Since = since }, cancellationToken).AsPages(token).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 var changes = new StoreChanges();
                 foreach (var post in page.Values)
@@ -815,20 +828,26 @@ public sealed class OpinionCampaigns
 
                 pages++;
                 _pages++;
-                if (page.ContinuationToken is null || pages >= owner._options.MaxPagesPerCollect)
+                if (page.ContinuationToken is null)
                 {
-                    _hasMore |= page.ContinuationToken is not null;
-                    changes.SetCursor(cursorKey, newest.ToString("O", CultureInfo.InvariantCulture));
+                    changes.SetCursor(sinceKey, FormatTime(newest)).SetCursor(resumeKey, "");
                     await owner._store.ApplyAsync(changes, cancellationToken).ConfigureAwait(false);
                     break;
                 }
 
-                if (!changes.IsEmpty)
+                changes.SetCursor(resumeKey, string.Join('\n', FormatTime(since), FormatTime(newest), page.ContinuationToken));
+                await owner._store.ApplyAsync(changes, cancellationToken).ConfigureAwait(false);
+                if (pages >= owner._options.MaxPagesPerCollect)
                 {
-                    await owner._store.ApplyAsync(changes, cancellationToken).ConfigureAwait(false);
+                    _hasMore = true;
+                    break;
                 }
             }
         }
+
+        private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+        private static string FormatTime(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 
         // A parent read in an earlier run is known from the store; one read in this run is in the set.
         private bool InThread(HashSet<string> thread, CampaignPublication publication, string parentId)
