@@ -132,7 +132,6 @@ for (var i = 0; i < 6; i++)
     planted.Filtered++;
 }
 
-clock.Advance(TimeSpan.FromDays(-0));
 for (var i = 0; i < 4; i++)
 {
     var fresh = photo.RegisterAccount($"fresh{i}");

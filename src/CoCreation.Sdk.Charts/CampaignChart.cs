@@ -156,7 +156,7 @@ public static class CampaignChart
                 question.Options.ToArray());
             // Head room above the tallest bar keeps its value label clear of the legend.
             var tallest = bars.Count == 0 ? 0 : bars.Max(b => b.Value);
-            plot.Axes.SetLimitsY(0, Math.Max(1, tallest) * 1.3);
+            plot.Axes.SetLimitsY(0, Math.Max(1, tallest) * 1.5);
             plot.Title(title);
             plot.YLabel("votes");
             for (var s = 0; s < series.Count; s++)
