@@ -1030,6 +1030,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         InReplyToId = post.InReplyToId,
         PollId = post.PollId,
         Url = new Uri($"https://{EmbeddedSnsText.Host}/@{Uri.EscapeDataString(post.Author.Handle)}/{post.Id}"),
+        AuthorAccountCreatedAt = post.Author.CreatedAt,
     };
 
     private static SnsPoll ToSnsPoll(PollState poll, string network) => new()

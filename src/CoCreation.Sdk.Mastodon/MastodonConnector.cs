@@ -466,6 +466,7 @@ public sealed class MastodonConnector : SnsConnectorBase
             InReplyToId = status.InReplyToId,
             PollId = status.Poll?.Id,
             Url = Uri.TryCreate(status.Url, UriKind.Absolute, out var url) ? url : null,
+            AuthorAccountCreatedAt = author.CreatedAt,
         };
     }
 

@@ -159,6 +159,10 @@ public sealed record SnsPost
 
     /// <summary>A link for people.</summary>
     public Uri? Url { get; init; }
+
+    /// <summary>When the author's account was created, where the network says; <see langword="null"/> when it does not.</summary>
+    /// <remarks>Moderation uses it to hold back posts from very new accounts.</remarks>
+    public DateTimeOffset? AuthorAccountCreatedAt { get; init; }
 }
 
 /// <summary>A native poll to publish.</summary>

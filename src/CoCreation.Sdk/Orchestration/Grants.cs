@@ -120,6 +120,8 @@ public enum AuditAction
     Expired,
     /// <summary>A participant was erased.</summary>
     Erased,
+    /// <summary>Two ideas were merged as duplicates (irreversible).</summary>
+    IdeasMerged,
 }
 
 /// <summary>One line of the audit trail.</summary>
