@@ -650,7 +650,16 @@ public sealed class BlueskyConnector : SnsConnectorBase
         {
             // The server refused the call before doing anything, so sending it again cannot duplicate it.
             session = await BrandSessionAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
             return await action(session).ConfigureAwait(false);
+        }
+        catch (ExpiredTokenException ex)
+        {
+            // A brand-new token refused as expired points at the server's clock; callers see a plain credential failure.
+            throw new CredentialException(Metadata.Name, ex.Message);
         }
     }
 

@@ -152,7 +152,8 @@ internal sealed class XrpcClient(string provider, Func<HttpClient> httpClientFac
             return new RateLimitedException(provider, delay ?? FallbackRateLimitWait, BlueskyHeaders.ReadRateLimit(response.Headers));
         }
 
-        if (error == "ExpiredToken")
+        // Only the brand's session can be renewed here; a member's expiry is an ordinary credential failure.
+        if (error == "ExpiredToken" && call.TokenOwner == "brand")
         {
             return new ExpiredTokenException(provider, $"Bluesky ({provider}) refused the expired {call.TokenOwner} access token for {call.Method}: {detail}. Refresh the session or sign in again.");
         }
