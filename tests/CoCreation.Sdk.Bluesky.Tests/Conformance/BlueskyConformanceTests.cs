@@ -82,3 +82,9 @@ public sealed class BlueskyConformanceTests : SnsConnectorConformanceTests
         });
     }
 }
+
+/// <summary>Every public adapter in <c>CoCreation.Sdk.Bluesky</c> has a conformance suite here.</summary>
+public sealed class BlueskyConformanceCoverageTests : ConformanceCoverageTests
+{
+    protected override System.Reflection.Assembly AdapterAssembly => typeof(BlueskyConnector).Assembly;
+}
