@@ -341,7 +341,7 @@ public sealed class BlueskyFailureTests
 
         Assert.That(result.Failed, Is.True);
         Assert.That(result.Failures, Has.Some.Contains("Service").And.Some.Contains("Identifier").And.Some.Contains("ChatService").And.Some.Contains("MaxRetryAttempts"));
-        Assert.That(string.Join(" ", result.Failures) + options, Does.Not.Contain("secret-app-pass"));
+        Assert.That(string.Join(" ", result.Failures ?? []) + options, Does.Not.Contain("secret-app-pass"));
         using var provider = BlueskyTestHost.Build(fake.Url, brand.Handle, " ");
         Assert.Throws<OptionsValidationException>(() => provider.Connector());
     }
