@@ -467,7 +467,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
                 cancellationToken).ConfigureAwait(false);
             foreach (var record in page.Records ?? [])
             {
-                if (record.Uri is not null && record.Value?.Reply?.Root.Uri == rootUri)
+                if (record.Uri is not null && record.Value?.Reply?.Root?.Uri == rootUri)
                 {
                     var handle = await HandleOfAsync(did, cancellationToken).ConfigureAwait(false);
                     replies.Add(ToPost(record.Uri, did, handle, record.Value, null, call));
@@ -591,7 +591,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
             AuthorHandle = handle,
             Text = record.Text!,
             CreatedAt = createdAt,
-            InReplyToId = record.Reply?.Parent.Uri,
+            InReplyToId = record.Reply?.Parent?.Uri,
         };
     }
 
@@ -731,7 +731,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
             AuthorHandle = handle,
             Text = record.Text ?? string.Empty,
             CreatedAt = createdAt,
-            InReplyToId = record.Reply?.Parent.Uri,
+            InReplyToId = record.Reply?.Parent?.Uri,
         };
     }
 

@@ -35,18 +35,19 @@ internal sealed class SessionDto
     public bool? Active { get; set; }
 }
 
+// Read from other people's records too, so nothing here is required: one odd record must not fail a whole listing.
 internal sealed class StrongRefDto
 {
-    public required string Uri { get; set; }
+    public string? Uri { get; set; }
 
-    public required string Cid { get; set; }
+    public string? Cid { get; set; }
 }
 
 internal sealed class ReplyRefDto
 {
-    public required StrongRefDto Root { get; set; }
+    public StrongRefDto? Root { get; set; }
 
-    public required StrongRefDto Parent { get; set; }
+    public StrongRefDto? Parent { get; set; }
 }
 
 internal sealed class ByteSliceDto
