@@ -31,6 +31,10 @@ public sealed class LifecycleTests
             ("cho", ApplicantStatus.Waitlisted),
         }));
         Assert.That(await h.Project.CollectApplicationsAsync(), Is.Empty, "replies already read are not applicants twice");
+        string Inbox(string handle) => string.Join("|", h.SocialNetwork.GetInbox(h.SocialNetwork.FindSubject(handle)!).Select(m => m.Text));
+        Assert.That(Inbox("ana"), Does.Contain("You were selected for Chair 2027"));
+        Assert.That(Inbox("cho"), Does.Contain("you are on the waiting list"));
+        Assert.That(Inbox("spammer"), Is.Empty, "a declined applicant is not messaged");
         Assert.That(await h.Project.GetStatusAsync(), Is.EqualTo(CoDevelopmentStatus.Recruiting));
     }
 

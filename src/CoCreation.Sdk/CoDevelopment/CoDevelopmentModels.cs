@@ -128,6 +128,10 @@ public sealed record ConfirmationCodeMessage
 
     /// <summary>When the code stops being accepted.</summary>
     public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>Describes the message without the code, so that logging it leaks nothing.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => $"ConfirmationCodeMessage {{ ProjectId = {ProjectId}, ParticipantId = {Participant.Id}, Email = {Email}, Code = ***, ExpiresAt = {ExpiresAt:o} }}";
 }
 
 /// <summary>An admitted member of a project.</summary>

@@ -237,7 +237,11 @@ public sealed class CoDevelopmentProject : IDisposable
         }
     }
 
-    /// <summary>Reads the replies to the call for participants and records each new replier as an applicant.</summary>
+    /// <summary>
+    /// Reads the replies to the call for participants and records each new replier as an applicant, selected or
+    /// waitlisted by the selection rule and the cap. Selected and waitlisted repliers are told by direct message
+    /// where the network has them; selected ones join by signing in and confirming an e-mail address.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The applicants added now, oldest first.</returns>
     /// <exception cref="CoCreationConflictException">Recruitment has not started.</exception>
@@ -287,6 +291,13 @@ public sealed class CoDevelopmentProject : IDisposable
                 }, state, applicants);
                 applicants.Add(applicant);
                 added.Add(applicant);
+            }
+
+            // Told before the applications are stored: a failed message leaves them unread, and reading them again
+            // sends with the same idempotency keys.
+            foreach (var applicant in added.Where(a => a.Status != ApplicantStatus.Declined))
+            {
+                await TellApplicantAsync(applicant, cancellationToken).ConfigureAwait(false);
             }
 
             if (added.Count > 0)
@@ -769,6 +780,35 @@ public sealed class CoDevelopmentProject : IDisposable
     }
 
     // ------------------------------------------------------------------ internals
+
+    private async Task TellApplicantAsync(RecruitmentApplicant applicant, CancellationToken cancellationToken)
+    {
+        var connector = _providers.GetSns(applicant.Network);
+        if (!connector.Capabilities.SupportsDirectMessages)
+        {
+            return;
+        }
+
+        var text = applicant.Status == ApplicantStatus.Selected
+            ? $"[{_options.BrandName}] {_options.ProjectName}: 선정되었습니다! SNS 계정으로 로그인하고 이메일을 확인하면 참여가 확정됩니다.\n"
+                + $"You were selected for {_options.ProjectName}! Sign in with your SNS account and confirm your e-mail address to join."
+            : $"[{_options.BrandName}] {_options.ProjectName}: 모집 인원이 찼습니다. 대기자로 등록되었습니다.\n"
+                + $"{_options.ProjectName} is full for now; you are on the waiting list.";
+        if (text.Length > connector.Capabilities.MaxPostLength)
+        {
+            text = applicant.Status == ApplicantStatus.Selected ? $"{_options.ProjectName}: selected / 선정" : $"{_options.ProjectName}: waiting list / 대기";
+        }
+
+        await connector.SendDirectMessageAsync(
+            new DirectMessageRequest
+            {
+                RecipientSubject = applicant.Subject,
+                RecipientHandle = applicant.Handle,
+                Text = text,
+                IdempotencyKey = Key($"applicant\n{ProjectId}\n{applicant.Network}\n{applicant.Subject}"),
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<CoDevelopmentMember> ShareCoreAsync(ProjectState state, CoDevelopmentMember member, CancellationToken cancellationToken)
     {
