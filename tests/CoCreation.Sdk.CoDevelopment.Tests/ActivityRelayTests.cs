@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using CoCreation.Sdk.Sqlite;
 using CoCreation.Sdk.Workspaces;
 
 namespace CoCreation.Sdk.CoDevelopment.Tests;
@@ -165,6 +166,51 @@ public sealed class ActivityRelayTests
         Assert.That(h.Inbox(ben).Skip(benBefore).Single(), Is.EqualTo("[Test Brand] Chair 2027: Cho edited the document 'Requirements'."), "the held change is sent once after the restart");
         await restarted.Project.SyncAsync();
         Assert.That(h.Inbox(ben), Has.Count.EqualTo(benBefore + 1));
+    }
+
+    [Test]
+    public async Task On_the_durable_sqlite_store_a_restarted_process_relays_nothing_twice_and_finishes_the_held_digest()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"codev-{Guid.NewGuid():N}.db");
+        try
+        {
+            var first = new CoDevelopmentHarness(store: new SqliteCoCreationStore($"Data Source={path}"));
+            await first.RecruitAsync();
+            var ana = await first.AdmitNewAsync("ana");
+            var ben = await first.AdmitNewAsync("ben");
+            var cho = await first.AdmitNewAsync("cho");
+            var workspace = await first.Project.ProvisionAsync(CoDevelopmentHarness.Plan);
+            var requirements = workspace.Documents[0].Id;
+            first.CloudService.EditDocument(ana.Member!.CloudAccountId, requirements, "v1");
+            await first.Project.SyncAsync();
+            first.Clock.Advance(TimeSpan.FromMinutes(1));
+            first.CloudService.EditDocument(cho.Member!.CloudAccountId, requirements, "v2");
+            first.CloudService.Comment(cho.Member.CloudAccountId, requirements, "see v2");
+            await first.Project.SyncAsync();
+            var benBefore = first.Inbox(ben).Count;
+
+            // The process ends (its store is closed) and a new one opens the same file.
+            await first.DisposeAsync();
+            await using var second = new CoDevelopmentHarness(sharedWorld: first, store: new SqliteCoCreationStore($"Data Source={path}"));
+            Assert.That(await second.Project.GetStatusAsync(), Is.EqualTo(CoDevelopmentStatus.Active));
+            Assert.That((await second.Project.SyncAsync()).ChangesRead, Is.Zero);
+            Assert.That(second.Inbox(ben), Has.Count.EqualTo(benBefore));
+
+            second.Clock.Advance(TimeSpan.FromMinutes(10));
+            await second.Project.SyncAsync();
+            await second.Project.SyncAsync();
+            var received = second.Inbox(ben).Skip(benBefore).ToList();
+            Assert.That(received, Has.Count.EqualTo(1));
+            Assert.That(received[0], Does.StartWith("[Test Brand] Chair 2027 workspace, 2 changes:"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
     }
 
     [Test]

@@ -20,13 +20,13 @@ internal sealed partial class CoDevelopmentHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public CoDevelopmentHarness(Action<CoDevelopmentOptions>? configure = null, CoDevelopmentHarness? sharedWorld = null)
+    public CoDevelopmentHarness(Action<CoDevelopmentOptions>? configure = null, CoDevelopmentHarness? sharedWorld = null, ICoCreationStore? store = null)
     {
         Clock = sharedWorld?.Clock ?? new FakeTimeProvider(Start);
         SocialNetwork = sharedWorld?.SocialNetwork ?? new EmbeddedSnsNetwork(null, Clock);
         MicroNetwork = sharedWorld?.MicroNetwork ?? new EmbeddedSnsNetwork(null, Clock);
         CloudService = sharedWorld?.CloudService ?? new EmbeddedCloudService(null, Clock);
-        Store = sharedWorld?.Store ?? new InMemoryCoCreationStore();
+        Store = store ?? sharedWorld?.Store ?? new InMemoryCoCreationStore();
         SocialBrand = sharedWorld?.SocialBrand ?? SocialNetwork.RegisterAccount("brand");
         MicroBrand = sharedWorld?.MicroBrand ?? MicroNetwork.RegisterAccount("brand");
         Workspace = new FailingCloudWorkspace(CloudService.CreateConnector(Cloud));
@@ -54,7 +54,7 @@ internal sealed partial class CoDevelopmentHarness : IAsyncDisposable
     public EmbeddedSnsNetwork SocialNetwork { get; }
     public EmbeddedSnsNetwork MicroNetwork { get; }
     public EmbeddedCloudService CloudService { get; }
-    public InMemoryCoCreationStore Store { get; }
+    public ICoCreationStore Store { get; }
     public EmbeddedSnsAccount SocialBrand { get; }
     public EmbeddedSnsAccount MicroBrand { get; }
     public FailingCloudWorkspace Workspace { get; }

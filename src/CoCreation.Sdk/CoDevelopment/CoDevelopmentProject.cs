@@ -1049,7 +1049,9 @@ public sealed class CoDevelopmentProject : IDisposable
 
     private CoCreationEvent DigestEvent(string participantId, List<PendingChange> changes) => ModuleEvent(
         CoDevelopmentEventTypes.Digest,
-        $"{ProjectId}:digest:{participantId}:{changes[0].ActivityId}",
+        // Named by every change it holds: after a crash between sending and clearing, the same batch is the same
+        // event (sent once); a batch that grew in between is a new one, so no change is lost.
+        $"{ProjectId}:digest:{participantId}:{Key(string.Join("\n", changes.Select(c => c.ActivityId)))}",
         $"digests/{participantId}",
         Data(participantId)
             .Add(CoCreationEventData.Quantity, changes.Count.ToString(CultureInfo.InvariantCulture))
