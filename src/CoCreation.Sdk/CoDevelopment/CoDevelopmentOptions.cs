@@ -1,0 +1,55 @@
+using CoCreation.Sdk.Workspaces;
+
+namespace CoCreation.Sdk.CoDevelopment;
+
+/// <summary>Options of a co-development project, set with <c>AddCoDevelopment(o => …)</c> or bound from configuration.</summary>
+public sealed class CoDevelopmentOptions
+{
+    /// <summary>The project id; store records, grants and event ids are scoped to it. Default <c>co-development</c>.</summary>
+    public string ProjectId { get; set; } = "co-development";
+
+    /// <summary>The project's name as messages and the workspace show it. Default <c>Co-development</c>.</summary>
+    public string ProjectName { get; set; } = "Co-development";
+
+    /// <summary>The registered name of the cloud workspace the project runs on. Required.</summary>
+    public string CloudWorkspace { get; set; } = "";
+
+    /// <summary>The SNS networks the call for participants and the milestone threads go to; empty for every registered network.</summary>
+    public IList<string> Networks { get; } = [];
+
+    /// <summary>The role a member gets when none is named at admission. Default <see cref="WorkspaceRole.Editor"/>.</summary>
+    public WorkspaceRole DefaultRole { get; set; } = WorkspaceRole.Editor;
+
+    /// <summary>
+    /// How long changes are held after a message to a participant: the first change after a quiet period is
+    /// relayed at once, later changes within the window are sent together as one digest when it ends.
+    /// <see cref="TimeSpan.Zero"/> relays every change on its own. Default 10 minutes.
+    /// </summary>
+    public TimeSpan DigestWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long an e-mail confirmation code stays valid. Default 30 minutes.</summary>
+    public TimeSpan ConfirmationCodeLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Wrong codes allowed before the confirmation must be requested again. Default 5.</summary>
+    public int MaxConfirmationAttempts { get; set; } = 5;
+
+    /// <summary>The IANA time zone of the project calendar and of times in messages. Default <c>Asia/Seoul</c>.</summary>
+    public string TimeZone { get; set; } = "Asia/Seoul";
+
+    /// <summary>The company's name as messages show it. Default <c>CoCreation</c>.</summary>
+    public string BrandName { get; set; } = "CoCreation";
+
+    /// <summary>
+    /// The selection rule of recruitment: whether an applicant may be selected at all. Eligible applicants are
+    /// selected first come, first served up to <see cref="RecruitmentCall.Cap"/>; the rest wait. <see langword="null"/>
+    /// (the default) makes everyone eligible.
+    /// </summary>
+    public Func<RecruitmentApplicant, bool>? Selection { get; set; }
+
+    /// <summary>
+    /// An optional moderation hook for the discussion log: returns <see langword="null"/> to accept an entry, or the
+    /// reason it is filtered. Filtered entries are kept in the log with the reason. <see langword="null"/> (the
+    /// default) accepts everything.
+    /// </summary>
+    public Func<DiscussionEntry, CancellationToken, ValueTask<string?>>? Moderation { get; set; }
+}
