@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CoCreation.Sdk.Embedded;
+using CoCreation.Sdk.Opinions;
 using CoCreation.Sdk.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -20,7 +21,7 @@ internal sealed partial class CoDevelopmentHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public CoDevelopmentHarness(Action<CoDevelopmentOptions>? configure = null, CoDevelopmentHarness? sharedWorld = null, ICoCreationStore? store = null)
+    public CoDevelopmentHarness(Action<CoDevelopmentOptions>? configure = null, CoDevelopmentHarness? sharedWorld = null, ICoCreationStore? store = null, Action<OpinionOptions>? opinions = null)
     {
         Clock = sharedWorld?.Clock ?? new FakeTimeProvider(Start);
         SocialNetwork = sharedWorld?.SocialNetwork ?? new EmbeddedSnsNetwork(null, Clock);
@@ -32,7 +33,7 @@ internal sealed partial class CoDevelopmentHarness : IAsyncDisposable
         Workspace = new FailingCloudWorkspace(CloudService.CreateConnector(Cloud));
 
         var services = new ServiceCollection();
-        services.AddCoCreation()
+        var coCreation = services.AddCoCreation()
             .UseStore(_ => Store)
             .AddEmbeddedSns(Social, SocialNetwork, SocialBrand.Credential)
             .AddEmbeddedSns(Micro, MicroNetwork, MicroBrand.Credential)
@@ -46,6 +47,11 @@ internal sealed partial class CoDevelopmentHarness : IAsyncDisposable
                 o.Networks.Add(Social);
                 configure?.Invoke(o);
             });
+        if (opinions is not null)
+        {
+            coCreation.AddOpinions(opinions);
+        }
+
         services.AddSingleton<TimeProvider>(Clock);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }

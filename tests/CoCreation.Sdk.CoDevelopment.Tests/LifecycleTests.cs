@@ -135,6 +135,32 @@ public sealed class LifecycleTests
     }
 
     [Test]
+    public async Task Without_a_moderation_hook_the_opinions_filters_moderate_the_discussion_log()
+    {
+        await using var h = new CoDevelopmentHarness(opinions: o => o.Moderation.BannedWordsEnglish.Add("knockoff"));
+        await h.RecruitAsync();
+        var ana = await h.AdmitNewAsync("ana");
+        var ben = await h.AdmitNewAsync("ben");
+        await h.Project.ProvisionAsync(CoDevelopmentHarness.Plan);
+        var milestone = await h.Project.ScheduleAsync(new MilestoneSpec { Title = "Fabric review", Start = CoDevelopmentHarness.Start.AddDays(3), End = CoDevelopmentHarness.Start.AddDays(3).AddHours(1) });
+        var thread = milestone.Threads.Single();
+
+        h.SocialNetwork.Post(ana.Account.Credential, "The wool sample feels right.", thread.PostId);
+        h.SocialNetwork.Post(ben.Account.Credential, "Just buy the Knockoff version", thread.PostId);
+        h.SocialNetwork.Post(ben.Account.Credential, "Links: http://a.example http://b.example http://c.example", thread.PostId);
+        await h.Project.SyncAsync();
+
+        var log = await h.Project.GetDiscussionAsync(milestone.Id);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(log, Has.Count.EqualTo(3), "filtered replies are kept with their reason");
+            Assert.That(log.Single(e => e.Text.StartsWith("The wool", StringComparison.Ordinal)).Status, Is.EqualTo(DiscussionStatus.Accepted));
+            Assert.That(log.Single(e => e.Text.Contains("Knockoff", StringComparison.Ordinal)).FilterReason, Does.StartWith("banned-words"));
+            Assert.That(log.Single(e => e.Text.StartsWith("Links", StringComparison.Ordinal)).FilterReason, Does.StartWith("link-spam"));
+        }
+    }
+
+    [Test]
     public async Task A_milestone_goes_on_the_calendar_with_the_members_as_attendees_and_gets_a_discussion_thread()
     {
         await using var h = new CoDevelopmentHarness(o => o.Moderation = (entry, _) =>

@@ -48,8 +48,9 @@ public sealed class CoDevelopmentOptions
 
     /// <summary>
     /// An optional moderation hook for the discussion log: returns <see langword="null"/> to accept an entry, or the
-    /// reason it is filtered. Filtered entries are kept in the log with the reason. <see langword="null"/> (the
-    /// default) accepts everything.
+    /// reason it is filtered. Filtered entries are kept in the log with the reason. When <see langword="null"/> (the
+    /// default), the opinions module's filters (banned words, link spam, repeated text, young accounts) apply if
+    /// <c>AddOpinions()</c> registered them, and everything is accepted otherwise.
     /// </summary>
     public Func<DiscussionEntry, CancellationToken, ValueTask<string?>>? Moderation { get; set; }
 }

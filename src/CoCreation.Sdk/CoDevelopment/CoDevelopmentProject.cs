@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CoCreation.Sdk.Opinions;
 using CoCreation.Sdk.Sns;
 using CoCreation.Sdk.Workspaces;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,7 @@ public sealed class CoDevelopmentProject : IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly ICoCreationProviders _providers;
+    private readonly ModerationPipeline? _moderation;
     private readonly IAccessGrants _grants;
     private readonly IIdentityMap _identities;
     private readonly IEventRelay _relay;
@@ -72,6 +74,10 @@ public sealed class CoDevelopmentProject : IDisposable
     /// <param name="codes">Delivers e-mail confirmation codes.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="options">The project's options.</param>
+    /// <param name="moderation">
+    /// The opinions module's moderation filters (registered by <c>AddOpinions()</c>), used for the discussion log
+    /// when <see cref="CoDevelopmentOptions.Moderation"/> is not set; <see langword="null"/> accepts every reply.
+    /// </param>
     /// <exception cref="CoCreationValidationException">The options are invalid.</exception>
     public CoDevelopmentProject(
         ICoCreationProviders providers,
@@ -81,9 +87,11 @@ public sealed class CoDevelopmentProject : IDisposable
         ICoCreationStore store,
         IConfirmationCodeSender codes,
         TimeProvider timeProvider,
-        IOptions<CoDevelopmentOptions> options)
+        IOptions<CoDevelopmentOptions> options,
+        ModerationPipeline? moderation = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _moderation = moderation;
         _providers = providers;
         _grants = grants;
         _identities = identities;
@@ -955,6 +963,8 @@ public sealed class CoDevelopmentProject : IDisposable
         var active = members.Select(m => m.ParticipantId).ToHashSet(StringComparer.Ordinal);
         var known = (await ListOwnAsync(DiscussionCollection, cancellationToken).ConfigureAwait(false)).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
         var collected = new List<DiscussionEntry>();
+        // One context per pass, so the repeated-text filter sees every reply collected in it.
+        var moderationContext = _options.Moderation is null ? _moderation?.CreateContext() : null;
         foreach (var milestone in await LoadMilestonesAsync(cancellationToken).ConfigureAwait(false))
         {
             foreach (var thread in milestone.Threads)
@@ -988,6 +998,14 @@ public sealed class CoDevelopmentProject : IDisposable
                     if (_options.Moderation is { } moderate && await moderate(entry, cancellationToken).ConfigureAwait(false) is { } reason)
                     {
                         entry = entry with { Status = DiscussionStatus.Filtered, FilterReason = reason };
+                    }
+                    else if (_options.Moderation is null && _moderation is not null)
+                    {
+                        var verdict = await _moderation.EvaluateAsync(new ModerationItem { Post = reply, AuthorKey = author.Id }, moderationContext, cancellationToken).ConfigureAwait(false);
+                        if (!verdict.Accepted)
+                        {
+                            entry = entry with { Status = DiscussionStatus.Filtered, FilterReason = $"{verdict.Filter}: {verdict.Reason}" };
+                        }
                     }
 
                     known.Add(key);
