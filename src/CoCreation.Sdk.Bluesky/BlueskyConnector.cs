@@ -341,6 +341,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
     /// <remarks>
     /// Reads the whole thread below the post (<c>app.bsky.feed.getPostThread</c>, or the PDS's repositories in
     /// <see cref="BlueskyReadMode.PdsRepositories"/>) and pages it oldest first; tokens are the last reply's AT URI.
+    /// The post may itself be a reply (a follow-up question further down a thread): only what hangs below it is read.
     /// </remarks>
     protected override AsyncPageable<SnsPost> GetRepliesCore(string postId, CancellationToken cancellationToken)
     {
@@ -418,11 +419,45 @@ public sealed class BlueskyConnector : SnsConnectorBase
         return replies;
     }
 
-    private async Task<List<SnsPost>> ReadThreadFromRepositoriesAsync(AtUri root, CancellationToken cancellationToken)
+    private async Task<List<SnsPost>> ReadThreadFromRepositoriesAsync(AtUri post, CancellationToken cancellationToken)
     {
-        // Fails with not-found before the scan when the root itself is gone.
-        var rootRecord = await GetPostRecordAsync(root, cancellationToken).ConfigureAwait(false);
-        var rootUri = rootRecord.Uri ?? root.ToString();
+        // Fails with not-found before the scan when the post itself is gone.
+        var postRecord = await GetPostRecordAsync(post, cancellationToken).ConfigureAwait(false);
+        var postUri = postRecord.Uri ?? post.ToString();
+
+        // Every record of a thread names the thread's root in reply.root, whatever post it answers. A post that is
+        // itself a reply (a follow-up question further down a thread) is therefore found by scanning for its thread's
+        // root and keeping only what hangs below it.
+        var rootUri = postRecord.Value?.Reply?.Root?.Uri is { Length: > 0 } threadRoot ? threadRoot : postUri;
+        var thread = await ScanThreadAsync(rootUri, cancellationToken).ConfigureAwait(false);
+        return rootUri == postUri ? thread : Below(postUri, thread);
+    }
+
+    /// <summary>The posts of <paramref name="thread"/> that descend from <paramref name="postUri"/> through their parents.</summary>
+    private static List<SnsPost> Below(string postUri, List<SnsPost> thread)
+    {
+        var children = thread.Where(p => p.InReplyToId is not null).ToLookup(p => p.InReplyToId!, StringComparer.Ordinal);
+        var below = new List<SnsPost>();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { postUri };
+        var pending = new Stack<string>();
+        pending.Push(postUri);
+        while (pending.TryPop(out var parent))
+        {
+            foreach (var child in children[parent])
+            {
+                if (seen.Add(child.Id))
+                {
+                    below.Add(child);
+                    pending.Push(child.Id);
+                }
+            }
+        }
+
+        return below;
+    }
+
+    private async Task<List<SnsPost>> ScanThreadAsync(string rootUri, CancellationToken cancellationToken)
+    {
         var replies = new List<SnsPost>();
         var reposCall = new XrpcCall("com.atproto.sync.listRepos", "no");
         string? repoCursor = null;

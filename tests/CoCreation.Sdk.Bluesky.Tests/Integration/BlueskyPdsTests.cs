@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using CoCreation.Sdk.Sns;
@@ -9,8 +8,9 @@ namespace CoCreation.Sdk.Bluesky.Tests.Integration;
 /// <summary>
 /// The adapter against the real AT Protocol PDS (<c>@atproto/pds</c>) and PLC directory started by
 /// <c>eng/peers/bluesky/up.sh</c>: app-password sign-in and session refresh, posts whose mention facets the server
-/// resolved and stored, replies and thread read-back, the grapheme limit as the server counts it, and a numbered-reply
-/// vote counted from the replies. Each test creates its own accounts with unique handles.
+/// resolved and stored, replies and thread read-back, and the grapheme limit as the server counts it. The numbered-reply
+/// vote run by the opinions module is in <see cref="BlueskyPdsOpinionTests"/>. Each test creates its own accounts with
+/// unique handles.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -135,51 +135,6 @@ public sealed class BlueskyPdsTests
             Assert.That(atLimit, Has.Length.GreaterThan(300), "the text is longer than 300 UTF-16 units");
             Assert.That((await peer.GetRecordAsync(accepted.Id))["value"]!["text"]!.GetValue<string>(), Is.EqualTo(atLimit), "the server accepted 300 graphemes");
             Assert.That(refused!.Field, Is.EqualTo("PostRequest.Text"));
-        }
-    }
-
-    /// <summary>
-    /// Bluesky has no polls, so a question is asked as a post with numbered options and people answer by replying
-    /// with a number. Here three members reply "1", "2" and "1" and one replies with words; the counts come from the
-    /// replies read through the adapter.
-    /// </summary>
-    [Test]
-    public async Task NumberedReplyVote_OnTheRealServer_CountsTheRepliesAsync()
-    {
-        var (connector, _) = await BrandAsync();
-        Assert.That(connector.Capabilities.SupportsPolls, Is.False, "Bluesky has no native polls");
-        Assert.ThrowsAsync<CapabilityNotSupportedException>(() => connector.CreatePollAsync(new PollRequest { Question = "Which?", Options = ["Red", "Blue"], Duration = TimeSpan.FromDays(1) }));
-
-        string[] options = ["Red", "Blue"];
-        var question = await connector.PublishAsync(new PostRequest { Text = "Which colour for the next drop? Reply with the number:\n1. Red\n2. Blue" });
-        var votes = new[] { "1", "2", "1" };
-        var voters = new List<string>();
-        foreach (var vote in votes)
-        {
-            var member = await peer.CreateAccountAsync("voter");
-            await peer.ReplyAsync(member, question.Id, vote);
-            voters.Add(member.Did);
-        }
-
-        var noisy = await peer.CreateAccountAsync("noise");
-        await peer.ReplyAsync(noisy, question.Id, "Love both colours!");
-
-        var replies = await ToListAsync(connector.GetRepliesAsync(question.Id));
-        var counts = new int[options.Length];
-        var counted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var reply in replies)
-        {
-            if (int.TryParse(reply.Text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var choice) && choice >= 1 && choice <= options.Length && counted.Add(reply.AuthorSubject))
-            {
-                counts[choice - 1]++;
-            }
-        }
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(replies, Has.Count.EqualTo(4), "three votes and one other reply");
-            Assert.That(counts, Is.EqualTo(new[] { 2, 1 }), "Red 2, Blue 1");
-            Assert.That(counted, Is.EquivalentTo(voters), "each voter counted once; the noisy reply is not a vote");
         }
     }
 
