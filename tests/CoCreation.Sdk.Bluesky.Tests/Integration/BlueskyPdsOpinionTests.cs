@@ -41,7 +41,8 @@ public sealed class BlueskyPdsOpinionTests
     {
         provider?.Dispose();
         provider = null;
-        peer.Dispose();
+        // Null when SetUp found no peer and ignored the test.
+        peer?.Dispose();
     }
 
     /// <summary>
