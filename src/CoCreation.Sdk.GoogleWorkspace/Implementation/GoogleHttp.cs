@@ -54,6 +54,12 @@ internal sealed class GoogleHttp(string provider, TimeProvider time, ILogger log
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested) && ex is not CoCreationException)
         {
+            // Refit wraps what the handlers threw; a refused credential must reach the caller as itself.
+            if (Find<CoCreationException>(ex) is { } sdkException)
+            {
+                throw sdkException;
+            }
+
             throw TransportFailure(call, ex);
         }
 

@@ -16,7 +16,7 @@ namespace CoCreation.Sdk.GoogleWorkspace.Tests.Support;
 
 /// <summary>
 /// Google's OAuth token endpoint on WireMock.Net. A JWT-bearer grant is accepted only when its RS256 signature verifies
-/// with the service account's public key and its claims (iss, scope, aud, sub, iat, exp) are what the test expects;
+/// with the service account's public key and its claims (iss, scope, aud = Google's token audience, sub, iat, exp) are what the test expects;
 /// a refresh-token grant only with the expected client and refresh token. Issued tokens are registered with the API fake.
 /// </summary>
 internal sealed class FakeTokenServer : IDisposable
@@ -41,6 +41,9 @@ internal sealed class FakeTokenServer : IDisposable
     public WireMockServer Server { get; }
 
     public Uri TokenEndpoint { get; }
+
+    /// <summary>The audience Google requires in the assertion, whichever address the request is sent to.</summary>
+    public static string Audience => "https://oauth2.googleapis.com/token";
 
     /// <summary>The service account's public key; the test keeps the private half.</summary>
     public RSA? PublicKey { get; set; }
@@ -156,9 +159,9 @@ internal sealed class FakeTokenServer : IDisposable
             return "scope is not the expected scopes";
         }
 
-        if (claims?["aud"]?.GetValue<string>() != TokenEndpoint.AbsoluteUri)
+        if (claims?["aud"]?.GetValue<string>() != Audience)
         {
-            return "aud is not the token endpoint";
+            return "aud is not Google's token audience";
         }
 
         if (claims?["sub"]?.GetValue<string>() != ExpectedSubject)
