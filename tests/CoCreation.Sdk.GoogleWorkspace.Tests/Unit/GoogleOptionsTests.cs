@@ -52,7 +52,7 @@ public sealed class GoogleOptionsTests
         new TestCoCreationBuilder(services).AddGoogleWorkspace("bad", _ => { });
         using var provider = services.BuildServiceProvider();
 
-        var ex = Assert.Catch(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var ex = Assert.CatchAsync(async () => await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
 
         var failures = ex is AggregateException aggregate ? aggregate.InnerExceptions : [ex!];
         using (Assert.EnterMultipleScope())
