@@ -192,14 +192,14 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
             throw Rejected("the channel id does not belong to the token");
         }
 
-        var state0 = Header(list, "X-Goog-Resource-State");
-        if (string.IsNullOrWhiteSpace(state0))
+        var resourceState = Header(list, "X-Goog-Resource-State");
+        if (string.IsNullOrWhiteSpace(resourceState))
         {
             throw Rejected("no resource state");
         }
 
         var number = long.TryParse(Header(list, "X-Goog-Message-Number"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : (long?)null;
-        return new GooglePushNotification { Channel = match.Channel, ResourceState = state0.Trim(), MessageNumber = number };
+        return new GooglePushNotification { Channel = match.Channel, ResourceState = resourceState.Trim(), MessageNumber = number };
     }
 
     /// <summary>Stops the renewal timer. Open channels stay open at Google until they expire.</summary>
@@ -715,7 +715,7 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
 
     private sealed record ChannelState(GooglePushChannel Channel, string? CalendarId, byte[] TokenBytes)
     {
-        // The generated ToString would print the token bytes' type only, but keep it explicit.
+        // Never print the token, whatever a future field adds to the generated ToString.
         public override string ToString() => $"ChannelState({Channel.Id})";
     }
 }

@@ -83,6 +83,7 @@ internal static class GoogleCredentials
         var token = new TokenResponse { RefreshToken = options.RefreshToken };
         if (!string.IsNullOrWhiteSpace(options.AccessToken))
         {
+            // Google.Apis.Auth judges staleness on its own system clock, so the issue time must come from that clock too.
             var now = DateTime.UtcNow;
             var expiresAt = options.AccessTokenExpiresAt?.UtcDateTime ?? now.AddHours(1);
             token.AccessToken = options.AccessToken;
