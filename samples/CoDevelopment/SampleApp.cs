@@ -22,7 +22,7 @@ public static class SampleApp
         try
         {
             var builder = services.AddCoCreation();
-            SampleProviders.Register(builder, section.GetSection("Providers"), world);
+            SampleProviders.Register(builder, section, world);
             builder.AddCoDevelopment(o =>
             {
                 section.GetSection("Project").Bind(o);
@@ -43,6 +43,21 @@ public static class SampleApp
         }
 
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        try
+        {
+            // What a host does at start: provider options (credentials, addresses) are checked before the story begins.
+            if (provider.GetService<IAsyncStartupValidator>() is { } validator)
+            {
+                await validator.ValidateAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
+        {
+            var reasons = ex is AggregateException aggregate ? aggregate.InnerExceptions.Select(e => e.Message).Distinct() : [ex.Message];
+            Console.Error.WriteLine(string.Join(Environment.NewLine, reasons));
+            return 2;
+        }
+
         if (provider.GetRequiredService<IOptions<CoDevelopmentOptions>>().Value.DigestWindow <= TimeSpan.Zero)
         {
             // The story shows digests; with no window every change goes out on its own and there is nothing to show.

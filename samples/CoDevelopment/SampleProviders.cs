@@ -21,6 +21,12 @@ public sealed class EmbeddedWorld
     public EmbeddedCloudService Cloud { get; }
     public EmbeddedSnsAccount SocialBrand { get; }
     public EmbeddedSnsAccount MicroBrand { get; }
+
+    /// <summary>
+    /// Whether the registered cloud workspace is <see cref="Cloud"/>. When it is another service (Google Workspace),
+    /// the story cannot play the members' edits there or read the shares back, so it skips those checks.
+    /// </summary>
+    public bool CloudIsEmbedded { get; set; } = true;
 }
 
 /// <summary>A setting the sample cannot use.</summary>
@@ -29,7 +35,8 @@ public sealed class SampleConfigurationException(string message) : Exception(mes
 /// <summary>
 /// Registers the providers named in configuration (<c>CoDevelopment:Providers</c>). The module itself only sees
 /// the registered names (<see cref="SocialNetwork"/>, <see cref="MicroNetwork"/>, <see cref="Workspace"/>), so
-/// another provider is one more case here plus a configuration value.
+/// another provider is one more case here plus a configuration value: <c>CoDevelopment:Providers:CloudWorkspace=google</c>
+/// runs the workspace on Google Workspace with the options in <c>CoDevelopment:Google</c>.
 /// </summary>
 public static class SampleProviders
 {
@@ -37,8 +44,9 @@ public static class SampleProviders
     public const string MicroNetwork = "micro";
     public const string Workspace = "workspace";
 
-    public static void Register(ICoCreationBuilder builder, IConfiguration providers, EmbeddedWorld world)
+    public static void Register(ICoCreationBuilder builder, IConfiguration sample, EmbeddedWorld world)
     {
+        var providers = sample.GetSection("Providers");
         var sns = providers["Sns"] ?? "embedded";
         switch (sns.Trim().ToLowerInvariant())
         {
@@ -55,9 +63,15 @@ public static class SampleProviders
         {
             case "embedded":
                 builder.AddEmbeddedCloudWorkspace(Workspace, world.Cloud);
+                world.CloudIsEmbedded = true;
+                break;
+            case "google":
+                // Credentials and folders come from CoDevelopment:Google (GoogleWorkspaceOptions); validated at start.
+                builder.AddGoogleWorkspace(Workspace, sample.GetSection("Google"));
+                world.CloudIsEmbedded = false;
                 break;
             default:
-                throw new SampleConfigurationException($"CoDevelopment:Providers:CloudWorkspace is '{cloud}'; this sample knows: embedded.");
+                throw new SampleConfigurationException($"CoDevelopment:Providers:CloudWorkspace is '{cloud}'; this sample knows: embedded, google.");
         }
     }
 }

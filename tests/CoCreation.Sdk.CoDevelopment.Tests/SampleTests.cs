@@ -24,6 +24,30 @@ public sealed class SampleTests
     }
 
     [Test]
+    public async Task Google_Workspace_is_chosen_by_configuration_and_its_options_are_checked_at_start()
+    {
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        int exit;
+        try
+        {
+            // No credential: the run must stop at start-up validation, before anything is sent to Google.
+            exit = await SampleApp.RunAsync(Configuration(("CoDevelopment:Providers:CloudWorkspace", "google"), ("CoDevelopment:Google:ParentFolderId", "folder-1")));
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(error.ToString(), Does.Contain("Google Workspace adapter 'workspace'").And.Contain("a credential is required"));
+        }
+    }
+
+    [Test]
     public async Task An_unknown_provider_is_refused_by_configuration()
     {
         var exit = await SampleApp.RunAsync(Configuration(("CoDevelopment:Providers:CloudWorkspace", "nowhere")));
