@@ -445,10 +445,10 @@ internal sealed class EventRelay : IEventRelay
                 continue;
             }
 
-            var connector = _providers.GetSns(network);
-            sentWithoutKey |= !connector.Capabilities.SupportsIdempotencyKeys;
             try
             {
+                var connector = _providers.GetSns(network);
+                sentWithoutKey |= !connector.Capabilities.SupportsIdempotencyKeys;
                 var messageId = await SendAsync(connector, message, link, text, locale, cancellationToken).ConfigureAwait(false);
                 var delivered = message with
                 {
