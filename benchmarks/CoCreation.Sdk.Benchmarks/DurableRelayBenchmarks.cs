@@ -11,11 +11,12 @@ namespace CoCreation.Sdk.Benchmarks;
 /// </summary>
 /// <remarks>
 /// <para>
-/// One invocation is one event to <see cref="Recipients"/> members. The relay enqueues each delivery (one
-/// transaction), sends it to the embedded SNS with its delivery key as idempotency key, and records it as delivered
-/// (a second transaction). The baseline inserts <see cref="Recipients"/> rows of the size of a real outbox row into a
-/// table shaped like the outbox in one transaction, and deletes them in a second. A second reference does the same
-/// inserts and deletes with one transaction per row, the commit count the relay has.
+/// One invocation is one event to <see cref="Recipients"/> members. The relay enqueues all of the event's deliveries
+/// (one transaction), sends each to the embedded SNS with its delivery key as idempotency key, and, because that
+/// network honours keys, records all of them as delivered in a second transaction. The baseline inserts
+/// <see cref="Recipients"/> rows of the size of a real outbox row into a table shaped like the outbox in one
+/// transaction, and deletes them in a second: the same two commits. A second reference does the same inserts and
+/// deletes with one transaction per row, the commit count the relay had when it committed per delivery.
 /// </para>
 /// <para>
 /// Every iteration starts on a new database file (<c>[IterationSetup]</c>), so the outbox does not grow over the
@@ -145,7 +146,7 @@ public class DurableRelayBenchmarks
         return Recipients;
     }
 
-    /// <summary>One new event through the relay: enqueued, sent and recorded for every recipient.</summary>
+    /// <summary>One new event through the relay: enqueued together, sent to every recipient, recorded together.</summary>
     /// <returns>Deliveries reported.</returns>
     [Benchmark]
     public async Task<int> Relay_publish_durable()

@@ -8,7 +8,8 @@ namespace CoCreation.Sdk.Sqlite.Tests;
 /// <summary>
 /// The relay's crash safety as far as the store carries it: a delivery enqueued before the process stopped is due
 /// again when a new process opens the file, and is retried with the same idempotency key, so a network that honours
-/// keys shows it once even if the first attempt reached it.
+/// keys shows it once even if the first attempt reached it. An event's deliveries are enqueued together; outcomes are
+/// stored per send when the network does not say it takes keys, and per event when it does.
 /// </summary>
 [TestFixture]
 [Category("Reliability")]
@@ -25,11 +26,15 @@ public sealed class RelayRestartTests
     [TearDown]
     public void TearDown() => _db.Dispose();
 
-    [Test]
-    public async Task A_delivery_the_network_took_but_the_process_never_recorded_is_sent_again_with_the_same_key_and_shown_once()
+    // Without declared keys the first delivery's outcome was stored before the crash; the second (taken, not recorded)
+    // and the third (enqueued, never sent) are pending. With declared keys the outcomes were held for one commit that
+    // never came, so all three are pending and the two the network took are sent again and dropped by their keys.
+    [TestCase(false, new[] { 1, 2 })]
+    [TestCase(true, new[] { 0, 1, 2 })]
+    public async Task A_delivery_the_network_took_but_the_process_never_recorded_is_sent_again_with_the_same_key_and_shown_once(bool declaresKeys, int[] pendingAfterCrash)
     {
         var clock = new FakeTimeProvider(Start);
-        var sns = new IdempotentSns(Network, clock);
+        var sns = new IdempotentSns(Network, clock, declaresKeys);
         var credentials = Enumerable.Range(0, 3).Select(i => sns.AddAccount($"member-{i}")).ToArray();
         var ids = new string[3];
         var @event = new CoCreationEvent
@@ -68,20 +73,21 @@ public sealed class RelayRestartTests
 
         Assert.That(sns.Accepted, Has.Count.EqualTo(2), "the network took two messages before the process stopped");
 
-        // Second process on the same file: the pending delivery is due, and the source replays the event.
+        // Second process on the same file: the pending deliveries are due, and the source replays the event.
         clock.Advance(TimeSpan.FromMinutes(1));
         await using (var second = Compose(clock, sns, ids))
         {
             var relay = second.GetRequiredService<IEventRelay>();
             var store = second.GetRequiredService<ICoCreationStore>();
             var pending = await store.GetDueOutboxAsync(clock.GetUtcNow(), 10);
-            Assert.That(pending.Select(m => m.RecipientId), Is.EqualTo(new[] { ids[1] }), "the unrecorded delivery survived as pending");
+            Assert.That(pending.Select(m => m.RecipientId), Is.EquivalentTo(pendingAfterCrash.Select(i => ids[i])), "the unrecorded deliveries survived as pending");
+            Assert.That(await store.GetOutboxByStatusAsync(DeliveryStatus.Delivered), Has.Count.EqualTo(3 - pendingAfterCrash.Length));
 
             var retried = await relay.DeliverDueAsync();
             var replayed = await relay.PublishAsync(@event);
 
-            Assert.That(retried.Single().Status, Is.EqualTo(DeliveryStatus.Delivered));
-            Assert.That(replayed.Deliveries.Select(d => d.Status), Is.EqualTo(new[] { DeliveryStatus.Duplicate, DeliveryStatus.Duplicate, DeliveryStatus.Delivered }));
+            Assert.That(retried.Select(r => r.Status), Is.EqualTo(Enumerable.Repeat(DeliveryStatus.Delivered, pendingAfterCrash.Length)));
+            Assert.That(replayed.Deliveries.Select(d => d.Status), Is.EqualTo(Enumerable.Repeat(DeliveryStatus.Duplicate, 3)), "the source's replay of the event finds every delivery done");
             Assert.That(await store.GetDueOutboxAsync(clock.GetUtcNow(), 10), Is.Empty);
             Assert.That(await store.GetOutboxByStatusAsync(DeliveryStatus.Delivered), Has.Count.EqualTo(3));
             Assert.That(await store.GetOutboxByStatusAsync(DeliveryStatus.DeadLettered), Is.Empty);
@@ -92,10 +98,14 @@ public sealed class RelayRestartTests
             Assert.That(sns.InboxOf($"member-{i}"), Has.Count.EqualTo(1), $"member {i} sees the message exactly once");
         }
 
-        Assert.That(sns.Calls, Has.Count.EqualTo(4), "one retry of the unrecorded delivery, besides one send per member");
-        var keysOfMember1 = sns.Calls.Where(c => c.RecipientSubject == "member-1").Select(c => c.IdempotencyKey).ToArray();
-        Assert.That(keysOfMember1, Has.Length.EqualTo(2));
-        Assert.That(keysOfMember1.Distinct().Count(), Is.EqualTo(1), "the retry carried the same idempotency key");
+        // Two sends before the crash, then one per pending delivery.
+        Assert.That(sns.Calls, Has.Count.EqualTo(2 + pendingAfterCrash.Length));
+        foreach (var member in new[] { 0, 1 }.Where(pendingAfterCrash.Contains))
+        {
+            var keys = sns.Calls.Where(c => c.RecipientSubject == $"member-{member}").Select(c => c.IdempotencyKey).ToArray();
+            Assert.That(keys, Has.Length.EqualTo(2), $"member {member}'s delivery was taken, not recorded, and sent again");
+            Assert.That(keys.Distinct().Count(), Is.EqualTo(1), "the retry carried the same idempotency key");
+        }
     }
 
     private ServiceProvider Compose(FakeTimeProvider clock, IdempotentSns sns, string[] recipients)
@@ -117,8 +127,11 @@ public sealed class RelayRestartTests
         return services.BuildServiceProvider();
     }
 
-    /// <summary>An SNS that honours idempotency keys: a repeated key returns the first message and shows nothing new.</summary>
-    private sealed class IdempotentSns(string name, TimeProvider time) : SnsConnectorBase
+    /// <summary>
+    /// An SNS that honours idempotency keys: a repeated key returns the first message and shows nothing new. Whether
+    /// it says so in its capabilities is up to the test.
+    /// </summary>
+    private sealed class IdempotentSns(string name, TimeProvider time, bool declaresKeys) : SnsConnectorBase
     {
         private readonly Lock _gate = new();
         private readonly Dictionary<string, SnsIdentity> _tokens = new(StringComparer.Ordinal);
@@ -126,7 +139,7 @@ public sealed class RelayRestartTests
 
         public override SnsConnectorMetadata Metadata { get; } = new(name, "test", null, "Idempotent test SNS");
 
-        public override SnsCapabilities Capabilities { get; } = new() { MaxPostLength = 500, SupportsDirectMessages = true };
+        public override SnsCapabilities Capabilities { get; } = new() { MaxPostLength = 500, SupportsDirectMessages = true, SupportsIdempotencyKeys = declaresKeys };
 
         /// <summary>Runs after a new message is accepted, with the number accepted so far.</summary>
         public Action<int>? AfterAccepting { get; set; }

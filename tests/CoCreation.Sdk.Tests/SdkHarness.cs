@@ -16,11 +16,11 @@ internal sealed class SdkHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public SdkHarness(Action<CoCreationOptions>? configure = null, Action<ICoCreationBuilder>? build = null, ICoCreationStore? store = null)
+    public SdkHarness(Action<CoCreationOptions>? configure = null, Action<ICoCreationBuilder>? build = null, ICoCreationStore? store = null, bool idempotencyKeys = false)
     {
         Clock = new FakeTimeProvider(Start);
-        SocialSns = new FakeSnsConnector(Social, Clock);
-        MicroSns = new FakeSnsConnector(Micro, Clock);
+        SocialSns = new FakeSnsConnector(Social, Clock, idempotencyKeys: idempotencyKeys);
+        MicroSns = new FakeSnsConnector(Micro, Clock, idempotencyKeys: idempotencyKeys);
         Enterprise = new FakeEnterpriseAdapter(Erp);
         Workspace = new FakeCloudWorkspace(Cloud);
         var services = new ServiceCollection();

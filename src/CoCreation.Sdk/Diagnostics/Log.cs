@@ -77,6 +77,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1311, Level = LogLevel.Warning, Message = "Skipped an event from {System} that is not valid ({Field}).")]
     public static partial void InvalidEvent(ILogger logger, string system, string field);
 
+    [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Storing {Count} delivery outcomes failed after the relay stopped on {FailureType}; those deliveries stay pending and are sent again with the same idempotency keys.")]
+    public static partial void OutcomesNotStored(ILogger logger, Exception exception, int count, string failureType);
+
     [LoggerMessage(EventId = 1400, Level = LogLevel.Error, Message = "Relay worker cycle failed; the worker continues after its interval.")]
     public static partial void WorkerCycleFailed(ILogger logger, Exception exception);
 

@@ -32,6 +32,38 @@ internal sealed class KeyedLock
         return new Releaser(this, key, entry);
     }
 
+    /// <summary>
+    /// Acquires every distinct key, in ordinal order, so that two callers that lock overlapping sets cannot
+    /// deadlock (callers that hold one key at a time never wait while holding it). Disposing releases them all.
+    /// </summary>
+    public async Task<IDisposable> AcquireAllAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
+        var ordered = keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var held = new List<IDisposable>(ordered.Length);
+        try
+        {
+            foreach (var key in ordered)
+            {
+                held.Add(await AcquireAsync(key, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch
+        {
+            ReleaseAll(held);
+            throw;
+        }
+
+        return new AllReleaser(held);
+    }
+
+    private static void ReleaseAll(List<IDisposable> held)
+    {
+        for (var i = held.Count - 1; i >= 0; i--)
+        {
+            held[i].Dispose();
+        }
+    }
+
     private void Release(string key, Entry entry, bool held)
     {
         if (held)
@@ -54,6 +86,19 @@ internal sealed class KeyedLock
         public SemaphoreSlim Semaphore { get; } = new(1, 1);
 
         public int Users { get; set; }
+    }
+
+    private sealed class AllReleaser(List<IDisposable> held) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                ReleaseAll(held);
+            }
+        }
     }
 
     private sealed class Releaser(KeyedLock owner, string key, Entry entry) : IDisposable

@@ -12,9 +12,26 @@ namespace CoCreation.Sdk;
 /// never send the same delivery at once), and its outcome stored after: a crash between sending and storing
 /// leads to a retry with the same idempotency key, never to a lost message.
 /// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="PublishAsync"/> commits per event, not per delivery. All new deliveries of an event are enqueued in one
+/// <see cref="ICoCreationStore.ApplyAsync"/>. Outcomes of sends to networks that honour idempotency keys
+/// (<see cref="SnsCapabilities.SupportsIdempotencyKeys"/>) are held and stored together, at most
+/// <see cref="MaxHeldOutcomes"/> at a time: losing them in a crash only leaves the deliveries pending, and their
+/// re-send carries the same key, which the network drops.
+/// </para>
+/// <para>
+/// An outcome of a send to a network without idempotency keys is stored right after the send (with any held
+/// outcomes, in the same commit): there a re-send would be a second message, so the window between sending and
+/// recording is kept as short as the store allows.
+/// </para>
+/// </remarks>
 internal sealed class EventRelay : IEventRelay
 {
     internal const int DueBatchSize = 200;
+
+    /// <summary>The most delivery outcomes <see cref="PublishAsync"/> holds before it stores them.</summary>
+    internal const int MaxHeldOutcomes = 100;
 
     private readonly ICoCreationStore _store;
     private readonly ICoCreationProviders _providers;
@@ -67,18 +84,25 @@ internal sealed class EventRelay : IEventRelay
         using var activity = CoCreationDiagnostics.ActivitySource.StartActivity("cocreation.relay.publish");
         activity?.SetTag("cocreation.event.type", @event.Type);
         activity?.SetTag("cocreation.event.source", @event.Source.OriginalString);
-        var deliveries = new List<DeliveryResult>();
+        var routed = new List<Routed>();
         foreach (var rule in _rules)
         {
             var recipients = await ResolveAsync(rule, @event, cancellationToken).ConfigureAwait(false);
             foreach (var recipient in recipients)
             {
-                var key = DeliveryKey(@event, recipient, rule.Channel);
-                deliveries.Add(await DeliverAsync(key, @event, rule, recipient, cancellationToken).ConfigureAwait(false));
+                routed.Add(new Routed(DeliveryKey(@event, recipient, rule.Channel), rule, recipient));
             }
         }
 
-        return new RelayResult(@event, deliveries);
+        if (routed.Count == 0)
+        {
+            return new RelayResult(@event, []);
+        }
+
+        // Every key of the event stays locked until its outcome is stored, so no other caller in this process
+        // reads a delivery as pending while this one is sending it or holding its outcome.
+        using var locks = await _locks.AcquireAllAsync(routed.Select(r => r.Key), cancellationToken).ConfigureAwait(false);
+        return new RelayResult(@event, await DeliverEventAsync(@event, routed, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<IReadOnlyList<RelayResult>> PollSourcesAsync(CancellationToken cancellationToken = default)
@@ -118,7 +142,7 @@ internal sealed class EventRelay : IEventRelay
             var message = await _store.GetOutboxMessageAsync(candidate.DeliveryKey, cancellationToken).ConfigureAwait(false);
             if (message is { Status: DeliveryStatus.Pending } && message.NextAttemptAt <= now)
             {
-                results.Add(await AttemptAsync(message, cancellationToken).ConfigureAwait(false));
+                results.Add(await AttemptAsync(message, null, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -151,7 +175,7 @@ internal sealed class EventRelay : IEventRelay
             };
             await _store.ApplyAsync(new StoreChanges().PutOutbox(reset), cancellationToken).ConfigureAwait(false);
             Log.Replayed(_logger, reset.DeliveryKey);
-            results.Add(await AttemptAsync(reset, cancellationToken).ConfigureAwait(false));
+            results.Add(await AttemptAsync(reset, null, cancellationToken).ConfigureAwait(false));
         }
 
         return results;
@@ -238,91 +262,179 @@ internal sealed class EventRelay : IEventRelay
         Log.Polled(_logger, count, system);
     }
 
-    private async Task<DeliveryResult> DeliverAsync(string key, CoCreationEvent @event, RelayRule rule, string recipientId, CancellationToken cancellationToken)
+    // Callers hold the lock of every routed key.
+    private async Task<IReadOnlyList<DeliveryResult>> DeliverEventAsync(CoCreationEvent @event, List<Routed> routed, CancellationToken cancellationToken)
     {
-        using var _ = await _locks.AcquireAsync(key, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        var existing = await _store.GetOutboxMessageAsync(key, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
+        var results = new DeliveryResult?[routed.Count];
+        var firstOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var toAttempt = new List<(int Index, OutboxMessage Message)>();
+        var enqueue = new StoreChanges();
+        for (var i = 0; i < routed.Count; i++)
         {
+            var (key, rule, recipientId) = routed[i];
+            if (!firstOf.TryAdd(key, i))
+            {
+                // Two rules routed the same delivery (recipient and channel): it is answered from the first below.
+                continue;
+            }
+
+            var existing = await _store.GetOutboxMessageAsync(key, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                var message = new OutboxMessage
+                {
+                    DeliveryKey = key,
+                    Event = @event,
+                    RuleName = rule.Name,
+                    RecipientId = recipientId,
+                    Channel = rule.Channel,
+                    Status = DeliveryStatus.Pending,
+                    NextAttemptAt = now,
+                    CreatedAt = now,
+                };
+                enqueue.PutOutbox(message);
+                toAttempt.Add((i, message));
+                continue;
+            }
+
             switch (existing.Status)
             {
                 case DeliveryStatus.Delivered:
-                    Log.Duplicate(_logger, key);
-                    CoCreationDiagnostics.RecordDelivery(DeliveryStatus.Duplicate, null, 0);
-                    return ResultOf(existing) with { Status = DeliveryStatus.Duplicate };
+                    results[i] = Duplicate(existing.DeliveryKey, ResultOf(existing));
+                    break;
                 case DeliveryStatus.Pending when existing.NextAttemptAt > now:
                 case DeliveryStatus.DeadLettered:
                     // Not due, or given up: the retry schedule and ReplayDeadLettersAsync decide, not a repeated publish.
-                    return ResultOf(existing);
+                    results[i] = ResultOf(existing);
+                    break;
                 default:
-                    return await AttemptAsync(existing, cancellationToken).ConfigureAwait(false);
+                    // Pending and due, or unreachable before: tried again, without enqueuing it a second time.
+                    toAttempt.Add((i, existing));
+                    break;
             }
         }
 
-        var message = new OutboxMessage
+        // One transaction for every new delivery of the event; nothing has been sent yet, so a failure here loses nothing.
+        if (!enqueue.IsEmpty)
         {
-            DeliveryKey = key,
-            Event = @event,
-            RuleName = rule.Name,
-            RecipientId = recipientId,
-            Channel = rule.Channel,
-            Status = DeliveryStatus.Pending,
-            NextAttemptAt = now,
-            CreatedAt = now,
-        };
-        await _store.ApplyAsync(new StoreChanges().PutOutbox(message), cancellationToken).ConfigureAwait(false);
-        return await AttemptAsync(message, cancellationToken).ConfigureAwait(false);
+            await _store.ApplyAsync(enqueue, cancellationToken).ConfigureAwait(false);
+        }
+
+        var batch = new OutcomeBatch(_store, MaxHeldOutcomes);
+        try
+        {
+            foreach (var (index, message) in toAttempt)
+            {
+                results[index] = await AttemptAsync(message, batch, cancellationToken).ConfigureAwait(false);
+            }
+
+            await batch.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception failure) when (batch.Count > 0)
+        {
+            // Cancelled, or a send or read failed: the outcomes already known are stored before the failure goes up.
+            // If that fails too, those deliveries stay pending and the re-send carries the same idempotency key.
+            await FlushAfterFailureAsync(batch, failure).ConfigureAwait(false);
+            throw;
+        }
+
+        for (var i = 0; i < routed.Count; i++)
+        {
+            if (results[i] is null)
+            {
+                var first = results[firstOf[routed[i].Key]]!;
+                results[i] = first.Status == DeliveryStatus.Delivered
+                    ? Duplicate(first.DeliveryKey, first with { Network = null, MessageId = null, Text = null })
+                    : first;
+            }
+        }
+
+        return results!;
     }
 
-    // Callers hold the delivery key's lock.
-    private async Task<DeliveryResult> AttemptAsync(OutboxMessage message, CancellationToken cancellationToken)
+    private DeliveryResult Duplicate(string deliveryKey, DeliveryResult delivered)
+    {
+        Log.Duplicate(_logger, deliveryKey);
+        CoCreationDiagnostics.RecordDelivery(DeliveryStatus.Duplicate, null, 0);
+        return delivered with { Status = DeliveryStatus.Duplicate };
+    }
+
+    private async Task FlushAfterFailureAsync(OutcomeBatch batch, Exception failure)
+    {
+        var count = batch.Count;
+        try
+        {
+            await batch.FlushAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The original failure is what the caller must see; this one is logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.OutcomesNotStored(_logger, ex, count, failure.GetType().Name);
+        }
+    }
+
+    // Callers hold the delivery key's lock. Without a batch the outcome is stored at once.
+    private async Task<DeliveryResult> AttemptAsync(OutboxMessage message, OutcomeBatch? batch, CancellationToken cancellationToken)
     {
         using var activity = CoCreationDiagnostics.ActivitySource.StartActivity("cocreation.relay.attempt");
         activity?.SetTag("cocreation.delivery.key", message.DeliveryKey);
         activity?.SetTag("cocreation.relay.rule", message.RuleName);
         activity?.SetTag("cocreation.relay.channel", message.Channel.ToString());
         var started = _time.GetTimestamp();
-        var (result, network) = await AttemptCoreAsync(message, cancellationToken).ConfigureAwait(false);
+        var attempt = await AttemptCoreAsync(message, cancellationToken).ConfigureAwait(false);
+        if (batch is null)
+        {
+            await _store.ApplyAsync(new StoreChanges().PutOutbox(attempt.Outcome), CancellationToken.None).ConfigureAwait(false);
+        }
+        else
+        {
+            await batch.AddAsync(attempt.Outcome, storeNow: attempt.SentWithoutKey).ConfigureAwait(false);
+        }
+
+        var result = attempt.Result;
         activity?.SetTag(CoCreationDiagnostics.OutcomeTag, CoCreationDiagnostics.OutcomeName(result.Status));
-        activity?.SetTag(CoCreationDiagnostics.ProviderTag, network);
-        CoCreationDiagnostics.RecordDelivery(result.Status, network, _time.GetElapsedTime(started).TotalMilliseconds);
+        activity?.SetTag(CoCreationDiagnostics.ProviderTag, attempt.Network);
+        CoCreationDiagnostics.RecordDelivery(result.Status, attempt.Network, _time.GetElapsedTime(started).TotalMilliseconds);
         return result;
     }
 
-    private async Task<(DeliveryResult Result, string? Network)> AttemptCoreAsync(OutboxMessage message, CancellationToken cancellationToken)
+    /// <summary>Tries one delivery and returns the outcome to store; it stores nothing itself.</summary>
+    private async Task<Attempt> AttemptCoreAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         if (!_rulesByName.TryGetValue(message.RuleName, out var rule))
         {
-            return (await SaveAsync(message with
+            return Attempt.Of(message with
             {
                 Status = DeliveryStatus.DeadLettered,
                 Attempts = message.Attempts + 1,
                 LastError = $"no relay rule named '{message.RuleName}' is registered any more",
-            }, cancellationToken).ConfigureAwait(false), null);
+            });
         }
 
         var participant = await _identities.GetAsync(message.RecipientId, cancellationToken).ConfigureAwait(false);
         if (participant is null)
         {
             Log.Unreachable(_logger, message.DeliveryKey, message.RecipientId, "no such participant");
-            return (await SaveAsync(message with
+            return Attempt.Of(message with
             {
                 Status = DeliveryStatus.Unreachable,
                 LastError = "the recipient is not a participant (unknown or erased)",
-            }, cancellationToken).ConfigureAwait(false), null);
+            });
         }
 
         var failed = message.FailedNetworks.ToBuilder();
         var candidates = Candidates(participant).Where(l => !failed.Contains(l.Network)).ToList();
         if (candidates.Count == 0)
         {
-            return (await GiveUpAsync(message, failed.ToImmutable(), message.LastError, participant, cancellationToken).ConfigureAwait(false), null);
+            return Attempt.Of(GiveUp(message, failed.ToImmutable(), message.LastError, participant));
         }
 
         var (locale, template) = MessageRenderer.Choose(rule.Template, participant.PreferredLocale, _options.DefaultLocale);
         var text = MessageRenderer.Fill(template, message.Event);
         var lastError = message.LastError;
+        var sentWithoutKey = false;
         foreach (var link in candidates)
         {
             var network = link.Network;
@@ -335,17 +447,19 @@ internal sealed class EventRelay : IEventRelay
 
             try
             {
-                var messageId = await SendAsync(_providers.GetSns(network), message, link, text, locale, cancellationToken).ConfigureAwait(false);
-                var delivered = await SaveAsync(message with
+                var connector = _providers.GetSns(network);
+                sentWithoutKey |= !connector.Capabilities.SupportsIdempotencyKeys;
+                var messageId = await SendAsync(connector, message, link, text, locale, cancellationToken).ConfigureAwait(false);
+                var delivered = message with
                 {
                     Status = DeliveryStatus.Delivered,
                     Attempts = message.Attempts + 1,
                     FailedNetworks = failed.ToImmutable(),
                     LastError = null,
-                }, cancellationToken).ConfigureAwait(false);
+                };
                 Log.Delivered(_logger, message.DeliveryKey, message.RuleName, message.RecipientId, network, delivered.Attempts);
                 Log.DeliveryText(_logger, message.DeliveryKey, text);
-                return (delivered with { Network = network, MessageId = messageId, Text = text }, network);
+                return new Attempt(delivered, ResultOf(delivered) with { Network = network, MessageId = messageId, Text = text }, network, sentWithoutKey);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -363,11 +477,12 @@ internal sealed class EventRelay : IEventRelay
 #pragma warning restore CA1031
             {
                 var retryAfter = ex is ProviderException { RetryAfter: { } wait } ? wait : (TimeSpan?)null;
-                return (await RetryLaterAsync(message, failed.ToImmutable(), $"{network}: {ErrorText.Describe(ex)}", retryAfter, ex.GetType().Name, cancellationToken).ConfigureAwait(false), network);
+                var later = RetryLater(message, failed.ToImmutable(), $"{network}: {ErrorText.Describe(ex)}", retryAfter, ex.GetType().Name);
+                return new Attempt(later, ResultOf(later), network, sentWithoutKey);
             }
         }
 
-        return (await GiveUpAsync(message, failed.ToImmutable(), lastError, participant, cancellationToken).ConfigureAwait(false), null);
+        return Attempt.Of(GiveUp(message, failed.ToImmutable(), lastError, participant), sentWithoutKey);
     }
 
     private static bool IsPermanent(Exception exception) => exception switch
@@ -414,38 +529,38 @@ internal sealed class EventRelay : IEventRelay
         return ordered.DistinctBy(l => l.Network, StringComparer.Ordinal);
     }
 
-    private async Task<DeliveryResult> RetryLaterAsync(OutboxMessage message, ImmutableArray<string> failed, string error, TimeSpan? retryAfter, string errorType, CancellationToken cancellationToken)
+    private OutboxMessage RetryLater(OutboxMessage message, ImmutableArray<string> failed, string error, TimeSpan? retryAfter, string errorType)
     {
         var attempts = message.Attempts + 1;
         if (attempts >= _options.MaxAttempts)
         {
             Log.DeadLettered(_logger, message.DeliveryKey, attempts);
-            return await SaveAsync(message with { Status = DeliveryStatus.DeadLettered, Attempts = attempts, FailedNetworks = failed, LastError = error }, cancellationToken).ConfigureAwait(false);
+            return message with { Status = DeliveryStatus.DeadLettered, Attempts = attempts, FailedNetworks = failed, LastError = error };
         }
 
         var delay = retryAfter is { } wait ? (wait < TimeSpan.Zero ? TimeSpan.Zero : wait) : Backoff(attempts);
         var next = _time.GetUtcNow() + delay;
         Log.RetryScheduled(_logger, message.DeliveryKey, attempts, errorType, next);
-        return await SaveAsync(message with { Status = DeliveryStatus.Pending, Attempts = attempts, NextAttemptAt = next, FailedNetworks = failed, LastError = error }, cancellationToken).ConfigureAwait(false);
+        return message with { Status = DeliveryStatus.Pending, Attempts = attempts, NextAttemptAt = next, FailedNetworks = failed, LastError = error };
     }
 
-    private async Task<DeliveryResult> GiveUpAsync(OutboxMessage message, ImmutableArray<string> failed, string? lastError, Participant participant, CancellationToken cancellationToken)
+    private OutboxMessage GiveUp(OutboxMessage message, ImmutableArray<string> failed, string? lastError, Participant participant)
     {
         if (failed.IsEmpty)
         {
             Log.Unreachable(_logger, message.DeliveryKey, message.RecipientId, "no linked network");
-            return await SaveAsync(message with { Status = DeliveryStatus.Unreachable, LastError = "the recipient has no linked SNS identity" }, cancellationToken).ConfigureAwait(false);
+            return message with { Status = DeliveryStatus.Unreachable, LastError = "the recipient has no linked SNS identity" };
         }
 
         var attempts = message.Attempts + 1;
         Log.DeadLettered(_logger, message.DeliveryKey, attempts);
-        return await SaveAsync(message with
+        return message with
         {
             Status = DeliveryStatus.DeadLettered,
             Attempts = attempts,
             FailedNetworks = failed,
             LastError = lastError ?? $"every linked network ({participant.SnsLinks.Count}) failed for good",
-        }, cancellationToken).ConfigureAwait(false);
+        };
     }
 
     /// <summary>The delay before retry number <paramref name="attempts"/>: doubling from the base delay, capped, with ±20% jitter.</summary>
@@ -462,12 +577,6 @@ internal sealed class EventRelay : IEventRelay
         return TimeSpan.FromMilliseconds(Math.Min(_options.MaxDelay.TotalMilliseconds, capped * jitter));
     }
 
-    private async Task<DeliveryResult> SaveAsync(OutboxMessage message, CancellationToken cancellationToken)
-    {
-        await _store.ApplyAsync(new StoreChanges().PutOutbox(message), cancellationToken).ConfigureAwait(false);
-        return ResultOf(message);
-    }
-
     private static DeliveryResult ResultOf(OutboxMessage message) => new()
     {
         DeliveryKey = message.DeliveryKey,
@@ -478,4 +587,51 @@ internal sealed class EventRelay : IEventRelay
         NextAttemptAt = message.Status == DeliveryStatus.Pending ? message.NextAttemptAt : null,
         Error = message.LastError,
     };
+
+    private readonly record struct Routed(string Key, RelayRule Rule, string RecipientId);
+
+    /// <summary>One attempt: the outbox entry to store, the result to return, and whether a network without idempotency keys was called.</summary>
+    private readonly record struct Attempt(OutboxMessage Outcome, DeliveryResult Result, string? Network, bool SentWithoutKey)
+    {
+        public static Attempt Of(OutboxMessage outcome, bool sentWithoutKey = false) => new(outcome, ResultOf(outcome), null, sentWithoutKey);
+    }
+
+    /// <summary>
+    /// Delivery outcomes held for one commit. Stores write them without observing cancellation: once a network has
+    /// taken a message, its record is written even when the caller gives up.
+    /// </summary>
+    private sealed class OutcomeBatch(ICoCreationStore store, int capacity)
+    {
+        private List<OutboxMessage> _held = [];
+
+        public int Count => _held.Count;
+
+        /// <summary>Holds an outcome; stores the held ones when <paramref name="storeNow"/> or when the batch is full.</summary>
+        public Task AddAsync(OutboxMessage outcome, bool storeNow)
+        {
+            _held.Add(outcome);
+            return storeNow || _held.Count >= capacity ? FlushAsync() : Task.CompletedTask;
+        }
+
+        /// <summary>
+        /// Stores the held outcomes in one <see cref="ICoCreationStore.ApplyAsync"/>. They are let go before the write,
+        /// so a failed write is not tried again here: its deliveries stay pending in the store, all of them.
+        /// </summary>
+        public Task FlushAsync()
+        {
+            if (_held.Count == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            var changes = new StoreChanges();
+            foreach (var outcome in _held)
+            {
+                changes.PutOutbox(outcome);
+            }
+
+            _held = [];
+            return store.ApplyAsync(changes, CancellationToken.None);
+        }
+    }
 }

@@ -13,6 +13,14 @@ namespace CoCreation.Sdk;
 public interface IEventRelay
 {
     /// <summary>Routes an event, enqueues a delivery per recipient and tries each delivery now.</summary>
+    /// <remarks>
+    /// The event's new deliveries are enqueued in one store transaction; deliveries already in the outbox are not
+    /// enqueued again. Where the network honours idempotency keys (<see cref="Sns.SnsCapabilities.SupportsIdempotencyKeys"/>)
+    /// the outcomes are stored together after the sends; until then the deliveries stay pending, and if the process stops
+    /// or the store fails first they are sent again with the same key, which the network drops. Where it does not, each
+    /// outcome is stored right after its send. A store failure is thrown; cancellation stops the event, after the
+    /// outcomes of the sends already made are stored.
+    /// </remarks>
     /// <param name="event">The event.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per recipient and channel.</returns>

@@ -15,8 +15,9 @@ public enum SnsFailure
 }
 
 /// <summary>
-/// An SNS connector that records what it sends and fails on request. It does not honour idempotency keys,
-/// so a message sent twice shows up twice.
+/// An SNS connector that records what it sends and fails on request. By default it does not honour idempotency
+/// keys, so a message sent twice shows up twice; created with <c>idempotencyKeys: true</c> it says it does
+/// (<see cref="SnsCapabilities.SupportsIdempotencyKeys"/>) and answers a repeated key with the first result.
 /// </summary>
 public sealed class FakeSnsConnector : SnsConnectorBase
 {
@@ -24,6 +25,9 @@ public sealed class FakeSnsConnector : SnsConnectorBase
     private readonly Dictionary<string, (SnsIdentity Identity, bool Expired)> _tokens = new(StringComparer.Ordinal);
     private readonly List<SnsMessage> _messages = [];
     private readonly List<PostRequest> _posts = [];
+    private readonly List<string?> _sentKeys = [];
+    private readonly Dictionary<string, object> _byKey = new(StringComparer.Ordinal);
+    private readonly bool _idempotencyKeys;
     private readonly TimeProvider _time;
     private int _failuresLeft;
     private SnsFailure _failure;
@@ -31,11 +35,12 @@ public sealed class FakeSnsConnector : SnsConnectorBase
     private int _sendAttempts;
     private int _next;
 
-    public FakeSnsConnector(string name, TimeProvider time, bool directMessages = true, int maxPostLength = 500)
+    public FakeSnsConnector(string name, TimeProvider time, bool directMessages = true, int maxPostLength = 500, bool idempotencyKeys = false)
     {
         _time = time;
+        _idempotencyKeys = idempotencyKeys;
         Metadata = new SnsConnectorMetadata(name, "fake", null, $"Fake {name}");
-        Capabilities = new SnsCapabilities { MaxPostLength = maxPostLength, SupportsDirectMessages = directMessages };
+        Capabilities = new SnsCapabilities { MaxPostLength = maxPostLength, SupportsDirectMessages = directMessages, SupportsIdempotencyKeys = idempotencyKeys };
     }
 
     public override SnsConnectorMetadata Metadata { get; }
@@ -68,6 +73,21 @@ public sealed class FakeSnsConnector : SnsConnectorBase
 
     /// <summary>Sends tried, failed ones included.</summary>
     public int SendAttempts => Volatile.Read(ref _sendAttempts);
+
+    /// <summary>The idempotency key of every send that succeeded, repeats that were dropped included, in order.</summary>
+    public IReadOnlyList<string?> SentKeys
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sentKeys.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Runs after each successful send (outside the connector's lock), with the number of successful sends so far.</summary>
+    public Action<int>? AfterSend { get; set; }
 
     /// <summary>Registers an account and returns a credential for it.</summary>
     public SnsCredential AddAccount(string subject, string handle, string? displayName = null, string? locale = null)
@@ -119,38 +139,83 @@ public sealed class FakeSnsConnector : SnsConnectorBase
 
     protected override Task<SnsPost> PublishCoreAsync(PostRequest request, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        SnsPost post;
+        int sent;
         lock (_gate)
         {
             ThrowIfFailing();
-            _posts.Add(request);
-            return Task.FromResult(new SnsPost
+            if (!TryReplay(request.IdempotencyKey, out post!))
             {
-                Id = $"post-{_posts.Count}",
-                Network = Name,
-                AuthorSubject = "brand",
-                AuthorHandle = "brand",
-                Text = request.Text,
-                CreatedAt = _time.GetUtcNow(),
-            });
+                _posts.Add(request);
+                post = new SnsPost
+                {
+                    Id = $"post-{_posts.Count}",
+                    Network = Name,
+                    AuthorSubject = "brand",
+                    AuthorHandle = "brand",
+                    Text = request.Text,
+                    CreatedAt = _time.GetUtcNow(),
+                };
+                Remember(request.IdempotencyKey, post);
+            }
+
+            sent = Sent(request.IdempotencyKey);
         }
+
+        AfterSend?.Invoke(sent);
+        return Task.FromResult(post);
     }
 
     protected override Task<SnsMessage> SendDirectMessageCoreAsync(DirectMessageRequest request, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        SnsMessage message;
+        int sent;
         lock (_gate)
         {
             ThrowIfFailing();
-            var message = new SnsMessage
+            if (!TryReplay(request.IdempotencyKey, out message!))
             {
-                Id = $"dm-{_messages.Count + 1}",
-                Network = Name,
-                RecipientSubject = request.RecipientSubject,
-                Text = request.Text,
-                SentAt = _time.GetUtcNow(),
-            };
-            _messages.Add(message);
-            return Task.FromResult(message);
+                message = new SnsMessage
+                {
+                    Id = $"dm-{_messages.Count + 1}",
+                    Network = Name,
+                    RecipientSubject = request.RecipientSubject,
+                    Text = request.Text,
+                    SentAt = _time.GetUtcNow(),
+                };
+                _messages.Add(message);
+                Remember(request.IdempotencyKey, message);
+            }
+
+            sent = Sent(request.IdempotencyKey);
         }
+
+        AfterSend?.Invoke(sent);
+        return Task.FromResult(message);
+    }
+
+    // Callers hold _gate.
+    private bool TryReplay<T>(string? key, out T? earlier)
+        where T : class
+    {
+        earlier = _idempotencyKeys && key is not null && _byKey.TryGetValue(key, out var first) ? first as T : null;
+        return earlier is not null;
+    }
+
+    private void Remember(string? key, object result)
+    {
+        if (_idempotencyKeys && key is not null)
+        {
+            _byKey[key] = result;
+        }
+    }
+
+    private int Sent(string? key)
+    {
+        _sentKeys.Add(key);
+        return _sentKeys.Count;
     }
 
     private void ThrowIfFailing()
