@@ -57,17 +57,31 @@ public static class CoCreationBuilderExtensions
     public static ICoCreationBuilder AddEnterpriseAdapter(this ICoCreationBuilder builder, string name, Func<IServiceProvider, IEnterpriseAdapter> factory)
         => Add(builder, ProviderKind.Enterprise, name, factory);
 
+    /// <summary>
+    /// Refuses a provider name that is already taken for <paramref name="kind"/>. Adapter packages call it before they
+    /// register anything of their own, so that a refused duplicate leaves the service collection as it was.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="kind">The kind of provider.</param>
+    /// <param name="name">The name to register.</param>
+    /// <exception cref="CoCreationValidationException">The name is blank or already registered for that kind.</exception>
+    public static void ThrowIfProviderRegistered(this ICoCreationBuilder builder, ProviderKind kind, string name)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        CoCreationGuard.NotBlank(name, nameof(name));
+        if (builder.Services.Any(d => d.ServiceType == typeof(ProviderRegistration) && d.ImplementationInstance is ProviderRegistration r && r.Kind == kind && r.Name == name))
+        {
+            throw new CoCreationValidationException(nameof(name), $"a provider named '{name}' is already registered as {kind}.");
+        }
+    }
+
     private static ICoCreationBuilder Add<T>(ICoCreationBuilder builder, ProviderKind kind, string name, Func<IServiceProvider, T> factory)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
         CoCreationGuard.NotBlank(name, nameof(name));
-        if (builder.Services.Any(d => d.ServiceType == typeof(ProviderRegistration) && d.ImplementationInstance is ProviderRegistration r && r.Kind == kind && r.Name == name))
-        {
-            throw new CoCreationValidationException(nameof(name), $"a {kind} provider named '{name}' is already registered.");
-        }
-
+        builder.ThrowIfProviderRegistered(kind, name);
         builder.Services.AddSingleton(new ProviderRegistration(kind, name));
         builder.Services.TryAddKeyedSingleton<T>(name, (sp, _) => factory(sp));
         return builder;

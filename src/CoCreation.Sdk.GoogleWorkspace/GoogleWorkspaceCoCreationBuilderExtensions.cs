@@ -58,12 +58,9 @@ public static class GoogleWorkspaceCoCreationBuilderExtensions
 
     private static ICoCreationBuilder AddCore(ICoCreationBuilder builder, string name, Action<OptionsBuilder<GoogleWorkspaceOptions>> configureOptions)
     {
+        // Refuse before anything is registered, so a duplicate leaves the collection as it was.
+        builder.ThrowIfProviderRegistered(ProviderKind.CloudWorkspace, name);
         var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(ProviderRegistration) && d.ImplementationInstance is ProviderRegistration { Kind: ProviderKind.CloudWorkspace } r && r.Name == name))
-        {
-            // Refuse before anything is registered, so a duplicate leaves the collection as it was.
-            throw new CoCreationValidationException(nameof(name), $"a CloudWorkspace provider named '{name}' is already registered.");
-        }
 
         configureOptions(services.AddOptions<GoogleWorkspaceOptions>(name).ValidateOnStart());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GoogleWorkspaceOptions>, GoogleWorkspaceOptionsValidator>());

@@ -58,12 +58,9 @@ public static class MastodonCoCreationBuilderExtensions
 
     private static ICoCreationBuilder AddCore(ICoCreationBuilder builder, string name, Action<OptionsBuilder<MastodonOptions>> configureOptions)
     {
+        // Refuse before anything is registered, so a duplicate leaves the collection as it was.
+        builder.ThrowIfProviderRegistered(ProviderKind.Sns, name);
         var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(ProviderRegistration) && d.ImplementationInstance is ProviderRegistration { Kind: ProviderKind.Sns } r && r.Name == name))
-        {
-            // Refuse before anything is registered, so a duplicate leaves the collection as it was.
-            throw new CoCreationValidationException(nameof(name), $"a Sns provider named '{name}' is already registered.");
-        }
 
         configureOptions(services.AddOptions<MastodonOptions>(name).ValidateOnStart());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MastodonOptions>, MastodonOptionsValidator>());

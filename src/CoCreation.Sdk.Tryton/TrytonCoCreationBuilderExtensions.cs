@@ -63,12 +63,9 @@ public static class TrytonCoCreationBuilderExtensions
 
     private static ICoCreationBuilder AddCore(ICoCreationBuilder builder, string name, Action<OptionsBuilder<TrytonOptions>> configureOptions)
     {
+        // Refuse before anything is registered, so a duplicate leaves the collection as it was.
+        builder.ThrowIfProviderRegistered(ProviderKind.Enterprise, name);
         var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(ProviderRegistration) && d.ImplementationInstance is ProviderRegistration { Kind: ProviderKind.Enterprise } r && r.Name == name))
-        {
-            // Refuse before anything is registered, so a duplicate leaves the collection as it was.
-            throw new CoCreationValidationException(nameof(name), $"an Enterprise provider named '{name}' is already registered.");
-        }
 
         configureOptions(services.AddOptions<TrytonOptions>(name).ValidateOnStart());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrytonOptions>, TrytonOptionsValidator>());

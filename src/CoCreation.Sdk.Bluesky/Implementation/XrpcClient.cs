@@ -3,9 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using CoCreation.Sdk.Http;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace CoCreation.Sdk.Bluesky.Implementation;
 
@@ -183,40 +182,9 @@ internal sealed class XrpcClient(string provider, Func<HttpClient> httpClientFac
 
     private ProviderException TransportFailure(XrpcCall call, Exception exception)
     {
-        ProviderException result;
-        if (Find<TimeoutRejectedException>(exception) is not null || Find<TimeoutException>(exception) is not null || exception is OperationCanceledException)
-        {
-            result = new ProviderException(provider, $"Bluesky ({provider}) did not answer {call.Method} in time.", HttpStatusCode.RequestTimeout, "timeout", true, null, exception);
-        }
-        else if (Find<BrokenCircuitException>(exception) is not null)
-        {
-            result = new ProviderException(provider, $"Bluesky ({provider}) failed too often recently; {call.Method} was not sent.", null, "circuit_open", true, null, exception);
-        }
-        else if (Find<HttpRequestException>(exception) is not null)
-        {
-            result = new ProviderException(provider, $"Bluesky ({provider}) could not be reached for {call.Method}.", null, "unreachable", true, null, exception);
-        }
-        else
-        {
-            result = new ProviderException(provider, $"Bluesky ({provider}) call {call.Method} failed before a response arrived.", null, null, false, null, exception);
-        }
-
+        var result = HttpTransportFailures.Classify("Bluesky", provider, call.Method, exception);
         Log.TransportFailed(logger, provider, call.Method, result.ProviderErrorCode ?? exception.GetType().Name);
         return result;
-    }
-
-    private static T? Find<T>(Exception exception)
-        where T : Exception
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
     }
 
     private static async Task<string> ReadBodySafelyAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using CoCreation.Sdk.Http;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace CoCreation.Sdk.GoogleWorkspace.Implementation;
 
@@ -55,7 +54,7 @@ internal sealed class GoogleHttp(string provider, TimeProvider time, ILogger log
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested) && ex is not CoCreationException)
         {
             // Refit wraps what the handlers threw; a refused credential must reach the caller as itself.
-            if (Find<CoCreationException>(ex) is { } sdkException)
+            if (HttpTransportFailures.Find<CoCreationException>(ex) is { } sdkException)
             {
                 throw sdkException;
             }
@@ -137,40 +136,9 @@ internal sealed class GoogleHttp(string provider, TimeProvider time, ILogger log
 
     private ProviderException TransportFailure(GoogleCall call, Exception exception)
     {
-        ProviderException result;
-        if (Find<TimeoutRejectedException>(exception) is not null || Find<TimeoutException>(exception) is not null || exception is OperationCanceledException)
-        {
-            result = new ProviderException(provider, $"Google ({provider}) did not answer {call.Operation} in time.", HttpStatusCode.RequestTimeout, "timeout", true, null, exception);
-        }
-        else if (Find<BrokenCircuitException>(exception) is not null)
-        {
-            result = new ProviderException(provider, $"Google ({provider}) failed too often recently; {call.Operation} was not sent.", null, "circuit_open", true, null, exception);
-        }
-        else if (Find<HttpRequestException>(exception) is not null)
-        {
-            result = new ProviderException(provider, $"Google ({provider}) could not be reached for {call.Operation}.", null, "unreachable", true, null, exception);
-        }
-        else
-        {
-            result = new ProviderException(provider, $"Google ({provider}) call {call.Operation} failed before a response arrived.", null, null, false, null, exception);
-        }
-
+        var result = HttpTransportFailures.Classify("Google", provider, call.Operation, exception);
         Log.TransportFailed(logger, provider, call.Operation, result.ProviderErrorCode ?? exception.GetType().Name);
         return result;
-    }
-
-    private static T? Find<T>(Exception exception)
-        where T : Exception
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
     }
 
     private static string? Shorten(string? text)

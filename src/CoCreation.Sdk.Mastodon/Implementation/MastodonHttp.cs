@@ -3,9 +3,8 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using CoCreation.Sdk.Http;
 using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace CoCreation.Sdk.Mastodon.Implementation;
 
@@ -127,40 +126,9 @@ internal sealed partial class MastodonHttp(string provider, TimeProvider time, I
 
     private ProviderException TransportFailure(MastodonCall call, Exception exception)
     {
-        ProviderException result;
-        if (Find<TimeoutRejectedException>(exception) is not null || Find<TimeoutException>(exception) is not null || exception is OperationCanceledException)
-        {
-            result = new ProviderException(provider, $"Mastodon ({provider}) did not answer {call.Operation} in time.", HttpStatusCode.RequestTimeout, "timeout", true, null, exception);
-        }
-        else if (Find<BrokenCircuitException>(exception) is not null)
-        {
-            result = new ProviderException(provider, $"Mastodon ({provider}) failed too often recently; {call.Operation} was not sent.", null, "circuit_open", true, null, exception);
-        }
-        else if (Find<HttpRequestException>(exception) is not null)
-        {
-            result = new ProviderException(provider, $"Mastodon ({provider}) could not be reached for {call.Operation}.", null, "unreachable", true, null, exception);
-        }
-        else
-        {
-            result = new ProviderException(provider, $"Mastodon ({provider}) call {call.Operation} failed before a response arrived.", null, null, false, null, exception);
-        }
-
+        var result = HttpTransportFailures.Classify("Mastodon", provider, call.Operation, exception);
         Log.TransportFailed(logger, provider, call.Operation, result.ProviderErrorCode ?? exception.GetType().Name);
         return result;
-    }
-
-    private static T? Find<T>(Exception exception)
-        where T : Exception
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
     }
 
     private static async Task<string> ReadBodySafelyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
