@@ -1,1 +1,2 @@
 global using CoCreation.Sdk.Bluesky.Tests.Support;
+global using CoCreation.Sdk.Testing;

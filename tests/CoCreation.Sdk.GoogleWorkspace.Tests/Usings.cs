@@ -1,1 +1,2 @@
 global using CoCreation.Sdk.GoogleWorkspace.Tests.Support;
+global using CoCreation.Sdk.Testing;
