@@ -1,4 +1,5 @@
 using CoCreation.Sdk.Sns;
+using CoCreation.Sdk.Tests.Shared;
 using CoCreation.Sdk.Workspaces;
 
 namespace CoCreation.Sdk.CoDevelopment.Tests;
@@ -18,24 +19,31 @@ public sealed class FailureTests
         var ana = await h.SignUpAsync("ana");
         var code = await h.ConfirmationCodeAsync(ana);
         var before = await SnapshotAsync(h);
+        var auditBefore = (await h.Store.GetAuditAsync(null)).Count;
 
-        // A session built by hand for an identity the identity map never linked.
+        // A session the SDK issued, with its identity swapped for one the identity map never linked.
         var stranger = h.SocialNetwork.RegisterAccount("stranger");
-        var forged = ana.Session with
-        {
-            Identity = new SnsIdentity { Network = CoDevelopmentHarness.Social, Subject = stranger.Subject, Handle = "stranger" },
-        };
+        var forged = SessionForgery.Alter(ana.Session, identity: new SnsIdentity { Network = CoDevelopmentHarness.Social, Subject = stranger.Subject, Handle = "stranger" });
         var denied = Assert.ThrowsAsync<AccessDeniedException>(() => h.Project.AdmitAsync(forged, ana.Email, code));
-        Assert.That(denied!.Reason, Does.Contain("no verified SNS sign-in"));
+        Assert.That(denied!.Reason, Does.Contain("altered"));
 
-        var expired = ana.Session with { ExpiresAt = h.Clock.GetUtcNow().AddSeconds(-1) };
-        var late = Assert.ThrowsAsync<AccessDeniedException>(() => h.Project.AdmitAsync(expired, ana.Email, code));
-        Assert.That(late!.Reason, Does.Contain("expired"));
+        // The same session re-dated into the past: the store's expiry counts, and the change is seen.
+        var redated = SessionForgery.Alter(ana.Session, expiresAt: h.Clock.GetUtcNow().AddSeconds(-1));
+        var late = Assert.ThrowsAsync<AccessDeniedException>(() => h.Project.AdmitAsync(redated, ana.Email, code));
+        Assert.That(late!.Reason, Does.Contain("altered"));
+
+        // Genuinely expired: refused as expired.
+        h.Clock.Advance(TimeSpan.FromHours(13));
+        var expired = Assert.ThrowsAsync<AccessDeniedException>(() => h.Project.AdmitAsync(ana.Session, ana.Email, code));
+        Assert.That(expired!.Reason, Does.Contain("expired"));
 
         var missing = Assert.ThrowsAsync<CoCreationValidationException>(() => h.Project.AdmitAsync(null!, ana.Email, code));
         Assert.That(missing!.Field, Is.EqualTo("session"));
 
-        Assert.That(await SnapshotAsync(h), Is.EqualTo(before));
+        // Nothing changed but the three refusals, each audited.
+        var denials = (await h.Store.GetAuditAsync(null)).Skip(auditBefore).ToList();
+        Assert.That(denials.Select(a => a.Action), Is.EqualTo(new[] { AuditAction.Denied, AuditAction.Denied, AuditAction.Denied }));
+        Assert.That(await SnapshotAsync(h), Is.EqualTo(before.Replace($"audit={auditBefore}", $"audit={auditBefore + 3}", StringComparison.Ordinal)));
         Assert.That(await h.Identities.FindByCloudAccountAsync(CoDevelopmentHarness.Cloud, "anything"), Is.Null);
         Assert.That(await h.Project.GetMembersAsync(), Is.Empty);
     }

@@ -15,7 +15,7 @@ internal sealed class ProgramHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public ProgramHarness(Action<CommunityProductOptions>? configure = null, EmbeddedSnsOptions? snsOptions = null, bool withRelayWorker = false, Action<IServiceCollection>? services = null)
+    public ProgramHarness(Action<CommunityProductOptions>? configure = null, EmbeddedSnsOptions? snsOptions = null, bool withRelayWorker = false, Action<IServiceCollection>? services = null, Action<ICoCreationBuilder>? build = null)
     {
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
         Sns = new EmbeddedSnsNetwork(snsOptions, Clock);
@@ -39,6 +39,7 @@ internal sealed class ProgramHarness : IAsyncDisposable
                 o.BrandName = "Test Brand";
                 configure?.Invoke(o);
             });
+        build?.Invoke(builder);
         services?.Invoke(collection);
         _services = collection.BuildServiceProvider();
     }

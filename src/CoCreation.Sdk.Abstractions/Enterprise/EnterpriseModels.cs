@@ -95,6 +95,13 @@ public sealed record DesignSubmission
 
     /// <summary>Links to drawings or pictures.</summary>
     public IReadOnlyList<Uri> Attachments { get; init; } = [];
+
+    /// <summary>
+    /// Makes a retried submission safe: the same designer submitting again with the same key gets the first
+    /// design back and no second one is registered; the same key with a different design is refused as a
+    /// conflict. <see langword="null"/> registers every submission. At most 200 characters.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 /// <summary>A registered design.</summary>
@@ -141,6 +148,13 @@ public sealed record ProductionRequest
 
     /// <summary>The plan: sizes, materials, deadlines.</summary>
     public required string Plan { get; init; }
+
+    /// <summary>
+    /// Makes a retried request safe: the same requester asking again with the same key gets the first order
+    /// back and nothing is ordered twice; the same key with a different request is refused as a conflict.
+    /// <see langword="null"/> orders every time. At most 200 characters.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 /// <summary>Where a production order stands.</summary>

@@ -1095,27 +1095,15 @@ public sealed class CoDevelopmentProject : IDisposable
 
     private IReadOnlyList<string> Networks() => _options.Networks.Count > 0 ? _options.Networks.ToList() : _providers.SnsNetworks;
 
-    private async Task<Participant> VerifySessionAsync(ParticipantSession? session, CancellationToken cancellationToken)
+    private Task<Participant> VerifySessionAsync(ParticipantSession? session, CancellationToken cancellationToken)
     {
         if (session is null)
         {
             throw new CoCreationValidationException(nameof(session), "is required: the participant must sign in with an SNS account first.");
         }
 
-        if (session.ExpiresAt <= _time.GetUtcNow())
-        {
-            throw new AccessDeniedException(session.ParticipantId, Target, "the SNS sign-in session has expired; sign in again");
-        }
-
-        // A session is a value anyone could build; only an identity the identity map links to the participant counts.
-        var identity = session.Identity;
-        var linked = identity is null ? null : await _identities.FindBySnsAsync(identity.Network, identity.Subject, cancellationToken).ConfigureAwait(false);
-        if (linked is null || linked.Id != session.ParticipantId)
-        {
-            throw new AccessDeniedException(session.ParticipantId ?? "-", Target, "no verified SNS sign-in: the session's identity is not linked to its participant");
-        }
-
-        return linked;
+        // The one session check every module uses: issued by the SDK, unaltered, live, identity still linked.
+        return _grants.VerifySessionAsync(session, Target, cancellationToken);
     }
 
     private async Task CheckAdmissibleAsync(ProjectState state, Participant participant, CancellationToken cancellationToken)

@@ -27,6 +27,8 @@ public sealed class CommunityProductProgram
 
     internal const string ManagersCollection = "community-products.managers";
     private const string ReportsCollection = "community-products.reports";
+    private const string RequestsCollection = "community-products.requests";
+    private const int MaxIdempotencyKeyLength = 200;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -38,6 +40,8 @@ public sealed class CommunityProductProgram
     private readonly TimeProvider _time;
     private readonly CommunityProductOptions _options;
     private readonly TimeZoneInfo _zone;
+    private readonly KeyedLock _signUpLocks = new();
+    private readonly KeyedLock _requestLocks = new();
 
     /// <summary>Creates the programme; normally resolved from dependency injection.</summary>
     /// <param name="providers">The registered providers.</param>
@@ -134,23 +138,35 @@ public sealed class CommunityProductProgram
         CoCreationGuard.NotBlank(submission.Title, "DesignSubmission.Title");
         CoCreationGuard.MaxLength(submission.Title, 100, "DesignSubmission.Title");
         CoCreationGuard.NotBlank(submission.Description, "DesignSubmission.Description");
+        var keyField = ValidateIdempotencyKey(submission.IdempotencyKey, "DesignSubmission.IdempotencyKey");
         var production = Production;
 
-        if (session.ExpiresAt <= _time.GetUtcNow())
-        {
-            // Let the grant check refuse and audit it rather than signing an expired session up.
-            await _grants.AuthorizeAsync(session, Target, EnterpriseRoles.Member, cancellationToken).ConfigureAwait(false);
-        }
+        // The session is verified before anything else: an expired, altered or forged one signs nobody up.
+        var participant = await _grants.VerifySessionAsync(session, Target.ToString(), cancellationToken).ConfigureAwait(false);
 
-        // Sign-up happens once: someone whose membership was revoked (step 17) is refused, not re-enrolled.
-        var history = await _grants.ListAsync(session.ParticipantId, includeInactive: true, cancellationToken).ConfigureAwait(false);
-        if (!history.Any(g => g.Target == Target && g.Roles.Contains(EnterpriseRoles.Member)))
+        // Sign-up happens once, however many first submissions race: the check and the grant run under the
+        // participant's lock, and the grant's idempotency key keeps a second grant out even past this process.
+        // Someone whose membership was revoked (step 17) is refused, not re-enrolled.
+        using (await _signUpLocks.AcquireAsync(participant.Id, cancellationToken).ConfigureAwait(false))
         {
-            await GrantAsync(session.ParticipantId, EnterpriseRoles.Member, "homepage sign-up with SNS login", cancellationToken).ConfigureAwait(false);
+            var history = await _grants.ListAsync(participant.Id, includeInactive: true, cancellationToken).ConfigureAwait(false);
+            if (!history.Any(g => g.Target == Target && g.Roles.Contains(EnterpriseRoles.Member)))
+            {
+                await GrantAsync(participant.Id, EnterpriseRoles.Member, "homepage sign-up with SNS login", cancellationToken, idempotencyKey: $"{ModuleName}:{_options.ProgramId}:sign-up").ConfigureAwait(false);
+            }
         }
 
         var actor = await ActorAsync(session, EnterpriseRoles.Member, cancellationToken).ConfigureAwait(false);
-        return await production.SubmitDesignAsync(actor, submission, cancellationToken).ConfigureAwait(false);
+        return await OnceAsync(
+            participant.Id,
+            "design",
+            keyField,
+            submission.IdempotencyKey,
+            Fingerprint(submission.Title, submission.Description, string.Join("\n", submission.Attachments)),
+            () => production.SubmitDesignAsync(actor, submission, cancellationToken),
+            id => production.GetDesignAsync(id, cancellationToken),
+            design => design.Id,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -190,9 +206,19 @@ public sealed class CommunityProductProgram
         CoCreationGuard.NotBlank(request.DesignId, "ProductionRequest.DesignId");
         CoCreationGuard.Positive(request.Quantity, "ProductionRequest.Quantity");
         CoCreationGuard.NotBlank(request.Plan, "ProductionRequest.Plan");
+        var keyField = ValidateIdempotencyKey(request.IdempotencyKey, "ProductionRequest.IdempotencyKey");
         var production = Production;
         var actor = await ActorAsync(session, EnterpriseRoles.ProductionRequester, cancellationToken).ConfigureAwait(false);
-        return await production.RequestProductionAsync(actor, request, cancellationToken).ConfigureAwait(false);
+        return await OnceAsync(
+            session.ParticipantId,
+            "production",
+            keyField,
+            request.IdempotencyKey,
+            Fingerprint(request.DesignId, request.Quantity.ToString(CultureInfo.InvariantCulture), request.Plan),
+            () => production.RequestProductionAsync(actor, request, cancellationToken),
+            id => production.GetProductionOrderAsync(id, cancellationToken),
+            order => order.Id,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Steps 5, 6, 14 and 15: the company reports production progress; at 100 % the goods are stocked in.</summary>
@@ -277,8 +303,8 @@ public sealed class CommunityProductProgram
         ArgumentNullException.ThrowIfNull(memberCredential);
         CoCreationGuard.NotBlank(listingId, nameof(listingId));
         CoCreationGuard.NotBlank(text, nameof(text));
-        var connector = _providers.GetSns(session.Identity.Network);
         await ActorAsync(session, EnterpriseRoles.Seller, cancellationToken).ConfigureAwait(false);
+        var connector = _providers.GetSns(session.Identity.Network);
         var listing = await Commerce.GetListingAsync(listingId, cancellationToken).ConfigureAwait(false);
         if (listing.Status != ListingStatus.Active)
         {
@@ -609,7 +635,7 @@ public sealed class CommunityProductProgram
         return new DateTimeOffset(start, _zone.GetUtcOffset(start));
     }
 
-    private async Task<AccessGrant> GrantAsync(string participantId, string role, string reason, CancellationToken cancellationToken)
+    private async Task<AccessGrant> GrantAsync(string participantId, string role, string reason, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         var grant = await _grants.GrantAsync(
             new AccessGrantRequest
@@ -619,6 +645,7 @@ public sealed class CommunityProductProgram
                 Roles = [role],
                 ExpiresAt = _options.GrantLifetime is { } lifetime ? _time.GetUtcNow() + lifetime : null,
                 Reason = reason,
+                IdempotencyKey = idempotencyKey,
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -644,6 +671,58 @@ public sealed class CommunityProductProgram
         return await Enterprise.GetAccountAsync(link.AccountId, cancellationToken).ConfigureAwait(false);
     }
 
+    // Runs a participant's write once per idempotency key: the key's record names the result, so a retry reads
+    // the result back from the provider instead of creating a second one. A crash between the provider's answer
+    // and the record's write leaves no record: the retry then creates again (the provider call is not keyed).
+    private async Task<T> OnceAsync<T>(
+        string participantId,
+        string operation,
+        string keyField,
+        string? key,
+        string fingerprint,
+        Func<Task<T>> run,
+        Func<string, Task<T>> load,
+        Func<T, string> idOf,
+        CancellationToken cancellationToken)
+    {
+        if (key is null)
+        {
+            return await run().ConfigureAwait(false);
+        }
+
+        var recordId = Hash($"{operation}\n{_options.ProgramId}\n{participantId}\n{key}");
+        using (await _requestLocks.AcquireAsync(recordId, cancellationToken).ConfigureAwait(false))
+        {
+            if (await _store.GetDocumentAsync(RequestsCollection, recordId, cancellationToken).ConfigureAwait(false) is { } json)
+            {
+                var earlier = JsonSerializer.Deserialize<RequestRecord>(json, Json)!;
+                if (earlier.Fingerprint != fingerprint)
+                {
+                    throw new CoCreationConflictException($"{keyField} was used before for a different {operation} request; use a new key for a new request.");
+                }
+
+                return await load(earlier.ResultId).ConfigureAwait(false);
+            }
+
+            var result = await run().ConfigureAwait(false);
+            var record = new RequestRecord(fingerprint, idOf(result), _time.GetUtcNow());
+            await _store.ApplyAsync(new StoreChanges().PutDocument(RequestsCollection, recordId, JsonSerializer.Serialize(record, Json)), cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+    }
+
+    private static string ValidateIdempotencyKey(string? key, string field)
+    {
+        if (key is not null)
+        {
+            CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(key, field), MaxIdempotencyKeyLength, field);
+        }
+
+        return field;
+    }
+
+    private static string Fingerprint(params string[] parts) => Hash(string.Join("\u001f", parts));
+
     private async Task<Participant> ParticipantOfAccountAsync(string accountId, CancellationToken cancellationToken)
         => await _identities.FindByEnterpriseAccountAsync(_options.EnterpriseSystem, accountId, cancellationToken).ConfigureAwait(false)
             ?? throw new CoCreationConflictException($"Enterprise account {accountId} is not linked to any participant of the programme.");
@@ -657,6 +736,8 @@ public sealed class CommunityProductProgram
         Subject = subject,
         Data = data,
     };
+
+    private sealed record RequestRecord(string Fingerprint, string ResultId, DateTimeOffset At);
 
     private static string ReportKey(ReportSubscription subscription) => $"{subscription.ListingId}:{subscription.ParticipantId}";
 

@@ -37,6 +37,7 @@ public static class CoCreationServiceCollectionExtensions
         services.TryAddSingleton<ICoCreationStore, InMemoryCoCreationStore>();
         services.TryAddSingleton<ICoCreationProviders, CoCreationProviders>();
         services.TryAddSingleton<IAuditLog, AuditLog>();
+        services.TryAddSingleton<SessionBook>();
         services.TryAddSingleton<IAccessGrants, AccessGrants>();
         services.TryAddSingleton<IIdentityMap, IdentityMap>();
         services.TryAddSingleton<ISnsSignIn, SnsSignIn>();

@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Access to {Target} in role {Role} denied for participant {ParticipantId}: {Reason}.")]
     public static partial void Denied(ILogger logger, string target, string role, string participantId, string reason);
 
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Session refused on {Target} for participant {ParticipantId}: {Reason}.")]
+    public static partial void SessionRefused(ILogger logger, string target, string participantId, string reason);
+
     [LoggerMessage(EventId = 1203, Level = LogLevel.Error, Message = "Storing the grant on {Target} failed after the provider call; undoing the provider change.")]
     public static partial void Compensating(ILogger logger, Exception exception, string target);
 

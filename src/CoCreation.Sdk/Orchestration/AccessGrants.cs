@@ -18,15 +18,19 @@ internal sealed class AccessGrants : IAccessGrants
     internal const string NoGrantReason = "no grant";
     internal const string SessionExpiredReason = "session expired";
 
+    private const int MaxIdempotencyKeyLength = 200;
+
     private readonly ICoCreationStore _store;
+    private readonly SessionBook _sessions;
     private readonly ICoCreationProviders _providers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly KeyedLock _participantLocks = new();
 
-    public AccessGrants(ICoCreationStore store, ICoCreationProviders providers, TimeProvider time, ILogger<AccessGrants>? logger = null)
+    public AccessGrants(ICoCreationStore store, SessionBook sessions, ICoCreationProviders providers, TimeProvider time, ILogger<AccessGrants>? logger = null)
     {
         _store = store;
+        _sessions = sessions;
         _providers = providers;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -43,6 +47,22 @@ internal sealed class AccessGrants : IAccessGrants
             using var _ = await _participantLocks.AcquireAsync(request.ParticipantId, cancellationToken).ConfigureAwait(false);
             var participant = await _store.GetParticipantAsync(request.ParticipantId, cancellationToken).ConfigureAwait(false)
                 ?? throw new CoCreationValidationException(nameof(AccessGrantRequest.ParticipantId), $"no participant '{request.ParticipantId}' exists.");
+            if (request.IdempotencyKey is { } key)
+            {
+                // Checked under the participant's lock, so of any number of racing calls only the first grants.
+                var earlier = (await _store.GetGrantsAsync(participant.Id, cancellationToken).ConfigureAwait(false))
+                    .FirstOrDefault(g => g.IdempotencyKey == key);
+                if (earlier is not null)
+                {
+                    if (earlier.Target != request.Target)
+                    {
+                        throw new CoCreationConflictException($"Idempotency key '{key}' was used for a grant on {earlier.Target}, not {request.Target}.");
+                    }
+
+                    return earlier;
+                }
+            }
+
             var grant = request.Target.Kind == GrantTargetKind.Enterprise
                 ? await GrantEnterpriseAsync(request, roles, participant, cancellationToken).ConfigureAwait(false)
                 : await GrantWorkspaceAsync(request, roles, participant, cancellationToken).ConfigureAwait(false);
@@ -102,12 +122,10 @@ internal sealed class AccessGrants : IAccessGrants
         }
 
         CoCreationGuard.NotBlank(role, nameof(role));
-        var participantId = session.ParticipantId;
+
+        // The session is checked against the record the SDK stored when it issued it, never taken as presented.
+        var participantId = (await _sessions.VerifyAsync(session, target.ToString(), cancellationToken).ConfigureAwait(false)).Id;
         var now = _time.GetUtcNow();
-        if (session.ExpiresAt <= now)
-        {
-            throw await DenyAsync(participantId, target, role, SessionExpiredReason, null, cancellationToken).ConfigureAwait(false);
-        }
 
         var matching = (await _store.GetGrantsAsync(participantId, cancellationToken).ConfigureAwait(false))
             .Where(g => g.Target == target && g.Roles.Contains(role, StringComparer.Ordinal))
@@ -159,6 +177,12 @@ internal sealed class AccessGrants : IAccessGrants
         throw await DenyAsync(participantId, target, role, reason, last?.Id, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<Participant> VerifySessionAsync(ParticipantSession session, string target, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(target, nameof(target));
+        return _sessions.VerifyAsync(session, target, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<AccessGrant>> ListAsync(string participantId, bool includeInactive = false, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.NotBlank(participantId, nameof(participantId));
@@ -174,6 +198,8 @@ internal sealed class AccessGrants : IAccessGrants
 
     public async Task<IReadOnlyList<AccessGrant>> EnforceExpiryAsync(CancellationToken cancellationToken = default)
     {
+        // Session records are kept a day past their expiry, so that a late replay is refused as "expired".
+        await _sessions.PurgeExpiredAsync(_time.GetUtcNow() - TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
         var due = await _store.GetActiveGrantsExpiringByAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var expired = new List<AccessGrant>();
         foreach (var grant in due)
@@ -227,6 +253,11 @@ internal sealed class AccessGrants : IAccessGrants
         for (var i = 0; i < request.Roles.Count; i++)
         {
             CoCreationGuard.NotBlank(request.Roles[i], $"Roles[{i}]");
+        }
+
+        if (request.IdempotencyKey is not null)
+        {
+            CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(request.IdempotencyKey, nameof(AccessGrantRequest.IdempotencyKey)), MaxIdempotencyKeyLength, nameof(AccessGrantRequest.IdempotencyKey));
         }
 
         if (request.ExpiresAt is { } expiry && expiry <= _time.GetUtcNow())
@@ -335,6 +366,7 @@ internal sealed class AccessGrants : IAccessGrants
             GrantedAt = now,
             ExpiresAt = request.ExpiresAt,
             EnterpriseAccountId = account.AccountId,
+            IdempotencyKey = request.IdempotencyKey,
         };
         changes.PutGrant(grant).AppendAudit(GrantedEntry(grant, request.Reason));
         await StoreOrUndoAsync(changes, undo, request.Target, cancellationToken).ConfigureAwait(false);
@@ -360,6 +392,7 @@ internal sealed class AccessGrants : IAccessGrants
             GrantedAt = _time.GetUtcNow(),
             ExpiresAt = request.ExpiresAt,
             Share = share,
+            IdempotencyKey = request.IdempotencyKey,
         };
         var changes = new StoreChanges().PutGrant(grant).AppendAudit(GrantedEntry(grant, request.Reason));
         await StoreOrUndoAsync(changes, () => workspace.RevokeShareAsync(share, CancellationToken.None), request.Target, cancellationToken).ConfigureAwait(false);

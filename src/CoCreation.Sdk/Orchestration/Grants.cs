@@ -42,6 +42,13 @@ public sealed record AccessGrantRequest
 
     /// <summary>Why, for the audit.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>
+    /// Makes the grant happen once: while a grant of the participant with this key exists (active, revoked
+    /// or expired), granting again with the key returns that grant and changes nothing, however many calls
+    /// race. <see langword="null"/> grants every time. At most 200 characters.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 /// <summary>Where a grant stands.</summary>
@@ -91,6 +98,9 @@ public sealed record AccessGrant
     /// <summary>The workspace share provisioned for it.</summary>
     public ShareRef? Share { get; init; }
 
+    /// <summary>The idempotency key it was granted under, if any (<see cref="AccessGrantRequest.IdempotencyKey"/>).</summary>
+    public string? IdempotencyKey { get; init; }
+
     /// <summary>Whether the grant is in force at a time.</summary>
     /// <param name="now">The time.</param>
     /// <returns><see langword="true"/> when active and not past its expiry.</returns>
@@ -122,6 +132,8 @@ public enum AuditAction
     Erased,
     /// <summary>Two ideas were merged as duplicates (irreversible).</summary>
     IdeasMerged,
+    /// <summary>A participant signed out; the session's token is refused from then on.</summary>
+    SignedOut,
 }
 
 /// <summary>One line of the audit trail.</summary>

@@ -55,18 +55,9 @@ internal sealed class IdentityMap : IIdentityMap
             throw new CoCreationValidationException(nameof(credential), "must not be null.");
         }
 
+        // Proof one: the session is one the SDK issued, unaltered and live, and its identity is still linked.
         var target = $"sns:{network}";
-        if (session.ExpiresAt <= _time.GetUtcNow())
-        {
-            throw await DenyAsync(session.ParticipantId, target, AccessGrants.SessionExpiredReason, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Proof one: the session's identity is still linked to the session's participant.
-        var current = await _store.GetParticipantAsync(session.ParticipantId, cancellationToken).ConfigureAwait(false);
-        if (current is null || !current.SnsLinks.Any(l => l.Network == session.Identity.Network && l.Subject == session.Identity.Subject))
-        {
-            throw await DenyAsync(session.ParticipantId, target, "the session's identity is no longer linked", cancellationToken).ConfigureAwait(false);
-        }
+        await _grants.VerifySessionAsync(session, target, cancellationToken).ConfigureAwait(false);
 
         // Proof two: the network verifies the identity to add now.
         var identity = SnsSignIn.Normalise(

@@ -114,6 +114,27 @@ public interface ISnsSignIn
     /// <returns>The session.</returns>
     /// <exception cref="CredentialException">The credential is unknown, expired or revoked.</exception>
     Task<ParticipantSession> SignInAsync(string network, SnsCredential credential, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Brings back a session from its <see cref="ParticipantSession.Token"/>, for example one kept in a web
+    /// application's cookie between requests. The participant and grants are read anew from the store.
+    /// </summary>
+    /// <param name="token">The session's token.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The session.</returns>
+    /// <exception cref="CoCreationValidationException">The token is blank.</exception>
+    /// <exception cref="AccessDeniedException">
+    /// The token was not issued by this SDK's store, was altered, was signed out, has expired, or its identity
+    /// is no longer linked (the refusal is audited).
+    /// </exception>
+    Task<ParticipantSession> ResumeAsync(string token, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends a session: its token is refused from now on, here and in every process sharing the store. Idempotent.</summary>
+    /// <param name="session">The session.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the session is ended in the store.</returns>
+    /// <exception cref="AccessDeniedException">The session was not issued by this SDK or its token was altered.</exception>
+    Task SignOutAsync(ParticipantSession session, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Grants, checks and revokes participants' access to enterprise systems and workspaces.</summary>
@@ -154,8 +175,24 @@ public interface IAccessGrants
     /// <param name="role">The role needed.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The grant that allows it.</returns>
-    /// <exception cref="AccessDeniedException">No active grant allows it, or the session expired.</exception>
+    /// <exception cref="AccessDeniedException">
+    /// The session is refused (not issued by the SDK, altered, signed out, expired or its identity unlinked), or
+    /// no active grant allows it.
+    /// </exception>
     Task<AccessGrant> AuthorizeAsync(ParticipantSession session, GrantTarget target, string role, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Checks that a session is one the SDK issued, unaltered, not signed out, not expired, and that its
+    /// identity is still linked to its participant; the same check <see cref="AuthorizeAsync"/> starts with.
+    /// Modules and applications use it for calls that need a signed-in person but no grant.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="target">What the call acts on, for the audit line of a refusal.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The participant as stored now.</returns>
+    /// <exception cref="CoCreationValidationException">The session or target is null or blank.</exception>
+    /// <exception cref="AccessDeniedException">The session is refused (the refusal is audited).</exception>
+    Task<Participant> VerifySessionAsync(ParticipantSession session, string target, CancellationToken cancellationToken = default);
 
     /// <summary>Lists a participant's grants.</summary>
     /// <param name="participantId">The participant.</param>

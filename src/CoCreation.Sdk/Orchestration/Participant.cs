@@ -83,31 +83,73 @@ public sealed record CloudAccountLink(string Provider, string AccountId, string 
 /// <param name="LinkedAt">When it was linked.</param>
 public sealed record EnterpriseAccountLink(string System, string AccountId, string Login, DateTimeOffset LinkedAt);
 
-/// <summary>A signed-in participant: proof that they passed SNS login, and what they may do.</summary>
+/// <summary>
+/// A signed-in participant: the SDK's proof that they passed SNS login. Only the SDK issues sessions
+/// (<see cref="ISnsSignIn.SignInAsync"/> and <see cref="ISnsSignIn.ResumeAsync"/>); callers can neither
+/// construct nor alter one.
+/// </summary>
 /// <remarks>
-/// A session is a value, not a lock: every enterprise or shop operation re-checks the session's
-/// grants in the store, so a grant revoked after sign-in stops the session at once.
+/// <para>
+/// Every authorised call verifies the session against the record the SDK stored when it issued it: the
+/// token's hash, the participant, the identity, the sign-in time and the expiry must all match, the session
+/// must not be signed out, and the identity must still be linked to the participant. A session changed by
+/// reflection, built by hand, carried to another store, used after <see cref="ISnsSignIn.SignOutAsync"/> or
+/// after its expiry is refused with <see cref="AccessDeniedException"/> and the attempt is audited.
+/// </para>
+/// <para>
+/// A session is a value, not a lock: the grants are read from the store on every call, so a grant revoked
+/// after sign-in stops the session at once. <see cref="Token"/> is a bearer secret: keep it like a password
+/// (for example in an HTTP-only cookie) and bring the session back with <see cref="ISnsSignIn.ResumeAsync"/>.
+/// </para>
 /// </remarks>
-public sealed record ParticipantSession
+public sealed class ParticipantSession
 {
-    /// <summary>The session id.</summary>
-    public required string SessionId { get; init; }
+    internal ParticipantSession(
+        string sessionId,
+        string token,
+        Participant participant,
+        SnsIdentity identity,
+        DateTimeOffset signedInAt,
+        DateTimeOffset expiresAt,
+        IReadOnlyList<AccessGrant> grants)
+    {
+        SessionId = sessionId;
+        Token = token;
+        Participant = participant;
+        Identity = identity;
+        SignedInAt = signedInAt;
+        ExpiresAt = expiresAt;
+        Grants = grants;
+    }
+
+    /// <summary>The session id (not a secret; it names the session in the audit trail).</summary>
+    public string SessionId { get; }
+
+    /// <summary>
+    /// The session's bearer token: whoever holds it acts as the participant until the session expires or
+    /// is signed out. Never log it; it is left out of <see cref="ToString"/>.
+    /// </summary>
+    public string Token { get; }
 
     /// <summary>The participant as at sign-in.</summary>
-    public required Participant Participant { get; init; }
+    public Participant Participant { get; }
 
     /// <summary>The identity that signed in.</summary>
-    public required SnsIdentity Identity { get; init; }
+    public SnsIdentity Identity { get; }
 
     /// <summary>When the participant signed in.</summary>
-    public required DateTimeOffset SignedInAt { get; init; }
+    public DateTimeOffset SignedInAt { get; }
 
     /// <summary>When the session stops being accepted.</summary>
-    public required DateTimeOffset ExpiresAt { get; init; }
+    public DateTimeOffset ExpiresAt { get; }
 
     /// <summary>The grants active at sign-in (a snapshot; authorisation always reads the store).</summary>
-    public IReadOnlyList<AccessGrant> Grants { get; init; } = [];
+    public IReadOnlyList<AccessGrant> Grants { get; }
 
     /// <summary>The participant id.</summary>
     public string ParticipantId => Participant.Id;
+
+    /// <summary>Describes the session without its token.</summary>
+    /// <returns>The session id, participant and expiry.</returns>
+    public override string ToString() => $"ParticipantSession {SessionId} of participant {ParticipantId} until {ExpiresAt:o}";
 }

@@ -14,6 +14,7 @@ internal sealed class SnsSignIn : ISnsSignIn
     private const int MaxStoreRetries = 3;
 
     private readonly ICoCreationStore _store;
+    private readonly SessionBook _sessions;
     private readonly ICoCreationProviders _providers;
     private readonly TimeProvider _time;
     private readonly CoCreationOptions _options;
@@ -21,12 +22,14 @@ internal sealed class SnsSignIn : ISnsSignIn
 
     public SnsSignIn(
         ICoCreationStore store,
+        SessionBook sessions,
         ICoCreationProviders providers,
         TimeProvider time,
         IOptions<CoCreationOptions> options,
         ILogger<SnsSignIn>? logger = null)
     {
         _store = store;
+        _sessions = sessions;
         _providers = providers;
         _time = time;
         _options = options.Value;
@@ -64,15 +67,7 @@ internal sealed class SnsSignIn : ISnsSignIn
             var (participant, created) = await FindOrCreateAsync(identity, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             var grants = await _store.GetGrantsAsync(participant.Id, cancellationToken).ConfigureAwait(false);
-            var session = new ParticipantSession
-            {
-                SessionId = Guid.NewGuid().ToString("N"),
-                Participant = participant,
-                Identity = identity,
-                SignedInAt = now,
-                ExpiresAt = now + _options.SessionLifetime,
-                Grants = grants.Where(g => g.IsActiveAt(now)).ToArray(),
-            };
+            var session = await _sessions.IssueAsync(participant, identity, _options.SessionLifetime, grants.Where(g => g.IsActiveAt(now)).ToArray(), cancellationToken).ConfigureAwait(false);
             Log.SignedIn(_logger, participant.Id, network, created);
             Log.SignInIdentity(_logger, network, identity.Handle, participant.Id);
             return session;
@@ -83,6 +78,12 @@ internal sealed class SnsSignIn : ISnsSignIn
             throw;
         }
     }
+
+    public Task<ParticipantSession> ResumeAsync(string token, CancellationToken cancellationToken = default)
+        => _sessions.ResumeAsync(token, cancellationToken);
+
+    public Task SignOutAsync(ParticipantSession session, CancellationToken cancellationToken = default)
+        => _sessions.EndAsync(session, cancellationToken);
 
     internal static SnsIdentity Normalise(SnsIdentity identity, string network)
     {
