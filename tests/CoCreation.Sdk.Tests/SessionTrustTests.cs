@@ -208,4 +208,22 @@ public sealed class SessionTrustTests
 
         Assert.That(await h.Store.ListDocumentsAsync(SessionBook.Collection), Has.Count.EqualTo(1));
     }
+
+    [Test]
+    public async Task Erasure_deletes_the_session_records_and_refuses_the_sessions()
+    {
+        await using var h = new SdkHarness();
+        var mina = await h.SignInNewAsync("mina");
+        var minaAgain = await h.SignIn.SignInAsync(SdkHarness.Social, h.SocialSns.AddAccount("mina-2", "@m2"));
+        await h.SignInNewAsync("other");
+
+        await h.Identities.EraseAsync(mina.ParticipantId);
+
+        var left = await h.Store.ListDocumentsAsync(SessionBook.Collection);
+        Assert.That(left, Has.Count.EqualTo(2), "the other two people's sessions stay");
+        Assert.That(left.Any(r => r.Value.Contains(mina.ParticipantId, StringComparison.Ordinal)), Is.False);
+        Assert.ThrowsAsync<AccessDeniedException>(() => h.SignIn.ResumeAsync(mina.Token));
+        Assert.ThrowsAsync<AccessDeniedException>(() => h.Grants.VerifySessionAsync(mina, "anything"));
+        Assert.That(await h.Grants.VerifySessionAsync(minaAgain, "anything"), Is.Not.Null);
+    }
 }

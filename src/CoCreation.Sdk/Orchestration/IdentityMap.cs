@@ -18,14 +18,16 @@ internal sealed class IdentityMap : IIdentityMap
     private readonly ICoCreationStore _store;
     private readonly ICoCreationProviders _providers;
     private readonly IAccessGrants _grants;
+    private readonly SessionBook _sessions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public IdentityMap(ICoCreationStore store, ICoCreationProviders providers, IAccessGrants grants, TimeProvider time, ILogger<IdentityMap>? logger = null)
+    public IdentityMap(ICoCreationStore store, ICoCreationProviders providers, IAccessGrants grants, SessionBook sessions, TimeProvider time, ILogger<IdentityMap>? logger = null)
     {
         _store = store;
         _providers = providers;
         _grants = grants;
+        _sessions = sessions;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
@@ -236,6 +238,9 @@ internal sealed class IdentityMap : IIdentityMap
         var revoked = await _grants.RevokeAllAsync(participantId, "participant erased", null, cancellationToken).ConfigureAwait(false);
         var anonymousId = AnonymousId(participantId);
         var changes = new StoreChanges();
+
+        // Her sessions go with her: their records name her participant id.
+        await _sessions.DeleteAllAsync(participantId, changes, cancellationToken).ConfigureAwait(false);
 
         // Ended grants keep their dates and roles for the audit, but not the accounts they opened: an account id
         // (often the e-mail address) is personal data, and the access it names is closed already.
