@@ -57,6 +57,45 @@ public sealed class EmbeddedEnterpriseRefundTests(bool stored) : EmbeddedShopFix
     }
 
     [Test]
+    public async Task ConcurrentRefunds_NeverRefundTwiceOrBeyondTheSale()
+    {
+        var shop = await ShopAsync(stock: 10);
+        var sale = System.PlaceOrder(shop.Listing.Id, "Bob", 4);
+
+        // 20 retries of one refund, and 20 different one-piece refunds racing for the 4 pieces sold.
+        // Whichever wins, a refused one is refused for the quantity left.
+        async Task<Refund?> TryRefund(string key)
+        {
+            try
+            {
+                return await System.RefundAsync(sale.Id, Refund(1, key: key));
+            }
+            catch (CoCreationValidationException ex) when (ex.Field == "RefundRequest.Quantity")
+            {
+                return null;
+            }
+        }
+
+        var sameKey = Enumerable.Range(0, 20).Select(_ => Task.Run(() => TryRefund("retry")));
+        var racing = Enumerable.Range(0, 20).Select(i => Task.Run(() => TryRefund($"race-{i}")));
+        var all = await Task.WhenAll(sameKey.Concat(racing));
+        var retried = all[..20].OfType<Refund>().ToList();
+        var raced = all[20..].OfType<Refund>().ToList();
+        Reopen();
+
+        var refunds = await RefundsAsync(shop);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(retried.Select(r => r.Id).Distinct().Count(), Is.AtMost(1), "one refund for one key, however often it is retried");
+            Assert.That(retried.Select(r => r.Id).Distinct().Count() + raced.Count, Is.EqualTo(4), "the keys share exactly the 4 pieces sold");
+            Assert.That(refunds, Has.Count.EqualTo(4), "four refunds stored");
+            Assert.That(refunds.Sum(r => r.Quantity), Is.EqualTo(4), "never more than sold");
+            Assert.That(await OnHandAsync(shop), Is.EqualTo(10), "6 left + 4 returned, each once");
+            Assert.That(System.AllEvents.Count(e => e.Type == CoCreationEventTypes.SaleRefunded), Is.EqualTo(4));
+        }
+    }
+
+    [Test]
     public async Task Return_AboveTheThreshold_RearmsTheLowStockAlert()
     {
         var shop = await ShopAsync(stock: 5);
