@@ -68,6 +68,8 @@ public static class CoCreationEventTypes
     public const string ListingDelisted = "com.cocreation.listing.delisted";
     /// <summary>A shop order was paid.</summary>
     public const string SaleCompleted = "com.cocreation.sale.completed";
+    /// <summary>A sale was refunded, in full or in part (the goods may have come back into stock).</summary>
+    public const string SaleRefunded = "com.cocreation.sale.refunded";
     /// <summary>A buyer reviewed a product.</summary>
     public const string ReviewPosted = "com.cocreation.review.posted";
     /// <summary>An order was shipped.</summary>
@@ -127,4 +129,8 @@ public static class CoCreationEventData
     public const string Text = "text";
     /// <summary>A rating from 1 to 5.</summary>
     public const string Rating = "rating";
+    /// <summary>A refund id.</summary>
+    public const string RefundId = "refundId";
+    /// <summary>Whether refunded goods went back into stock: <c>true</c> or <c>false</c>.</summary>
+    public const string Restocked = "restocked";
 }

@@ -77,29 +77,85 @@ public static class CoCreationGuard
         return value;
     }
 
-    /// <summary>Refuses a price of zero or less.</summary>
+    /// <summary>Refuses a quantity of pieces that is not above zero or is above <see cref="CoCreationLimits.MaxQuantity"/>.</summary>
+    /// <param name="value">The quantity.</param>
+    /// <param name="field">The field's name.</param>
+    /// <returns>The quantity.</returns>
+    /// <exception cref="CoCreationValidationException">The quantity is zero, negative or above the limit.</exception>
+    public static int Quantity(int value, string field)
+    {
+        Positive(value, field);
+        if (value > CoCreationLimits.MaxQuantity)
+        {
+            throw new CoCreationValidationException(field, $"must not exceed {CoCreationLimits.MaxQuantity.ToString(CultureInfo.InvariantCulture)} pieces (was {value.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        return value;
+    }
+
+    /// <summary>Refuses a stock level or low-stock threshold that is negative or above <see cref="CoCreationLimits.MaxStock"/>.</summary>
+    /// <param name="value">The level.</param>
+    /// <param name="field">The field's name.</param>
+    /// <returns>The level.</returns>
+    /// <exception cref="CoCreationValidationException">The level is negative or above the limit.</exception>
+    public static int StockLevel(int value, string field)
+    {
+        NotNegative(value, field);
+        if (value > CoCreationLimits.MaxStock)
+        {
+            throw new CoCreationValidationException(field, $"must not exceed {CoCreationLimits.MaxStock.ToString(CultureInfo.InvariantCulture)} pieces (was {value.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        return value;
+    }
+
+    /// <summary>Refuses a price of zero or less, or above <see cref="CoCreationLimits.MaxAmount"/>.</summary>
     /// <param name="price">The price.</param>
     /// <param name="field">The field's name.</param>
     /// <returns>The price.</returns>
-    /// <exception cref="CoCreationValidationException">The amount is not above zero, or has more decimals than the currency.</exception>
+    /// <exception cref="CoCreationValidationException">The amount is not above zero, is above the limit, or has more decimals than the currency.</exception>
     public static Money PositivePrice(Money price, string field)
     {
-        if (price.Currency is null)
+        Amount(price, field);
+        if (price.Amount == 0m)
+        {
+            throw new CoCreationValidationException(field + ".Amount", "must be greater than zero (was 0).");
+        }
+
+        return price;
+    }
+
+    /// <summary>
+    /// Refuses an amount (a total, refund or payout) that has no currency, is negative, is above
+    /// <see cref="CoCreationLimits.MaxAmount"/>, or has more decimals than its currency.
+    /// </summary>
+    /// <param name="money">The amount.</param>
+    /// <param name="field">The field's name; the exception names <c>field.Amount</c> or <c>field.Currency</c>.</param>
+    /// <returns>The amount.</returns>
+    /// <exception cref="CoCreationValidationException">The amount is not valid.</exception>
+    public static Money Amount(Money money, string field)
+    {
+        if (money.Currency is null)
         {
             throw new CoCreationValidationException(field + ".Currency", "must be an ISO 4217 currency code.");
         }
 
-        if (price.Amount <= 0m)
+        if (money.Amount < 0m)
         {
-            throw new CoCreationValidationException(field + ".Amount", $"must be greater than zero (was {price.Amount.ToString(CultureInfo.InvariantCulture)}).");
+            throw new CoCreationValidationException(field + ".Amount", $"must not be negative (was {money.Amount.ToString(CultureInfo.InvariantCulture)}).");
         }
 
-        if (price.Round().Amount != price.Amount)
+        if (money.Amount > CoCreationLimits.MaxAmount)
         {
-            throw new CoCreationValidationException(field + ".Amount", $"has more decimals than {price.Currency} allows ({price.MinorUnitDigits}).");
+            throw new CoCreationValidationException(field + ".Amount", $"must not exceed {CoCreationLimits.MaxAmount.ToString(CultureInfo.InvariantCulture)} {money.Currency} (was {money.Amount.ToString(CultureInfo.InvariantCulture)}).");
         }
 
-        return price;
+        if (money.Round().Amount != money.Amount)
+        {
+            throw new CoCreationValidationException(field + ".Amount", $"has more decimals than {money.Currency} allows ({money.MinorUnitDigits}).");
+        }
+
+        return money;
     }
 
     /// <summary>Refuses an e-mail address that is not a plain <c>local@domain</c> address.</summary>

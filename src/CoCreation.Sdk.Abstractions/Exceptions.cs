@@ -171,6 +171,15 @@ public class CoCreationValidationException : CoCreationException
         Field = field;
     }
 
+    /// <summary>Creates the exception with the exception that caused it.</summary>
+    /// <param name="field">The name of the bad field.</param>
+    /// <param name="message">What is wrong with it.</param>
+    /// <param name="innerException">The cause.</param>
+    public CoCreationValidationException(string field, string message, Exception? innerException) : base($"{field}: {message}", innerException)
+    {
+        Field = field;
+    }
+
     /// <summary>The name of the bad field.</summary>
     public string Field { get; }
 }

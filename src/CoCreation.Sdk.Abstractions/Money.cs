@@ -45,12 +45,23 @@ public readonly record struct Money
     /// <summary>Multiplies by a factor without rounding.</summary>
     /// <param name="factor">The factor, for example a share of 0.15.</param>
     /// <returns>The product in the same currency.</returns>
-    public Money Multiply(decimal factor) => new(Amount * factor, Currency);
+    /// <exception cref="CoCreationValidationException">The product is outside what a <see cref="decimal"/> holds (field <c>Amount</c>); never a raw <see cref="OverflowException"/>.</exception>
+    public Money Multiply(decimal factor)
+    {
+        try
+        {
+            return new(Amount * factor, Currency);
+        }
+        catch (OverflowException ex)
+        {
+            throw Overflow($"{Amount.ToString(CultureInfo.InvariantCulture)} {Currency} × {factor.ToString(CultureInfo.InvariantCulture)}", ex);
+        }
+    }
 
     /// <summary>Adds an amount of the same currency.</summary>
     /// <param name="other">The other amount.</param>
     /// <returns>The sum.</returns>
-    /// <exception cref="CoCreationValidationException">The currencies differ.</exception>
+    /// <exception cref="CoCreationValidationException">The currencies differ, or the sum is outside what a <see cref="decimal"/> holds (field <c>Amount</c>); never a raw <see cref="OverflowException"/>.</exception>
     public Money Add(Money other)
     {
         if (other.Currency != Currency)
@@ -58,8 +69,39 @@ public readonly record struct Money
             throw new CoCreationValidationException("Currency", $"cannot add {other.Currency} to {Currency}.");
         }
 
-        return new(Amount + other.Amount, Currency);
+        try
+        {
+            return new(Amount + other.Amount, Currency);
+        }
+        catch (OverflowException ex)
+        {
+            throw Overflow($"{this} + {other}", ex);
+        }
     }
+
+    /// <summary>Subtracts an amount of the same currency; the result may be negative.</summary>
+    /// <param name="other">The amount to take away.</param>
+    /// <returns>The difference.</returns>
+    /// <exception cref="CoCreationValidationException">The currencies differ, or the difference is outside what a <see cref="decimal"/> holds (field <c>Amount</c>).</exception>
+    public Money Subtract(Money other)
+    {
+        if (other.Currency != Currency)
+        {
+            throw new CoCreationValidationException("Currency", $"cannot subtract {other.Currency} from {Currency}.");
+        }
+
+        try
+        {
+            return new(Amount - other.Amount, Currency);
+        }
+        catch (OverflowException ex)
+        {
+            throw Overflow($"{this} - {other}", ex);
+        }
+    }
+
+    private static CoCreationValidationException Overflow(string operation, OverflowException cause)
+        => new("Amount", $"{operation} is too large to compute; amounts are limited to {CoCreationLimits.MaxAmount.ToString(CultureInfo.InvariantCulture)} (CoCreationLimits.MaxAmount).", cause);
 
     /// <summary>Zero in a currency.</summary>
     /// <param name="currency">The ISO 4217 code.</param>

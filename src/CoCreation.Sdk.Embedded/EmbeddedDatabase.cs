@@ -133,6 +133,31 @@ internal sealed class EmbeddedDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens a private database in memory, for a provider that keeps no file: it gives the provider the same
+    /// all-or-nothing writes (a failed write is undone by reading the committed records back) without a file.
+    /// </summary>
+    /// <param name="format">The provider kind.</param>
+    /// <param name="description">What the database holds, for messages.</param>
+    /// <returns>The open database; it lives as long as the provider.</returns>
+    public static EmbeddedDatabase OpenInMemory(string format, string description)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = ":memory:", Pooling = false };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            var database = new EmbeddedDatabase(connection, ":memory:", description);
+            database.Initialise(format);
+            return database;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Reads every record, grouped by kind, each group in the order the records were first written.</summary>
     /// <returns>The record bodies by kind, with their ids.</returns>
     public Dictionary<string, List<(string Id, string Body)>> ReadAll()
@@ -248,10 +273,11 @@ internal sealed class EmbeddedDatabase : IDisposable
 
     /// <summary>
     /// Runs a write (called under the provider's lock) and commits what it staged before returning. When the
-    /// write fails after staging, or the commit fails, <paramref name="reload"/> reads the state back from the
-    /// file, so memory never holds a change the file does not.
+    /// write fails after staging (or, with <paramref name="reloadOnAnyFailure"/>, fails at all), or the commit
+    /// fails, <paramref name="reload"/> reads the state back from the file, so memory never holds a change the
+    /// file does not.
     /// </summary>
-    public T Write<T>(Func<T> write, Action reload, string provider, string who)
+    public T Write<T>(Func<T> write, Action reload, string provider, string who, bool reloadOnAnyFailure = false)
     {
         ThrowIfFailed(who);
         T result;
@@ -261,7 +287,7 @@ internal sealed class EmbeddedDatabase : IDisposable
         }
         catch
         {
-            if (HasStaged)
+            if (HasStaged || reloadOnAnyFailure)
             {
                 Discard();
                 Recover(reload, null);

@@ -18,7 +18,7 @@ public sealed partial class EmbeddedEnterpriseSystem
 
     /// <inheritdoc />
     /// <remarks>The listing may be for any existing account; it is normally the product's designer.</remarks>
-    /// <exception cref="CoCreationValidationException">The title is blank or too long, the price is not above zero, or the terms are over 2000 characters.</exception>
+    /// <exception cref="CoCreationValidationException">The title is blank or too long, the price is not above zero or above <see cref="CoCreationLimits.MaxAmount"/>, or the terms are over 2000 characters.</exception>
     /// <exception cref="ResourceNotFoundException">No such product or owner account.</exception>
     public Task<Listing> CreateListingAsync(ListingRequest request, CancellationToken cancellationToken = default)
         => Run(
@@ -67,7 +67,7 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// so that sales of one listing stay summable; <see langword="null"/> terms count as empty.
     /// </remarks>
     /// <exception cref="ProviderException">Status 403: the account is unknown, deactivated, lacks the role, or does not own the listing.</exception>
-    /// <exception cref="CoCreationValidationException">The price is not above zero or in another currency, or the terms are over 2000 characters.</exception>
+    /// <exception cref="CoCreationValidationException">The price is not above zero, above <see cref="CoCreationLimits.MaxAmount"/> or in another currency, or the terms are over 2000 characters.</exception>
     /// <exception cref="ResourceNotFoundException">No such listing.</exception>
     /// <exception cref="CoCreationConflictException">The listing is delisted.</exception>
     public Task<Listing> UpdateListingAsync(EnterpriseAccount actor, string listingId, ListingUpdate update, CancellationToken cancellationToken = default)
@@ -172,13 +172,17 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// <param name="review">The buyer's review, if any.</param>
     /// <param name="rating">The buyer's rating from 1 to 5, if any.</param>
     /// <returns>The sale.</returns>
-    /// <exception cref="CoCreationValidationException">The buyer name is blank, the quantity is not above zero, the review is blank or over 2000 characters, or the rating is outside 1 to 5.</exception>
+    /// <exception cref="CoCreationValidationException">
+    /// The buyer name is blank, the quantity is not above zero or above <see cref="CoCreationLimits.MaxQuantity"/>, the total
+    /// (quantity × price) is above <see cref="CoCreationLimits.MaxAmount"/>, the review is blank or over 2000 characters, or the
+    /// rating is outside 1 to 5. Nothing is changed.
+    /// </exception>
     /// <exception cref="ResourceNotFoundException">No such listing.</exception>
     /// <exception cref="CoCreationConflictException">The listing is delisted, or there is not enough stock.</exception>
     public SaleRecord PlaceOrder(string listingId, string buyerName, int quantity, string? review = null, int? rating = null)
     {
         CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(buyerName, nameof(buyerName)), MaxBuyerNameLength, nameof(buyerName));
-        CoCreationGuard.Positive(quantity, nameof(quantity));
+        CoCreationGuard.Quantity(quantity, nameof(quantity));
         if (review is not null)
         {
             CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(review, nameof(review)), MaxNoteLength, nameof(review));
@@ -201,6 +205,13 @@ public sealed partial class EmbeddedEnterpriseSystem
             if (product.OnHand < quantity)
             {
                 throw new CoCreationConflictException($"Listing {listing.Id} has insufficient stock: {quantity} ordered, {product.OnHand} on hand.");
+            }
+
+            // The total is checked before stock moves, so an order whose total is out of range changes nothing.
+            var orderTotal = listing.Price.Multiply(quantity);
+            if (orderTotal.Amount > CoCreationLimits.MaxAmount)
+            {
+                throw new CoCreationValidationException(nameof(quantity), $"{quantity} × {listing.Price} comes to {orderTotal}, above the limit of {Inv(CoCreationLimits.MaxAmount)} {orderTotal.Currency} for one sale (CoCreationLimits.MaxAmount).");
             }
 
             product.OnHand -= quantity;
@@ -331,8 +342,9 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// returns the first payout and records nothing (so a retried settlement never pays twice).
     /// </remarks>
     /// <exception cref="CoCreationValidationException">
-    /// A field is blank, the gross is negative, the amount is negative, above the gross, in another currency or with
-    /// more decimals than the currency has, the period ends before it starts, or the payee does not own the listing.
+    /// A field is blank, the gross, refunds or amount is negative, above <see cref="CoCreationLimits.MaxAmount"/>, in another
+    /// currency or with more decimals than the currency has, the amount is above the gross less refunds, the period ends
+    /// before it starts, or the payee does not own the listing.
     /// </exception>
     /// <exception cref="ResourceNotFoundException">No such account or listing.</exception>
     public Task<Payout> RecordPayoutAsync(PayoutRequest request, CancellationToken cancellationToken = default)
@@ -343,16 +355,30 @@ public sealed partial class EmbeddedEnterpriseSystem
                 CoCreationGuard.NotBlank(request.OwnerAccountId, "PayoutRequest.OwnerAccountId");
                 CoCreationGuard.NotBlank(request.ListingId, "PayoutRequest.ListingId");
                 CoCreationGuard.NotBlank(request.IdempotencyKey, "PayoutRequest.IdempotencyKey");
-                CheckAmount(request.Gross, "PayoutRequest.Gross");
-                CheckAmount(request.Amount, "PayoutRequest.Amount");
+                CoCreationGuard.Amount(request.Gross, "PayoutRequest.Gross");
+                CoCreationGuard.Amount(request.Amount, "PayoutRequest.Amount");
                 if (request.Amount.Currency != request.Gross.Currency)
                 {
                     throw new CoCreationValidationException("PayoutRequest.Amount.Currency", $"must be the gross's currency {request.Gross.Currency} (was {request.Amount.Currency}).");
                 }
 
-                if (request.Amount.Amount > request.Gross.Amount)
+                var net = request.Gross;
+                if (request.Refunds is { } refunds)
                 {
-                    throw new CoCreationValidationException("PayoutRequest.Amount", $"must not exceed the gross ({request.Amount} > {request.Gross}).");
+                    CoCreationGuard.Amount(refunds, "PayoutRequest.Refunds");
+                    if (refunds.Currency != request.Gross.Currency)
+                    {
+                        throw new CoCreationValidationException("PayoutRequest.Refunds.Currency", $"must be the gross's currency {request.Gross.Currency} (was {refunds.Currency}).");
+                    }
+
+                    net = request.Gross.Subtract(refunds);
+                }
+
+                if (request.Amount.Amount > Math.Max(net.Amount, 0m))
+                {
+                    throw new CoCreationValidationException("PayoutRequest.Amount", request.Refunds is null
+                        ? $"must not exceed the gross ({request.Amount} > {request.Gross})."
+                        : $"must not exceed the gross less refunds ({request.Amount} > {request.Gross} - {request.Refunds}).");
                 }
 
                 if (request.PeriodEnd < request.PeriodStart)
@@ -380,6 +406,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         OwnerAccountId = owner.Id,
                         ListingId = listing.Id,
                         Gross = request.Gross,
+                        Refunds = request.Refunds,
                         Amount = request.Amount,
                         PaidAt = _time.GetUtcNow(),
                     };
@@ -397,6 +424,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                         (CoCreationEventData.Amount, Inv(payout.Amount.Amount)),
                         (CoCreationEventData.Currency, payout.Amount.Currency),
                         ("gross", Inv(payout.Gross.Amount)),
+                        ("refunds", payout.Refunds is { } r ? Inv(r.Amount) : null),
                         ("periodStart", Inv(request.PeriodStart)),
                         ("periodEnd", Inv(request.PeriodEnd)));
                     return payout;
@@ -414,24 +442,6 @@ public sealed partial class EmbeddedEnterpriseSystem
         {
             var owner = FindAccount(ownerAccountId);
             return [.. _payouts.Where(p => p.OwnerAccountId == owner.Id)];
-        }
-    }
-
-    private static void CheckAmount(Money money, string field)
-    {
-        if (money.Currency is null)
-        {
-            throw new CoCreationValidationException(field + ".Currency", "must be an ISO 4217 currency code.");
-        }
-
-        if (money.Amount < 0m)
-        {
-            throw new CoCreationValidationException(field + ".Amount", $"must not be negative (was {Inv(money.Amount)}).");
-        }
-
-        if (money.Round().Amount != money.Amount)
-        {
-            throw new CoCreationValidationException(field + ".Amount", $"has more decimals than {money.Currency} allows ({money.MinorUnitDigits}).");
         }
     }
 

@@ -24,13 +24,13 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// at or below it. Setting a threshold that stock is already at or below raises it at once, unless the
     /// alert for the current low spell was already raised; stock rising above the threshold re-arms the alert.
     /// </remarks>
-    /// <exception cref="CoCreationValidationException">The threshold is negative (field <c>threshold</c>).</exception>
+    /// <exception cref="CoCreationValidationException">The threshold is negative or above <see cref="CoCreationLimits.MaxStock"/> (field <c>threshold</c>).</exception>
     /// <exception cref="ResourceNotFoundException">No such product.</exception>
     public Task<StockLevel> SetLowStockThresholdAsync(string productId, int threshold, CancellationToken cancellationToken = default)
         => Run(
             () =>
             {
-                CoCreationGuard.NotNegative(threshold, nameof(threshold));
+                CoCreationGuard.StockLevel(threshold, nameof(threshold));
                 return Write(() =>
                 {
                     var product = FindProduct(productId);

@@ -145,7 +145,7 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// designer; the design must be accepted. A design may be produced again (re-production) any number of times.
     /// </remarks>
     /// <exception cref="ProviderException">Status 403: the account is unknown, deactivated, lacks the role, or is not the designer.</exception>
-    /// <exception cref="CoCreationValidationException">The quantity is not above zero or the plan is blank or too long.</exception>
+    /// <exception cref="CoCreationValidationException">The quantity is not above zero or above <see cref="CoCreationLimits.MaxQuantity"/>, or the plan is blank or too long.</exception>
     /// <exception cref="ResourceNotFoundException">No such design.</exception>
     /// <exception cref="CoCreationConflictException">The design is not accepted.</exception>
     public Task<ProductionOrder> RequestProductionAsync(EnterpriseAccount requester, ProductionRequest request, CancellationToken cancellationToken = default)
@@ -158,7 +158,7 @@ public sealed partial class EmbeddedEnterpriseSystem
                 {
                     var account = Authorize(requester, EnterpriseRoles.ProductionRequester, "request production");
                     CoCreationGuard.NotBlank(request.DesignId, "ProductionRequest.DesignId");
-                    CoCreationGuard.Positive(request.Quantity, "ProductionRequest.Quantity");
+                    CoCreationGuard.Quantity(request.Quantity, "ProductionRequest.Quantity");
                     CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(request.Plan, "ProductionRequest.Plan"), MaxLongTextLength, "ProductionRequest.Plan");
                     var design = FindDesign(request.DesignId).Design;
                     if (design.DesignerAccountId != account.Id)
@@ -206,7 +206,7 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// </remarks>
     /// <exception cref="ResourceNotFoundException">No such order.</exception>
     /// <exception cref="CoCreationConflictException">The order is already complete.</exception>
-    /// <exception cref="CoCreationValidationException">The percent is outside 0 to 100 or below the current progress, or the stage is blank.</exception>
+    /// <exception cref="CoCreationValidationException">The percent is outside 0 to 100 or below the current progress, the stage is blank, or completing would take stock above <see cref="CoCreationLimits.MaxStock"/> (field <c>ProductionOrder.Quantity</c>).</exception>
     public Task<ProductionOrder> ReportProgressAsync(string orderId, ProductionProgressUpdate update, CancellationToken cancellationToken = default)
         => Run(
             () =>
@@ -251,11 +251,18 @@ public sealed partial class EmbeddedEnterpriseSystem
                         return order;
                     }
 
+                    // Stock never wraps: stocking in beyond the ceiling is refused before anything changes.
+                    var stocked = (long)product.OnHand + order.Quantity;
+                    if (stocked > CoCreationLimits.MaxStock)
+                    {
+                        throw new CoCreationValidationException("ProductionOrder.Quantity", $"completing order {order.Id} would take the stock of product {product.Id} to {Inv(stocked)} pieces, above the limit of {Inv(CoCreationLimits.MaxStock)} (CoCreationLimits.MaxStock); sell or adjust stock first.");
+                    }
+
                     var now = _time.GetUtcNow();
                     order = order with { Status = ProductionStatus.Completed, Percent = 100, Stage = update.Stage, CompletedAt = now };
                     _orders[order.Id] = order;
                     StageOrder(order);
-                    product.OnHand += order.Quantity;
+                    product.OnHand = checked((int)stocked);
                     StageProduct(product);
                     Emit(
                         CoCreationEventTypes.ProductionCompleted,

@@ -17,11 +17,32 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
     private const string PayoutRecords = "payout";
     private const string EventRecords = "event";
 
-    private readonly EmbeddedDatabase? _database;
+    private const string RefundRecords = "refund";
+
+    private readonly EmbeddedDatabase _database;
+    private readonly bool _stored;
     private bool _disposed;
+    private int _failNextWrites;
 
     /// <summary>The full path of the database file, or <see langword="null"/> when the system lives in memory only.</summary>
-    public string? DatabasePath => _database?.Path;
+    public string? DatabasePath => _stored ? _database.Path : null;
+
+    /// <summary>
+    /// Makes the next <paramref name="count"/> writes fail after they have made all their changes and before they
+    /// are committed, as a storage failure at the worst moment would, so that tests can see that nothing of a
+    /// failed write remains. Each fails with a transient <see cref="ProviderException"/> (status 503, code
+    /// <c>storage_failed</c>). Reads are not affected; a write refused for bad input does not use up a failure.
+    /// </summary>
+    /// <param name="count">How many writes fail; zero stops failing.</param>
+    /// <exception cref="CoCreationValidationException">The count is negative.</exception>
+    public void FailNextWrites(int count = 1)
+    {
+        CoCreationGuard.NotNegative(count, nameof(count));
+        lock (_gate)
+        {
+            _failNextWrites = count;
+        }
+    }
 
     /// <summary>
     /// Closes the database file, if any. Afterwards a stored system refuses every change with
@@ -37,7 +58,12 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
             }
 
             _disposed = true;
-            _database?.Dispose();
+
+            // An in-memory system keeps working after Dispose, as documented; its private database goes with it.
+            if (_stored)
+            {
+                _database.Dispose();
+            }
         }
     }
 
@@ -51,19 +77,29 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
     }
 
     /// <summary>
-    /// Runs a write under the lock and, for a stored system, commits what it staged before returning. When the
-    /// write fails after staging, or the commit fails, the state is read back from the file, so memory never
-    /// holds a change the file does not.
+    /// Runs a write under the lock and commits what it staged (to the file, or to the private in-memory
+    /// database) before returning. When the write fails at any point, or the commit fails, the state is read
+    /// back from the committed records, so no part of a failed write remains.
     /// </summary>
     private T WriteLocked<T>(Func<T> write)
     {
-        if (_database is null)
-        {
-            return write();
-        }
+        ObjectDisposedException.ThrowIf(_disposed && _stored, this);
+        return _database.Write(
+            () =>
+            {
+                var result = write();
+                if (_failNextWrites > 0)
+                {
+                    _failNextWrites--;
+                    throw new ProviderException(Name, $"The embedded enterprise system {Name} failed to store the change (a failure forced by FailNextWrites); nothing was changed.", HttpStatusCode.ServiceUnavailable, "storage_failed", isTransient: true);
+                }
 
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _database.Write(write, LoadLocked, Name, $"The embedded enterprise system {Name}");
+                return result;
+            },
+            LoadLocked,
+            Name,
+            $"The embedded enterprise system {Name}",
+            reloadOnAnyFailure: true);
     }
 
     private void StageAccount(AccountState account)
@@ -89,13 +125,16 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
     private void StageListing(Listing listing)
         => _database?.Put(ListingRecords, listing.Id, listing, EmbeddedJsonContext.Default.Listing);
 
+    private void StageRefund(RefundState refund)
+        => _database.Put(RefundRecords, refund.Refund.Id, new EnterpriseRefundRecord(refund.IdempotencyKey, refund.Refund), EmbeddedJsonContext.Default.EnterpriseRefundRecord);
+
     private void StageSale(SaleState sale)
         => _database?.Put(SaleRecords, sale.Sale.Id, () => new EnterpriseSaleRecord(sale.Sale, sale.BuyerName, sale.Review, sale.Rating), EmbeddedJsonContext.Default.EnterpriseSaleRecord);
 
     /// <summary>Rebuilds the state from the database file.</summary>
     private void LoadLocked()
     {
-        var db = _database!;
+        var db = _database;
         _accounts.Clear();
         _accountsByLogin.Clear();
         _events.Clear();
@@ -107,6 +146,8 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
         _shipments.Clear();
         _payoutsByKey.Clear();
         _payouts.Clear();
+        _refunds.Clear();
+        _refundsByKey.Clear();
         var records = db.ReadAll();
         var json = EmbeddedJsonContext.Default;
         long lastId = 0;
@@ -162,6 +203,13 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
                 _payoutsByKey.Add(r.IdempotencyKey, r.Payout);
                 _payouts.Add(r.Payout);
                 Seen(r.Payout.Id);
+            });
+            EmbeddedRecordReader.Apply(db, records, RefundRecords, json.EnterpriseRefundRecord, (_, r) =>
+            {
+                var refund = new RefundState(r.Refund, r.IdempotencyKey);
+                _refunds.Add(r.Refund.Id, refund);
+                _refundsByKey.Add(r.IdempotencyKey, refund);
+                Seen(r.Refund.Id);
             });
             var events = new List<CoCreationEvent>();
             EmbeddedRecordReader.Apply(db, records, EventRecords, json.CoCreationEvent, (_, r) => events.Add(r));

@@ -27,6 +27,11 @@ namespace CoCreation.Sdk.Embedded;
 /// </para>
 /// <para>All state is in memory behind one lock; the instance is safe for concurrent use.</para>
 /// <para>
+/// Every write is all or nothing: when an operation fails part-way (bad input found late, a limit of
+/// <see cref="CoCreationLimits"/> reached, a storage failure, or a failure forced with <see cref="FailNextWrites"/>),
+/// stock, sales, refunds, payouts and events are left as they were before it.
+/// </para>
+/// <para>
 /// When <see cref="EmbeddedEnterpriseOptions.DatabasePath"/> is set, every change (accounts, designs, products and
 /// stock, production orders, listings, sales, shipments, payouts and their idempotency keys, events) is committed
 /// to that SQLite file before the call returns, and a system created on the same file later finds it all again,
@@ -74,6 +79,7 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
         if (options.DatabasePath is { } path)
         {
             _database = EmbeddedDatabase.Open(path, "enterprise", "embedded enterprise", "EmbeddedEnterpriseOptions.DatabasePath");
+            _stored = true;
             try
             {
                 lock (_gate)
@@ -86,6 +92,12 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
                 _database.Dispose();
                 throw;
             }
+        }
+        else
+        {
+            // Without a file the records live in a private in-memory database, so that a failed write is
+            // undone the same way as with a file.
+            _database = EmbeddedDatabase.OpenInMemory("enterprise", "embedded enterprise");
         }
     }
 
@@ -308,6 +320,8 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
     }
 
     private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Inv(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Inv(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 

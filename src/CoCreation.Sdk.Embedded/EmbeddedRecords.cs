@@ -65,6 +65,8 @@ internal sealed record EnterpriseSaleRecord(SaleRecord Sale, string BuyerName, s
 
 internal sealed record EnterprisePayoutRecord(string IdempotencyKey, Payout Payout);
 
+internal sealed record EnterpriseRefundRecord(string IdempotencyKey, Refund Refund);
+
 /// <summary>Writes <see cref="Money"/> as its amount (a JSON string, so no digit is lost) and currency.</summary>
 internal sealed class MoneyJsonConverter : JsonConverter<Money>
 {
@@ -134,6 +136,7 @@ internal sealed class MoneyJsonConverter : JsonConverter<Money>
 [JsonSerializable(typeof(EnterpriseSaleRecord))]
 [JsonSerializable(typeof(Shipment))]
 [JsonSerializable(typeof(EnterprisePayoutRecord))]
+[JsonSerializable(typeof(EnterpriseRefundRecord))]
 [JsonSerializable(typeof(CoCreationEvent))]
 internal sealed partial class EmbeddedJsonContext : JsonSerializerContext;
 

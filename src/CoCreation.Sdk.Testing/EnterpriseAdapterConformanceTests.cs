@@ -22,7 +22,7 @@ namespace CoCreation.Sdk.Testing;
 /// </remarks>
 [TestFixture]
 [Category("Conformance")]
-public abstract class EnterpriseAdapterConformanceTests
+public abstract partial class EnterpriseAdapterConformanceTests
 {
     // Enough for any real system to drain the events of one test, few enough to stop a cursor that never advances.
     private const int MaxEventReads = 200;

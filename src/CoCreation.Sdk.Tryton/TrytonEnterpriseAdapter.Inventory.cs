@@ -34,11 +34,11 @@ public sealed partial class TrytonEnterpriseAdapter
     /// so stock moved in Tryton itself counts too). Setting a threshold that stock is already at or below raises it at
     /// once, unless the alert for the current low spell was already raised.
     /// </remarks>
-    /// <exception cref="CoCreationValidationException">The threshold is negative (field <c>threshold</c>).</exception>
+    /// <exception cref="CoCreationValidationException">The threshold is negative or above <see cref="CoCreationLimits.MaxStock"/> (field <c>threshold</c>).</exception>
     /// <exception cref="ResourceNotFoundException">No such product.</exception>
     public async Task<StockLevel> SetLowStockThresholdAsync(string productId, int threshold, CancellationToken cancellationToken = default)
     {
-        CoCreationGuard.NotNegative(threshold, nameof(threshold));
+        CoCreationGuard.StockLevel(threshold, nameof(threshold));
         var id = ProductIdOf(productId);
         var onHand = await OnHandAsync([id], cancellationToken).ConfigureAwait(false);
         if (!onHand.TryGetValue(id, out var quantity))

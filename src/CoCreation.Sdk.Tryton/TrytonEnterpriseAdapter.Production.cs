@@ -89,7 +89,7 @@ public sealed partial class TrytonEnterpriseAdapter
     /// with one output move of the quantity into the warehouse's storage.
     /// </remarks>
     /// <exception cref="ProviderException">Status 403: the Tryton user is unknown, inactive, lacks the role, or is not the designer.</exception>
-    /// <exception cref="CoCreationValidationException">The quantity is not above zero or the plan is blank or too long.</exception>
+    /// <exception cref="CoCreationValidationException">The quantity is not above zero or above <see cref="CoCreationLimits.MaxQuantity"/>, or the plan is blank or too long.</exception>
     /// <exception cref="ResourceNotFoundException">No such design.</exception>
     /// <exception cref="CoCreationConflictException">The design is not accepted.</exception>
     public async Task<ProductionOrder> RequestProductionAsync(EnterpriseAccount requester, ProductionRequest request, CancellationToken cancellationToken = default)
@@ -97,7 +97,7 @@ public sealed partial class TrytonEnterpriseAdapter
         ArgumentNullException.ThrowIfNull(requester);
         ArgumentNullException.ThrowIfNull(request);
         CoCreationGuard.NotBlank(request.DesignId, "ProductionRequest.DesignId");
-        CoCreationGuard.Positive(request.Quantity, "ProductionRequest.Quantity");
+        CoCreationGuard.Quantity(request.Quantity, "ProductionRequest.Quantity");
         CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(request.Plan, "ProductionRequest.Plan"), MaxLongTextLength, "ProductionRequest.Plan");
         var requesterId = await AuthorizeAsync(requester, EnterpriseRoles.ProductionRequester, "request production", cancellationToken).ConfigureAwait(false);
         var (design, _, _) = await ReadDesignAsync(request.DesignId, cancellationToken).ConfigureAwait(false);

@@ -296,6 +296,65 @@ public sealed record SaleRecord
     public bool Shipped { get; init; }
 }
 
+/// <summary>A refund (a return, when the goods come back) of some or all pieces of a sale.</summary>
+public sealed record RefundRequest
+{
+    /// <summary>How many pieces, more than zero and at most what is left unrefunded of the sale.</summary>
+    public required int Quantity { get; init; }
+
+    /// <summary>Why, for the company's records and the designer's message; at most 500 characters.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Whether the pieces come back into stock (a return of sellable goods); <see langword="false"/> for a refund without return.</summary>
+    public bool Restock { get; init; }
+
+    /// <summary>A key that makes a repeated refund return the first instead of refunding twice; at most 200 characters.</summary>
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// Checks the request on its own (the quantity against <see cref="CoCreationLimits.MaxQuantity"/>, not yet against
+    /// the sale). Adapters and the SDK call it before anything is sent or written.
+    /// </summary>
+    /// <exception cref="CoCreationValidationException">A field is out of range, blank or too long; the exception names it.</exception>
+    public void Validate()
+    {
+        CoCreationGuard.Quantity(Quantity, "RefundRequest.Quantity");
+        CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(Reason, "RefundRequest.Reason"), 500, "RefundRequest.Reason");
+        CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(IdempotencyKey, "RefundRequest.IdempotencyKey"), 200, "RefundRequest.IdempotencyKey");
+    }
+}
+
+/// <summary>A recorded refund.</summary>
+public sealed record Refund
+{
+    /// <summary>The refund id.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The refunded sale.</summary>
+    public required string SaleId { get; init; }
+
+    /// <summary>The sale's listing.</summary>
+    public required string ListingId { get; init; }
+
+    /// <summary>The product.</summary>
+    public required string ProductId { get; init; }
+
+    /// <summary>How many pieces were refunded.</summary>
+    public required int Quantity { get; init; }
+
+    /// <summary>The amount paid back: quantity × the sale's unit price.</summary>
+    public required Money Amount { get; init; }
+
+    /// <summary>Why.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Whether the pieces went back into stock.</summary>
+    public required bool Restocked { get; init; }
+
+    /// <summary>When it was refunded. Settlement counts a refund in the period that contains this time.</summary>
+    public required DateTimeOffset RefundedAt { get; init; }
+}
+
 /// <summary>Carrier and tracking of a shipment.</summary>
 /// <param name="Carrier">The carrier.</param>
 /// <param name="TrackingNumber">The tracking number.</param>
@@ -338,7 +397,10 @@ public sealed record PayoutRequest
     /// <summary>Gross sales in the period.</summary>
     public required Money Gross { get; init; }
 
-    /// <summary>The share paid.</summary>
+    /// <summary>Refunds made in the period, netted against the gross; <see langword="null"/> when there were none.</summary>
+    public Money? Refunds { get; init; }
+
+    /// <summary>The share paid; at most the gross less the refunds.</summary>
     public required Money Amount { get; init; }
 
     /// <summary>A key that makes a repeated payout return the first instead of paying twice.</summary>
@@ -359,6 +421,9 @@ public sealed record Payout
 
     /// <summary>Gross sales in the period.</summary>
     public required Money Gross { get; init; }
+
+    /// <summary>Refunds netted against the gross; <see langword="null"/> when there were none.</summary>
+    public Money? Refunds { get; init; }
 
     /// <summary>The share paid.</summary>
     public required Money Amount { get; init; }

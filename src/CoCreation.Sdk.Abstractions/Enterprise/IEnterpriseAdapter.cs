@@ -139,6 +139,32 @@ public interface ICommerceSystem
     /// <returns>The shipment.</returns>
     Task<Shipment> ShipAsync(string saleId, ShipmentRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Refunds some or all pieces of a sale; when <see cref="RefundRequest.Restock"/> is set the pieces come back into
+    /// stock. Raises <see cref="CoCreationEventTypes.SaleRefunded"/>. A request whose
+    /// <see cref="RefundRequest.IdempotencyKey"/> was seen before returns the first refund and changes nothing.
+    /// </summary>
+    /// <param name="saleId">The sale.</param>
+    /// <param name="request">How many pieces, why, and whether they come back into stock.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The refund.</returns>
+    /// <exception cref="CoCreationValidationException">
+    /// The quantity is not above zero, above <see cref="CoCreationLimits.MaxQuantity"/> or above what is left unrefunded of
+    /// the sale (field <c>RefundRequest.Quantity</c>); the reason or key is blank or too long; restocking would take stock
+    /// above <see cref="CoCreationLimits.MaxStock"/>.
+    /// </exception>
+    /// <exception cref="ResourceNotFoundException">No such sale.</exception>
+    /// <exception cref="CoCreationConflictException">The idempotency key was used for another sale.</exception>
+    Task<Refund> RefundAsync(string saleId, RefundRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a listing's refunds made in a period [from, to), by refund time.</summary>
+    /// <param name="listingId">The listing.</param>
+    /// <param name="from">Start, inclusive.</param>
+    /// <param name="to">End, exclusive.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The refunds, oldest first.</returns>
+    Task<IReadOnlyList<Refund>> GetRefundsAsync(string listingId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
     /// <summary>Records a payout of a revenue share to a listing's owner.</summary>
     /// <param name="request">The payout.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

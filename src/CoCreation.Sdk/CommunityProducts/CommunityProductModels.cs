@@ -133,10 +133,19 @@ public sealed record Settlement
     /// <summary>Gross sales in the period.</summary>
     public required Money Gross { get; init; }
 
+    /// <summary>Refunds made in the period (by refund time, whichever period their sales were in).</summary>
+    public int RefundCount { get; init; }
+
+    /// <summary>The amount refunded in the period; zero when there were no refunds.</summary>
+    public Money Refunds { get; init; }
+
+    /// <summary>Gross less refunds; negative when the period's refunds exceed its sales.</summary>
+    public Money Net { get; init; }
+
     /// <summary>The share rate applied.</summary>
     public required decimal ShareRate { get; init; }
 
-    /// <summary>The designer's share: gross × rate, rounded once to the currency's minor unit, half away from zero.</summary>
+    /// <summary>The designer's share: net × rate, rounded once to the currency's minor unit, half away from zero; zero when the net is not above zero.</summary>
     public required Money Share { get; init; }
 
     /// <summary>The payout recorded at the enterprise system.</summary>

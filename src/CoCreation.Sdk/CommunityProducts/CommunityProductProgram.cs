@@ -418,7 +418,7 @@ public sealed class CommunityProductProgram
     public Task<StockLevel> SetLowStockThresholdAsync(string productId, int threshold, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.NotBlank(productId, nameof(productId));
-        CoCreationGuard.NotNegative(threshold, nameof(threshold));
+        CoCreationGuard.StockLevel(threshold, nameof(threshold));
         return Inventory.SetLowStockThresholdAsync(productId, threshold, cancellationToken);
     }
 
@@ -435,15 +435,48 @@ public sealed class CommunityProductProgram
     }
 
     /// <summary>
+    /// A company operation: refunds some or all pieces of a sale (a return when <see cref="RefundRequest.Restock"/> is set,
+    /// which puts the pieces back into stock). The designer hears of it over SNS when the relay next runs, and the
+    /// refund is netted in the settlement of the period it falls in (see <see cref="SettleAsync"/>). Repeating the call
+    /// with the same <see cref="RefundRequest.IdempotencyKey"/> returns the first refund and refunds nothing twice.
+    /// </summary>
+    /// <param name="saleId">The sale.</param>
+    /// <param name="request">How many pieces, why, whether they come back into stock, and the idempotency key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The refund, as the enterprise system recorded it.</returns>
+    /// <exception cref="CoCreationValidationException">
+    /// The sale id, reason or key is blank; the quantity is not above zero, above <see cref="CoCreationLimits.MaxQuantity"/>
+    /// or above what is left unrefunded of the sale (field <c>RefundRequest.Quantity</c>). Nothing is refunded.
+    /// </exception>
+    /// <exception cref="ResourceNotFoundException">No such sale.</exception>
+    /// <exception cref="CoCreationConflictException">The idempotency key was used to refund another sale.</exception>
+    /// <exception cref="CapabilityNotSupportedException">The enterprise system has no shop.</exception>
+    public Task<Refund> RefundAsync(string saleId, RefundRequest request, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(saleId, nameof(saleId));
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        return Commerce.RefundAsync(saleId, request, cancellationToken);
+    }
+
+    /// <summary>
     /// Step 16: settles a listing's sales in a period and records the designer's share as a payout.
-    /// The share is gross × <see cref="CommunityProductOptions.DesignerShare"/>, rounded once to the
-    /// currency's minor unit, half away from zero. Settling the same period again pays nothing twice.
+    /// Refunds are netted: the net is the gross of the sales made in the period less the refunds made in the period
+    /// (by refund time, whichever period the refunded sale was in), so a refund made after its sale's period was settled
+    /// is netted in the next settlement. The share is net × <see cref="CommunityProductOptions.DesignerShare"/>, rounded
+    /// once to the currency's minor unit, half away from zero; when refunds exceed sales the share is zero (the excess is
+    /// not carried further). Settling the same period again pays nothing twice.
     /// </summary>
     /// <param name="listingId">The listing.</param>
     /// <param name="periodStart">Start, inclusive.</param>
     /// <param name="periodEnd">End, exclusive; not in the future.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The settlement.</returns>
+    /// <exception cref="CoCreationValidationException">
+    /// The period is empty or ends in the future; or the gross or refunds of the period are above
+    /// <see cref="CoCreationLimits.MaxAmount"/> (field <c>Settlement.Gross</c> or <c>Settlement.Refunds</c>), in which case
+    /// nothing is paid.
+    /// </exception>
     public async Task<Settlement> SettleAsync(string listingId, DateTimeOffset periodStart, DateTimeOffset periodEnd, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.NotBlank(listingId, nameof(listingId));
@@ -460,13 +493,13 @@ public sealed class CommunityProductProgram
         var commerce = Commerce;
         var listing = await commerce.GetListingAsync(listingId, cancellationToken).ConfigureAwait(false);
         var sales = await commerce.GetSalesAsync(listingId, periodStart, periodEnd, cancellationToken).ConfigureAwait(false);
-        var gross = Money.Zero(listing.Price.Currency);
-        foreach (var sale in sales)
-        {
-            gross = gross.Add(sale.Total);
-        }
-
-        var share = gross.Multiply(_options.DesignerShare).Round(MidpointRounding.AwayFromZero);
+        var refunds = await commerce.GetRefundsAsync(listingId, periodStart, periodEnd, cancellationToken).ConfigureAwait(false);
+        var gross = Total(sales.Select(s => s.Total), listing.Price.Currency, "Settlement.Gross");
+        var refunded = Total(refunds.Select(r => r.Amount), listing.Price.Currency, "Settlement.Refunds");
+        var net = gross.Subtract(refunded);
+        var share = net.Amount > 0m
+            ? net.Multiply(_options.DesignerShare).Round(MidpointRounding.AwayFromZero)
+            : Money.Zero(net.Currency);
         var key = Hash($"settle\n{listingId}\n{periodStart.UtcTicks}\n{periodEnd.UtcTicks}");
         var payout = await commerce.RecordPayoutAsync(
             new PayoutRequest
@@ -476,6 +509,7 @@ public sealed class CommunityProductProgram
                 PeriodStart = periodStart,
                 PeriodEnd = periodEnd,
                 Gross = gross,
+                Refunds = refunds.Count > 0 ? refunded : null,
                 Amount = share,
                 IdempotencyKey = key,
             },
@@ -489,10 +523,37 @@ public sealed class CommunityProductProgram
             PeriodEnd = periodEnd,
             SalesCount = sales.Count,
             Gross = gross,
+            RefundCount = refunds.Count,
+            Refunds = refunded,
+            Net = net,
             ShareRate = _options.DesignerShare,
             Share = payout.Amount,
             PayoutId = payout.Id,
         };
+    }
+
+    /// <summary>Adds amounts of one currency, refusing a total above <see cref="CoCreationLimits.MaxAmount"/> with the field named.</summary>
+    private static Money Total(IEnumerable<Money> amounts, string currency, string field)
+    {
+        var total = Money.Zero(currency);
+        foreach (var amount in amounts)
+        {
+            try
+            {
+                total = total.Add(amount);
+            }
+            catch (CoCreationValidationException ex) when (ex.Field == "Amount")
+            {
+                throw new CoCreationValidationException(field, $"is too large to compute: {ex.Message}", ex);
+            }
+
+            if (total.Amount > CoCreationLimits.MaxAmount)
+            {
+                throw new CoCreationValidationException(field, $"exceeds {CoCreationLimits.MaxAmount.ToString(CultureInfo.InvariantCulture)} {currency} (CoCreationLimits.MaxAmount); settle a shorter period. Nothing was paid.");
+            }
+        }
+
+        return total;
     }
 
     /// <summary>

@@ -81,6 +81,12 @@ public static class CommunityProductRules
             Rule("sale-completed", CoCreationEventTypes.SaleCompleted, owner,
                 "[{brand}] '{title}' {quantity}벌이 판매되었습니다 ({amount} {currency}).",
                 "[{brand}] {quantity} pieces of '{title}' were sold ({amount} {currency})."),
+
+            // Refunds and returns: the designer hears what was paid back and why.
+            Rule("sale-refunded", CoCreationEventTypes.SaleRefunded, owner,
+                "[{brand}] '{title}' 판매 {saleId}에서 {quantity}벌이 환불되었습니다 ({amount} {currency}). 사유: {text}",
+                "[{brand}] {quantity} pieces of '{title}' from order {saleId} were refunded ({amount} {currency}). Reason: {text}"),
+
             Rule("review-posted", CoCreationEventTypes.ReviewPosted, owner,
                 "[{brand}] '{title}' 구매자 의견 ({rating}/5): \"{text}\"",
                 "[{brand}] A buyer of '{title}' says ({rating}/5): \"{text}\""),

@@ -21,6 +21,8 @@ public class EmbeddedEnterpriseConformanceTests : EnterpriseAdapterConformanceTe
         return Task.FromResult<IEnterpriseAdapter>(system);
     }
 
+    protected override Task<SaleRecord> SellAsync(IEnterpriseAdapter adapter, Listing listing, int quantity) => EmbeddedShopSales.SellAsync(system, listing, quantity);
+
     // Goes through the system itself, not the adapter under test, so that a derived fixture may wrap the adapter.
     protected override async Task ProduceEventAsync(IEnterpriseAdapter adapter)
     {

@@ -98,6 +98,8 @@ public sealed class StoredEmbeddedEnterpriseConformanceTests : EnterpriseAdapter
         return Task.FromResult<IEnterpriseAdapter>(_system);
     }
 
+    protected override Task<SaleRecord> SellAsync(IEnterpriseAdapter adapter, Listing listing, int quantity) => EmbeddedShopSales.SellAsync(_system, listing, quantity);
+
     protected override async Task ProduceEventAsync(IEnterpriseAdapter adapter)
     {
         var designer = await _system.ProvisionAccountAsync(new EnterpriseAccountRequest { Login = UniqueLogin(), DisplayName = "Designer", Roles = [EnterpriseRoles.Member] });
