@@ -9,9 +9,11 @@ public sealed partial class EmbeddedEnterpriseSystem
     private const int MaxListingTitleLength = 200;
     private const int MaxTermsLength = 2000;
     private const int MaxBuyerNameLength = 100;
+    private const int MaxIdempotencyKeyLength = 200;
 
     private readonly Dictionary<string, Listing> _listings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SaleState> _sales = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SaleState> _salesByKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Shipment> _shipments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Payout> _payoutsByKey = new(StringComparer.Ordinal);
     private readonly List<Payout> _payouts = [];
@@ -171,6 +173,10 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// <param name="quantity">How many pieces, more than zero.</param>
     /// <param name="review">The buyer's review, if any.</param>
     /// <param name="rating">The buyer's rating from 1 to 5, if any.</param>
+    /// <param name="idempotencyKey">
+    /// Makes a retried order safe: an order with a key seen before returns the first sale and changes nothing
+    /// (kept in the database file too); the same key for a different order is a conflict. At most 200 characters.
+    /// </param>
     /// <returns>The sale.</returns>
     /// <exception cref="CoCreationValidationException">
     /// The buyer name is blank, the quantity is not above zero or above <see cref="CoCreationLimits.MaxQuantity"/>, the total
@@ -178,9 +184,16 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// rating is outside 1 to 5. Nothing is changed.
     /// </exception>
     /// <exception cref="ResourceNotFoundException">No such listing.</exception>
-    /// <exception cref="CoCreationConflictException">The listing is delisted, or there is not enough stock.</exception>
-    public SaleRecord PlaceOrder(string listingId, string buyerName, int quantity, string? review = null, int? rating = null)
+    /// <exception cref="CoCreationConflictException">
+    /// The listing is delisted, there is not enough stock, or the idempotency key was used for a different order.
+    /// </exception>
+    public SaleRecord PlaceOrder(string listingId, string buyerName, int quantity, string? review = null, int? rating = null, string? idempotencyKey = null)
     {
+        if (idempotencyKey is not null)
+        {
+            CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(idempotencyKey, nameof(idempotencyKey)), MaxIdempotencyKeyLength, nameof(idempotencyKey));
+        }
+
         CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(buyerName, nameof(buyerName)), MaxBuyerNameLength, nameof(buyerName));
         CoCreationGuard.Quantity(quantity, nameof(quantity));
         if (review is not null)
@@ -195,6 +208,14 @@ public sealed partial class EmbeddedEnterpriseSystem
 
         return Write(() =>
         {
+            if (idempotencyKey is not null && _salesByKey.TryGetValue(idempotencyKey, out var earlier))
+            {
+                // A retry of an order that went through: the first sale, whatever changed since.
+                return earlier.Sale.ListingId == listingId && earlier.Sale.Quantity == quantity && earlier.BuyerName == buyerName
+                    ? earlier.Sale
+                    : throw new CoCreationConflictException($"Idempotency key '{idempotencyKey}' was already used for sale {earlier.Sale.Id}, a different order.");
+            }
+
             var listing = FindListing(listingId);
             if (listing.Status != ListingStatus.Active)
             {
@@ -224,8 +245,13 @@ public sealed partial class EmbeddedEnterpriseSystem
                 UnitPrice = listing.Price,
                 SoldAt = _time.GetUtcNow(),
             };
-            var saleState = new SaleState(sale, buyerName, review, rating);
+            var saleState = new SaleState(sale, buyerName, review, rating, idempotencyKey);
             _sales.Add(sale.Id, saleState);
+            if (idempotencyKey is not null)
+            {
+                _salesByKey.Add(idempotencyKey, saleState);
+            }
+
             StageSale(saleState);
             var total = sale.Total;
             Emit(
@@ -450,8 +476,10 @@ public sealed partial class EmbeddedEnterpriseSystem
             ? listing
             : throw new ResourceNotFoundException(Name, "listing", listingId ?? "");
 
-    private sealed class SaleState(SaleRecord sale, string buyerName, string? review, int? rating)
+    private sealed class SaleState(SaleRecord sale, string buyerName, string? review, int? rating, string? idempotencyKey)
     {
+        public string? IdempotencyKey { get; } = idempotencyKey;
+
         public SaleRecord Sale { get; set; } = sale;
 
         /// <summary>Orders sales sold at the same instant in the order they were placed.</summary>

@@ -129,7 +129,7 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
         => _database.Put(RefundRecords, refund.Refund.Id, new EnterpriseRefundRecord(refund.IdempotencyKey, refund.Refund), EmbeddedJsonContext.Default.EnterpriseRefundRecord);
 
     private void StageSale(SaleState sale)
-        => _database?.Put(SaleRecords, sale.Sale.Id, () => new EnterpriseSaleRecord(sale.Sale, sale.BuyerName, sale.Review, sale.Rating), EmbeddedJsonContext.Default.EnterpriseSaleRecord);
+        => _database?.Put(SaleRecords, sale.Sale.Id, () => new EnterpriseSaleRecord(sale.Sale, sale.BuyerName, sale.Review, sale.Rating, sale.IdempotencyKey), EmbeddedJsonContext.Default.EnterpriseSaleRecord);
 
     /// <summary>Rebuilds the state from the database file.</summary>
     private void LoadLocked()
@@ -143,6 +143,7 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
         _orders.Clear();
         _listings.Clear();
         _sales.Clear();
+        _salesByKey.Clear();
         _shipments.Clear();
         _payoutsByKey.Clear();
         _payouts.Clear();
@@ -190,7 +191,13 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
             });
             EmbeddedRecordReader.Apply(db, records, SaleRecords, json.EnterpriseSaleRecord, (_, r) =>
             {
-                _sales.Add(r.Sale.Id, new SaleState(r.Sale, r.BuyerName, r.Review, r.Rating));
+                var sale = new SaleState(r.Sale, r.BuyerName, r.Review, r.Rating, r.IdempotencyKey);
+                _sales.Add(r.Sale.Id, sale);
+                if (r.IdempotencyKey is not null)
+                {
+                    _salesByKey.Add(r.IdempotencyKey, sale);
+                }
+
                 Seen(r.Sale.Id);
             });
             EmbeddedRecordReader.Apply(db, records, ShipmentRecords, json.Shipment, (_, r) =>

@@ -61,7 +61,7 @@ internal sealed record EnterpriseDesignRecord(Design Design, IReadOnlyList<Uri> 
 
 internal sealed record EnterpriseProductRecord(string Id, string DesignId, string OwnerAccountId, string Title, int OnHand, int? Threshold, bool LowAlertRaised);
 
-internal sealed record EnterpriseSaleRecord(SaleRecord Sale, string BuyerName, string? Review, int? Rating);
+internal sealed record EnterpriseSaleRecord(SaleRecord Sale, string BuyerName, string? Review, int? Rating, string? IdempotencyKey = null);
 
 internal sealed record EnterprisePayoutRecord(string IdempotencyKey, Payout Payout);
 

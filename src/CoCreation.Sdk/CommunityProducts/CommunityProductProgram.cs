@@ -204,7 +204,7 @@ public sealed class CommunityProductProgram
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(request);
         CoCreationGuard.NotBlank(request.DesignId, "ProductionRequest.DesignId");
-        CoCreationGuard.Positive(request.Quantity, "ProductionRequest.Quantity");
+        CoCreationGuard.Quantity(request.Quantity, "ProductionRequest.Quantity");
         CoCreationGuard.NotBlank(request.Plan, "ProductionRequest.Plan");
         var keyField = ValidateIdempotencyKey(request.IdempotencyKey, "ProductionRequest.IdempotencyKey");
         var production = Production;
