@@ -11,8 +11,12 @@ public static class SampleApp
 {
     /// <summary>Runs the sample.</summary>
     /// <param name="configuration">The root configuration; the sample reads its <c>CoDevelopment</c> section.</param>
+    /// <param name="inspector">
+    /// Reads the cloud workspace back from its provider for the checks; <see langword="null"/> uses the embedded service's
+    /// when the workspace is the embedded one, and leaves those checks out (saying so) for another provider.
+    /// </param>
     /// <returns>The exit code: 0 when every expectation held, 1 when one failed, 2 for an unusable setting.</returns>
-    public static async Task<int> RunAsync(IConfiguration configuration)
+    public static async Task<int> RunAsync(IConfiguration configuration, IWorkspaceInspector? inspector = null)
     {
         var section = configuration.GetSection("CoDevelopment");
         var clock = new SimulatedClock(new DateTimeOffset(2026, 5, 4, 0, 0, 0, TimeSpan.Zero));
@@ -65,13 +69,18 @@ public static class SampleApp
             return 2;
         }
 
-        var story = new CoDevelopmentStory(provider, world, clock);
+        inspector ??= world.CloudIsEmbedded ? new EmbeddedWorkspaceInspector(world.Cloud) : null;
+        var story = new CoDevelopmentStory(provider, world, clock, inspector);
         var failures = await story.RunAsync();
         Console.WriteLine();
         Console.WriteLine(new string('=', 72));
         Console.WriteLine(failures == 0
             ? $"All {story.Checks} expectations met."
             : $"{failures} of {story.Checks} expectations FAILED.");
+        if (story.Unchecked > 0)
+        {
+            Console.WriteLine($"{story.Unchecked} checks of the workspace at its provider were not made: no inspector for this provider.");
+        }
         return failures == 0 ? 0 : 1;
     }
 }

@@ -19,7 +19,7 @@ namespace DongAFashion;
 /// enterprise system keep their own files, and the progress (steps completed, the story's clock and the ids
 /// later steps need) is saved after every step, so a later run continues where the last one stopped.
 /// </remarks>
-public sealed class DongAFashionScenario : IAsyncDisposable
+public sealed partial class DongAFashionScenario : IAsyncDisposable
 {
     public const string Social = "social";
     public const string Micro = "micro";
@@ -34,6 +34,18 @@ public sealed class DongAFashionScenario : IAsyncDisposable
     private readonly string? _dataDirectory;
     private readonly ServiceProvider _services;
     private readonly Dictionary<string, int> _seen = [];
+
+    // What each step left at the providers, by id, so that a check (now or in a later run) reads it back.
+    private readonly Dictionary<int, List<StepMessage>> _stepMessages = [];
+    private readonly Dictionary<string, int> _saleSteps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _trackingNumbers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _announcementIds = new(StringComparer.Ordinal);
+    private string? _promotionId;
+    private bool _storedWithoutStepRecords;
+    private string? _designId;
+    private string? _firstOrderId;
+    private string? _reorderId;
+    private string? _listingId;
     private int _completed;
 
     /// <summary>Creates a fresh story in memory.</summary>
@@ -157,6 +169,20 @@ public sealed class DongAFashionScenario : IAsyncDisposable
     public DateTimeOffset ListedAt { get; private set; }
     public IReadOnlyList<Exception> DeniedAfterClosure { get; private set; } = [];
 
+    /// <summary>The period of the first daily report (step 11): its start and the instant it fell due.</summary>
+    public (DateTimeOffset Start, DateTimeOffset End)? ReportPeriod { get; private set; }
+
+    /// <summary>The steps a previous run had completed and this run checked again against the providers.</summary>
+    public int Reverified { get; private set; }
+
+    private string? DesignId => Design?.Id ?? _designId;
+
+    private string? FirstOrderId => FirstOrder?.Id ?? _firstOrderId;
+
+    private string? ReorderId => Reorder?.Id ?? _reorderId;
+
+    private string? ListingId => Listing?.Id ?? _listingId;
+
     /// <summary>The steps run so far.</summary>
     public int Completed => _completed;
 
@@ -183,31 +209,96 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         var number = _completed + 1;
         var (actor, action, check, run) = Step(number);
         var details = new List<string>();
+        string? failure = null;
         try
         {
             await run(details).ConfigureAwait(false);
-            _completed = number;
-            var result = Result(number, actor, action, details, check, null);
-            SaveProgress();
-            return result;
         }
         catch (Exception ex)
         {
-            return Result(number, actor, action, details, check, $"{ex.GetType().Name}: {ex.Message}");
+            failure = $"{ex.GetType().Name}: {ex.Message}";
         }
+
+        // What arrived during the step is recorded by message id before the check reads it back.
+        var messages = NewMessages(number);
+        if (failure is null)
+        {
+            failure = await CheckAsync(number, number).ConfigureAwait(false);
+        }
+
+        if (failure is null)
+        {
+            _completed = number;
+            SaveProgress();
+        }
+
+        return new StepResult
+        {
+            Number = number,
+            Actor = actor,
+            Action = action,
+            Details = details,
+            Messages = messages,
+            Check = check,
+            Passed = failure is null,
+            Failure = failure,
+        };
     }
 
-    private StepResult Result(int number, string actor, string action, List<string> details, string check, string? failure) => new()
+    /// <summary>
+    /// Checks again, against the providers as they are now, every step a previous run completed (a stored story
+    /// is not trusted because its progress file says so), stopping at the first step whose effects no longer hold.
+    /// </summary>
+    /// <param name="onStep">Called with each step's outcome.</param>
+    /// <returns>One result per step checked; the last one failed when not all passed.</returns>
+    public async Task<IReadOnlyList<StepResult>> ReverifyAsync(Action<StepResult>? onStep = null)
     {
-        Number = number,
-        Actor = actor,
-        Action = action,
-        Details = details,
-        Messages = NewMessages(),
-        Check = check,
-        Passed = failure is null,
-        Failure = failure,
-    };
+        var results = new List<StepResult>();
+        for (var number = 1; number <= _completed; number++)
+        {
+            var (actor, action, check, _) = Step(number);
+            var failure = await CheckAsync(number, _completed).ConfigureAwait(false);
+            var result = new StepResult
+            {
+                Number = number,
+                Actor = actor,
+                Action = action,
+                Details = [],
+                Messages = [],
+                Check = check,
+                Passed = failure is null,
+                Failure = failure,
+                Reverified = true,
+            };
+            results.Add(result);
+            onStep?.Invoke(result);
+            if (failure is not null)
+            {
+                break;
+            }
+
+            Reverified = number;
+        }
+
+        return results;
+    }
+
+    private async Task<string?> CheckAsync(int number, int storyAt)
+    {
+        try
+        {
+            await VerifyStepAsync(number, storyAt).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is ScenarioCheckException)
+        {
+            return ex.Message;
+        }
+        catch (Exception ex)
+        {
+            return $"{ex.GetType().Name}: {ex.Message}";
+        }
+    }
 
     private (string Actor, string Action, string Check, Func<List<string>, Task> Run) Step(int number) => number switch
     {
@@ -248,23 +339,22 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(number)),
     };
 
+    // The steps below act and describe what they did; whether a step passed is decided afterwards by
+    // VerifyStepAsync (StoryChecks.cs), which reads the providers, not these calls' return values.
+
     private async Task Step1Async(List<string> details)
     {
         Announcements = await Program.AnnounceAsync(new ProgramAnnouncement
         {
-            KoreanText = "동아패션 #내가만든옷 프로그램: 여러분의 디자인을 등록하세요. 선정되면 생산·판매하고 수익을 나눕니다.",
-            EnglishText = "Dong-A Fashion #내가만든옷 programme: register your design. Selected designs are produced and sold, and the profit is shared.",
+            KoreanText = AnnouncementKorean,
+            EnglishText = AnnouncementEnglish,
             IdempotencyKey = "program-launch-2026",
         }).ConfigureAwait(false);
         foreach (var post in Announcements)
         {
+            _announcementIds[post.Network] = post.Id;
             details.Add(T($"{post.Network}에 게시: {post.Id}", $"posted on {post.Network}: {post.Id}"));
         }
-
-        Require(Announcements.Count == 2 && Announcements.Select(p => p.Network).Order().SequenceEqual([Micro, Social]), "one announcement per network");
-        var connector = _services.GetRequiredKeyedService<ISnsConnector>(Social);
-        var found = await connector.SearchAsync(new SearchQuery { Text = "#내가만든옷" }).ToListAsync().ConfigureAwait(false);
-        Require(found.Any(p => p.Id == Announcements.Single(a => a.Network == Social).Id), "the announcement is found by hashtag search");
     }
 
     private async Task Step2Async(List<string> details)
@@ -273,18 +363,11 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         details.Add(T($"SNS 로그인: @{MinjiSession.Identity.Handle} → 참여자 {MinjiSession.ParticipantId}", $"SNS login: @{MinjiSession.Identity.Handle} → participant {MinjiSession.ParticipantId}"));
         Design = await Program.SubmitDesignAsync(MinjiSession, new DesignSubmission
         {
-            Title = _english ? "Linen wrap dress" : "리넨 랩 원피스",
+            Title = DesignTitle,
             Description = _english ? "Wrap dress in washed linen, three colours, sizes S–XL. Production request: 100 pieces." : "워싱 리넨 랩 원피스, 3가지 색상, S–XL. 생산 요청 100벌.",
         }).ConfigureAwait(false);
         details.Add(T($"디자인 접수: {Design.Id} '{Design.Title}'", $"design submitted: {Design.Id} '{Design.Title}'"));
-
-        var participant = await Identities.FindBySnsAsync(Social, Minji.Subject).ConfigureAwait(false);
-        Require(participant?.Id == MinjiSession.ParticipantId, "the SNS identity resolves to the participant");
-        var link = participant!.FindEnterpriseLink(Erp);
-        Require(link is not null, "a homepage account is linked to the participant");
-        var account = await Enterprise.GetAccountAsync(link!.AccountId).ConfigureAwait(false);
-        Require(account.IsActive && account.Roles.Contains(EnterpriseRoles.Member), "the homepage account is active with the member role");
-        Require(Design.Status == DesignStatus.Submitted && Design.DesignerAccountId == link.AccountId, "the design is submitted under her account");
+        var account = await MinjiAccountAsync().ConfigureAwait(false);
         details.Add(T($"홈페이지 계정: {account.Login} (역할: {string.Join(", ", account.Roles)})", $"homepage account: {account.Login} (roles: {string.Join(", ", account.Roles)})"));
     }
 
@@ -295,10 +378,6 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         var account = await MinjiAccountAsync().ConfigureAwait(false);
         details.Add(T($"디자인 {Design.Id} 선정, 상품 {Design.ProductId} 생성", $"design {Design.Id} accepted, product {Design.ProductId} created"));
         details.Add(T($"생산 시스템 계정 역할: {string.Join(", ", account.Roles)}", $"production account roles: {string.Join(", ", account.Roles)}"));
-        Require(account.Roles.Contains(EnterpriseRoles.ProductionRequester), "the enterprise account holds the production-requester role");
-        var grants = await Grants.ListAsync(MinjiSession!.ParticipantId).ConfigureAwait(false);
-        Require(grants.Any(g => g.Roles.Contains(EnterpriseRoles.ProductionRequester)), "an active production-requester grant exists");
-        RequireInbox(SocialNetwork, Minji, Design.Title, "she is told her design was selected");
     }
 
     private async Task Step4Async(List<string> details)
@@ -307,13 +386,11 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         FirstOrder = await Program.RequestProductionAsync(MinjiSession, new ProductionRequest
         {
             DesignId = Design!.Id,
-            Quantity = 100,
-            Plan = _english ? "S 20 / M 35 / L 30 / XL 15; washed linen 180 m; deliver by 20 March" : "S 20 / M 35 / L 30 / XL 15; 워싱 리넨 180m; 3월 20일까지",
+            Quantity = FirstRunQuantity,
+            Plan = FirstRunPlan,
         }).ConfigureAwait(false);
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"생산 주문 {FirstOrder.Id}: {FirstOrder.Quantity}벌", $"production order {FirstOrder.Id}: {FirstOrder.Quantity} pieces"));
-        var account = await MinjiAccountAsync().ConfigureAwait(false);
-        Require(FirstOrder.RequesterAccountId == account.AccountId && FirstOrder.Status == ProductionStatus.Requested, "the order is under her account");
     }
 
     private async Task Step5Async(List<string> details)
@@ -325,8 +402,6 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         FirstOrder = await Program.ReportProductionProgressAsync(FirstOrder.Id, new ProductionProgressUpdate(70, _english ? "sewing" : "봉제")).ConfigureAwait(false);
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"진행률 {FirstOrder.Percent}%", $"progress {FirstOrder.Percent} %"));
-        RequireInbox(SocialNetwork, Minji, "30%", "she received the 30 % progress DM");
-        RequireInbox(SocialNetwork, Minji, "70%", "she received the 70 % progress DM");
     }
 
     private async Task Step6Async(List<string> details)
@@ -334,48 +409,36 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         Clock.Advance(TimeSpan.FromDays(2));
         FirstOrder = await Program.ReportProductionProgressAsync(FirstOrder!.Id, new ProductionProgressUpdate(100, _english ? "finished and inspected" : "완성·검수")).ConfigureAwait(false);
         ListedAt = Clock.GetUtcNow();
-        Listing = await Program.ListProductAsync(Design!.Id, new Money(39000m, "KRW"), _english ? "Ships in 2 days" : "2일 내 발송").ConfigureAwait(false);
+        Listing = await Program.ListProductAsync(Design!.Id, ListPrice, _english ? "Ships in 2 days" : "2일 내 발송").ConfigureAwait(false);
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"쇼핑몰 상품 {Listing.Id}: {Listing.Price}", $"shop listing {Listing.Id}: {Listing.Price}"));
 
+        // Her SNS login is authorised as a seller here; VerifyStepAsync then reads the role at the shop itself.
         MinjiSession = await SignIn.SignInAsync(Social, Minji.Credential).ConfigureAwait(false);
         await Grants.AuthorizeAsync(MinjiSession, Program.Target, EnterpriseRoles.Seller).ConfigureAwait(false);
-        var stock = await Enterprise.GetStockAsync(Design.ProductId!).ConfigureAwait(false);
-        Require(FirstOrder.Status == ProductionStatus.Completed && stock.OnHand == 100, "100 pieces are in stock");
-        RequireInbox(SocialNetwork, Minji, _english ? "complete" : "완료", "she is told production is complete");
-        RequireInbox(SocialNetwork, Minji, "39000", "she is told the product is listed");
     }
 
     private async Task Step7Async(List<string> details)
     {
-        Listing = await Program.SetPriceAndTermsAsync(MinjiSession!, Listing!.Id, new Money(45000m, "KRW"),
-            _english ? "Ships in 2 days; free returns within 14 days" : "2일 내 발송, 14일 내 무료 반품").ConfigureAwait(false);
+        Listing = await Program.SetPriceAndTermsAsync(MinjiSession!, Listing!.Id, SalePrice, SaleTerms).ConfigureAwait(false);
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"가격 {Listing.Price}, 조건: {Listing.Terms}", $"price {Listing.Price}, terms: {Listing.Terms}"));
-        var stored = await Enterprise.GetListingAsync(Listing.Id).ConfigureAwait(false);
-        Require(stored.Price == new Money(45000m, "KRW"), "the shop holds the new price");
     }
 
     private async Task Step8Async(List<string> details)
     {
         Promotion = await Program.PromoteListingAsync(MinjiSession!, Minji.Credential, Listing!.Id,
             _english ? $"My design '{Listing.Title}' is now on sale at Dong-A Fashion! #내가만든옷" : $"제가 디자인한 '{Listing.Title}'이 동아패션에서 판매 중이에요! #내가만든옷").ConfigureAwait(false);
+        _promotionId = Promotion.Id;
         details.Add(T($"@{Minji.Handle}의 게시글 {Promotion.Id}", $"post {Promotion.Id} by @{Minji.Handle}"));
-        var connector = _services.GetRequiredKeyedService<ISnsConnector>(Social);
-        var found = await connector.SearchAsync(new SearchQuery { Text = Listing.Title }).ToListAsync().ConfigureAwait(false);
-        Require(Promotion.AuthorSubject == Minji.Subject && found.Any(p => p.Id == Promotion.Id), "her own post is found by search");
     }
 
     private async Task Step9Async(List<string> details)
     {
         Clock.Advance(TimeSpan.FromHours(5));
-        Sales.Add(Enterprise.PlaceOrder(Listing!.Id, "buyer-1", 2));
-        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "buyer-2", 1, _english ? "Fits perfectly and the linen is soft." : "핏이 딱 맞고 리넨이 부드러워요.", 5));
-        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "buyer-3", 3));
+        PlaceOrders(9);
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"판매 {Sales.Count}건, {Sales.Sum(s => s.Quantity)}벌", $"{Sales.Count} sales, {Sales.Sum(s => s.Quantity)} pieces"));
-        RequireInbox(SocialNetwork, Minji, _english ? "Fits perfectly and the linen is soft." : "핏이 딱 맞고 리넨이 부드러워요.", "the buyer's review is passed on");
-        Require(InboxCount(SocialNetwork, Minji, _english ? "were sold" : "판매되었습니다") == 3, "one DM per sale");
     }
 
     private async Task Step10Async(List<string> details)
@@ -383,50 +446,41 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         var index = 1;
         foreach (var sale in Sales.Where(s => !s.Shipped).ToList())
         {
-            Shipments.Add(await Program.ShipAsync(sale.Id, new ShipmentRequest("CJ대한통운", $"6301-{index++:0000}-{sale.Id}")).ConfigureAwait(false));
+            var shipment = await Program.ShipAsync(sale.Id, new ShipmentRequest("CJ대한통운", $"6301-{index++:0000}-{sale.Id}")).ConfigureAwait(false);
+            Shipments.Add(shipment);
+            _trackingNumbers[sale.Id] = shipment.TrackingNumber;
         }
 
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"발송 {Shipments.Count}건", $"{Shipments.Count} shipments"));
-        foreach (var shipment in Shipments)
-        {
-            RequireInbox(SocialNetwork, Minji, shipment.TrackingNumber, $"shipping DM for {shipment.SaleId}");
-        }
     }
 
     private async Task Step11Async(List<string> details)
     {
         var subscription = await Program.SubscribeToReportsAsync(MinjiSession!, Listing!.Id, ReportFrequency.Daily).ConfigureAwait(false);
         details.Add(T($"일간 보고 신청, 첫 보고 {subscription.NextDueAt.ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} (KST)", $"daily reports, first at {subscription.NextDueAt.ToOffset(TimeSpan.FromHours(9)):yyyy-MM-dd HH:mm} (KST)"));
+        ReportPeriod = (subscription.PeriodStart, subscription.NextDueAt);
         Clock.Advance(TimeSpan.FromHours(1));
-        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "buyer-4", 4));
-        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "buyer-5", 5));
+        PlaceOrders(11);
         await Program.SyncAsync().ConfigureAwait(false);
         Clock.AdvanceTo(subscription.NextDueAt);
         Reports = await Program.RunDueReportsAsync().ConfigureAwait(false);
-        var stock = await Enterprise.GetStockAsync(Listing.ProductId).ConfigureAwait(false);
-        var report = InboxTexts(SocialNetwork, Minji).LastOrDefault(t => t.Contains(_english ? "report" : "보고", StringComparison.Ordinal))
-            ?? throw new ScenarioCheckException("no report DM arrived");
-        var sold = Sales.Where(s => s.SoldAt >= subscription.PeriodStart && s.SoldAt < subscription.NextDueAt).Sum(s => s.Quantity);
-        details.Add(T($"보고: {report}", $"report: {report}"));
-        Require(Reports.Count == 1 && Reports[0].UnitsSold == sold && Reports[0].OnHand == stock.OnHand, $"the report covers the day: {sold} sold, {stock.OnHand} in stock");
-        Require(report.Contains($" {sold}", StringComparison.Ordinal) && report.Contains($" {stock.OnHand}", StringComparison.Ordinal), $"the report DM says {sold} sold and {stock.OnHand} in stock");
+        foreach (var report in Reports)
+        {
+            details.Add(T($"보고: {report.UnitsSold}벌 판매, 재고 {report.OnHand}벌", $"report: {report.UnitsSold} sold, {report.OnHand} in stock"));
+        }
     }
 
     private async Task Step12Async(List<string> details)
     {
         JunhoSession = await SignIn.SignInAsync(Micro, Junho.Credential).ConfigureAwait(false);
         await Program.AppointProductionManagerAsync(JunhoSession.ParticipantId).ConfigureAwait(false);
-        await Program.SetLowStockThresholdAsync(Listing!.ProductId, 20).ConfigureAwait(false);
+        await Program.SetLowStockThresholdAsync(Listing!.ProductId, LowStockThreshold).ConfigureAwait(false);
         Clock.Advance(TimeSpan.FromHours(2));
-        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "boutique-seoul", 70));
-        Sales.Add(Enterprise.PlaceOrder(Listing.Id, "buyer-6", 2));
+        PlaceOrders(12);
         await Program.SyncAsync().ConfigureAwait(false);
         var stock = await Enterprise.GetStockAsync(Listing.ProductId).ConfigureAwait(false);
         details.Add(T($"재고 {stock.OnHand}벌 (기준 {stock.Threshold}벌)", $"stock {stock.OnHand} (threshold {stock.Threshold})"));
-        var lowWord = _english ? "Low stock" : "재고 부족";
-        Require(InboxCount(SocialNetwork, Minji, lowWord) == 1, "the requester got exactly one low-stock alert");
-        Require(InboxCount(MicroNetwork, Junho, lowWord) == 1, "the production manager got exactly one low-stock alert");
     }
 
     private async Task Step13Async(List<string> details)
@@ -435,13 +489,11 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         Reorder = await Program.RequestProductionAsync(MinjiSession, new ProductionRequest
         {
             DesignId = Design!.Id,
-            Quantity = 60,
-            Plan = _english ? "Re-run: M 25 / L 25 / XL 10" : "재생산: M 25 / L 25 / XL 10",
+            Quantity = ReorderQuantity,
+            Plan = ReorderPlan,
         }).ConfigureAwait(false);
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"재생산 주문 {Reorder.Id}: {Reorder.Quantity}벌", $"re-production order {Reorder.Id}: {Reorder.Quantity} pieces"));
-        var account = await MinjiAccountAsync().ConfigureAwait(false);
-        Require(Reorder.RequesterAccountId == account.AccountId && Reorder.Id != FirstOrder!.Id, "a second order exists under her account");
     }
 
     private async Task Step14Async(List<string> details)
@@ -450,7 +502,6 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         Reorder = await Program.ReportProductionProgressAsync(Reorder!.Id, new ProductionProgressUpdate(50, _english ? "sewing" : "봉제")).ConfigureAwait(false);
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"재생산 진행률 {Reorder.Percent}%", $"re-production {Reorder.Percent} %"));
-        RequireInbox(SocialNetwork, Minji, "50%", "she received the re-production progress DM");
     }
 
     private async Task Step15Async(List<string> details)
@@ -460,8 +511,6 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         await Program.SyncAsync().ConfigureAwait(false);
         var stock = await Enterprise.GetStockAsync(Listing!.ProductId).ConfigureAwait(false);
         details.Add(T($"입고 후 재고 {stock.OnHand}벌", $"stock after stock-in: {stock.OnHand}"));
-        var stockIn = InboxTexts(SocialNetwork, Minji).LastOrDefault(t => t.Contains(Reorder.Quantity.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) && t.Contains(stock.OnHand.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
-        Require(Reorder.Status == ProductionStatus.Completed && stockIn is not null, $"a stock-in DM with {Reorder.Quantity} pieces and {stock.OnHand} on hand");
     }
 
     private async Task Step16Async(List<string> details)
@@ -469,13 +518,7 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         Clock.Advance(TimeSpan.FromHours(1));
         Settlement = await Program.SettleAsync(Listing!.Id, ListedAt, Clock.GetUtcNow()).ConfigureAwait(false);
         await Program.SyncAsync().ConfigureAwait(false);
-        var gross = Sales.Sum(s => s.Quantity * s.UnitPrice.Amount);
-        var expected = decimal.Round(gross * DesignerShare, 0, MidpointRounding.AwayFromZero);
         details.Add(T($"총매출 {Settlement.Gross}, 디자이너 몫 {Settlement.Share} ({Settlement.ShareRate:P0})", $"gross {Settlement.Gross}, designer's share {Settlement.Share} ({Settlement.ShareRate:P0})"));
-        Require(Settlement.Gross == new Money(gross, "KRW") && Settlement.Share == new Money(expected, "KRW"), $"share is {expected} KRW");
-        var payouts = Enterprise.GetPayouts(Listing.OwnerAccountId);
-        Require(payouts.Count == 1 && payouts[0].Amount == Settlement.Share, "one payout recorded at the enterprise system");
-        RequireInbox(SocialNetwork, Minji, expected.ToString(CultureInfo.InvariantCulture), "the settlement DM states the share");
     }
 
     private async Task Step17Async(List<string> details)
@@ -483,6 +526,9 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         Closure = await Program.EndSalesAsync(Listing!.Id, _english ? "season ended" : "시즌 종료").ConfigureAwait(false);
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"판매 종료, 권한 {Closure.RevokedGrants.Count}개 해제", $"sales ended, {Closure.RevokedGrants.Count} grants revoked"));
+
+        // Her session is tried on every call a seller or requester makes; each must be refused. (Refused calls
+        // change nothing, which VerifyStepAsync confirms at the providers: price, orders, posts.)
         var session = MinjiSession!;
         var denied = new List<Exception>();
         await Collect(denied, () => Program.SetPriceAndTermsAsync(session, Listing.Id, new Money(40000m, "KRW"), "sale")).ConfigureAwait(false);
@@ -490,12 +536,10 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         await Collect(denied, () => Program.PromoteListingAsync(session, Minji.Credential, Listing.Id, "still here")).ConfigureAwait(false);
         await Collect(denied, () => Program.SubscribeToReportsAsync(session, Listing.Id, ReportFrequency.Weekly)).ConfigureAwait(false);
         DeniedAfterClosure = denied;
-        var account = await MinjiAccountAsync().ConfigureAwait(false);
-        var listing = await Enterprise.GetListingAsync(Listing.Id).ConfigureAwait(false);
-        details.Add(T($"기업 계정 {account.Login}: 활성={account.IsActive}, 역할={account.Roles.Count}", $"enterprise account {account.Login}: active={account.IsActive}, roles={account.Roles.Count}"));
+        details.Add(T($"그녀의 세션으로 한 호출 {denied.Count(e => e is AccessDeniedException)}/4건 거부", $"{denied.Count(e => e is AccessDeniedException)} of 4 calls with her session denied"));
         Require(denied.Count == 4 && denied.All(e => e is AccessDeniedException), "all four calls with her session were denied");
-        Require(!account.IsActive && account.Roles.Count == 0, "the enterprise account is deactivated with no roles");
-        Require(listing.Status == ListingStatus.Delisted, "the listing is off sale");
+        var account = await MinjiAccountAsync().ConfigureAwait(false);
+        details.Add(T($"기업 계정 {account.Login}: 활성={account.IsActive}, 역할={account.Roles.Count}", $"enterprise account {account.Login}: active={account.IsActive}, roles={account.Roles.Count}"));
     }
 
     private static async Task Collect(List<Exception> denied, Func<Task> call)
@@ -521,12 +565,6 @@ public sealed class DongAFashionScenario : IAsyncDisposable
     public static IReadOnlyList<string> InboxTexts(EmbeddedSnsNetwork network, EmbeddedSnsAccount person)
         => network.GetInbox(person.Subject).Select(m => m.Text).ToList();
 
-    private static int InboxCount(EmbeddedSnsNetwork network, EmbeddedSnsAccount person, string fragment)
-        => InboxTexts(network, person).Count(t => t.Contains(fragment, StringComparison.Ordinal));
-
-    private static void RequireInbox(EmbeddedSnsNetwork network, EmbeddedSnsAccount person, string fragment, string what)
-        => Require(InboxCount(network, person, fragment) > 0, what);
-
     private static void Require(bool condition, string what)
     {
         if (!condition)
@@ -535,15 +573,21 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         }
     }
 
-    private List<ReceivedMessage> NewMessages()
+    private List<ReceivedMessage> NewMessages(int step)
     {
         var messages = new List<ReceivedMessage>();
+        var recorded = new List<StepMessage>();
         foreach (var (name, network, networkName, person) in People())
         {
             var inbox = network.GetInbox(person.Subject);
             var key = "dm:" + networkName + ":" + person.Subject;
             var seen = _seen.GetValueOrDefault(key);
-            messages.AddRange(inbox.Skip(seen).Select(m => new ReceivedMessage(name, networkName, "DM", m.Text)));
+            foreach (var message in inbox.Skip(seen))
+            {
+                messages.Add(new ReceivedMessage(name, networkName, "DM", message.Text));
+                recorded.Add(new StepMessage(networkName, person.Subject, message.Id));
+            }
+
             _seen[key] = inbox.Count;
 
             var mentions = network.GetMentions(person.Subject);
@@ -553,6 +597,7 @@ public sealed class DongAFashionScenario : IAsyncDisposable
             _seen[key] = mentions.Count;
         }
 
+        _stepMessages[step] = recorded;
         return messages;
     }
 
@@ -579,13 +624,20 @@ public sealed class DongAFashionScenario : IAsyncDisposable
             Language = _language,
             Completed = _completed,
             Clock = Clock.GetUtcNow(),
-            DesignId = Design?.Id,
-            FirstOrderId = FirstOrder?.Id,
-            ReorderId = Reorder?.Id,
-            ListingId = Listing?.Id,
-            ListedAt = Listing is null ? null : ListedAt,
+            DesignId = DesignId,
+            FirstOrderId = FirstOrderId,
+            ReorderId = ReorderId,
+            ListingId = ListingId,
+            ListedAt = ListingId is null ? null : ListedAt,
             SaleIds = [.. Sales.Select(s => s.Id)],
             Seen = new Dictionary<string, int>(_seen, StringComparer.Ordinal),
+            AnnouncementIds = new Dictionary<string, string>(_announcementIds, StringComparer.Ordinal),
+            PromotionId = _promotionId,
+            ReportPeriodStart = ReportPeriod?.Start,
+            ReportPeriodEnd = ReportPeriod?.End,
+            SaleSteps = new Dictionary<string, int>(_saleSteps, StringComparer.Ordinal),
+            TrackingNumbers = new Dictionary<string, string>(_trackingNumbers, StringComparer.Ordinal),
+            StepMessages = _stepMessages.Where(p => p.Key <= _completed).ToDictionary(p => p.Key, p => (IReadOnlyList<StepMessage>)[.. p.Value]),
         }.Save(path);
     }
 
@@ -619,6 +671,24 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         return lines;
     }
 
+    private static async Task<T?> FindAsync<T>(string? id, Func<string, Task<T>> read)
+        where T : class
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await read(id).ConfigureAwait(false);
+        }
+        catch (ResourceNotFoundException)
+        {
+            return null;
+        }
+    }
+
     private async Task RestoreAsync(ScenarioProgress progress)
     {
         _completed = progress.Completed;
@@ -628,27 +698,49 @@ public sealed class DongAFashionScenario : IAsyncDisposable
             _seen[key] = count;
         }
 
-        if (progress.DesignId is { } designId)
+        _storedWithoutStepRecords = progress.Completed > 0 && progress.StepMessages is null;
+        foreach (var (step, messages) in progress.StepMessages ?? new Dictionary<int, IReadOnlyList<StepMessage>>())
         {
-            Design = await Enterprise.GetDesignAsync(designId).ConfigureAwait(false);
+            _stepMessages[step] = [.. messages];
         }
 
-        if (progress.FirstOrderId is { } firstOrderId)
+        foreach (var (saleId, step) in progress.SaleSteps)
         {
-            FirstOrder = await Enterprise.GetProductionOrderAsync(firstOrderId).ConfigureAwait(false);
+            _saleSteps[saleId] = step;
         }
 
-        if (progress.ReorderId is { } reorderId)
+        foreach (var (saleId, tracking) in progress.TrackingNumbers)
         {
-            Reorder = await Enterprise.GetProductionOrderAsync(reorderId).ConfigureAwait(false);
+            _trackingNumbers[saleId] = tracking;
         }
 
-        if (progress.ListingId is { } listingId)
+        if (progress.ReportPeriodStart is { } reportStart && progress.ReportPeriodEnd is { } reportEnd)
         {
-            Listing = await Enterprise.GetListingAsync(listingId).ConfigureAwait(false);
-            ListedAt = progress.ListedAt ?? ListedAt;
-            var sales = await Enterprise.GetSalesAsync(listingId, DateTimeOffset.MinValue, DateTimeOffset.MaxValue).ConfigureAwait(false);
-            Sales.AddRange(progress.SaleIds.Select(id => sales.Single(s => s.Id == id)));
+            ReportPeriod = (reportStart, reportEnd);
+        }
+
+        foreach (var (network, postId) in progress.AnnouncementIds)
+        {
+            _announcementIds[network] = postId;
+        }
+
+        _promotionId = progress.PromotionId;
+
+        // The records later steps build on are read back from the enterprise system. One that is gone stays
+        // null here (its id is kept) and the re-verification names the step that made it.
+        _designId = progress.DesignId;
+        _firstOrderId = progress.FirstOrderId;
+        _reorderId = progress.ReorderId;
+        _listingId = progress.ListingId;
+        ListedAt = progress.ListedAt ?? ListedAt;
+        Design = await FindAsync(progress.DesignId, id => Enterprise.GetDesignAsync(id)).ConfigureAwait(false);
+        FirstOrder = await FindAsync(progress.FirstOrderId, id => Enterprise.GetProductionOrderAsync(id)).ConfigureAwait(false);
+        Reorder = await FindAsync(progress.ReorderId, id => Enterprise.GetProductionOrderAsync(id)).ConfigureAwait(false);
+        Listing = await FindAsync(progress.ListingId, id => Enterprise.GetListingAsync(id)).ConfigureAwait(false);
+        if (Listing is not null)
+        {
+            var sales = await Enterprise.GetSalesAsync(Listing.Id, DateTimeOffset.MinValue, DateTimeOffset.MaxValue).ConfigureAwait(false);
+            Sales.AddRange(progress.SaleIds.Select(id => sales.FirstOrDefault(s => s.Id == id)).OfType<SaleRecord>());
         }
 
         // Sessions are not stored; signing in again gives the same participant with the grants it holds now.

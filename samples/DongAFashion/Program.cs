@@ -89,6 +89,20 @@ await using (scenario)
         {
             Console.WriteLine("  · " + line);
         }
+
+        // The stored story is not taken on trust: every completed step is checked again at the providers.
+        Console.WriteLine(T(
+            $"완료된 {scenario.CompletedBefore}단계를 제공자의 현재 상태로 다시 확인합니다:",
+            $"Re-verifying the {scenario.CompletedBefore} completed steps against the providers' current state:"));
+        var rechecked = await scenario.ReverifyAsync(Transcript.Print(english));
+        if (rechecked.LastOrDefault() is { Passed: false } broken)
+        {
+            Console.WriteLine(new string('=', 72));
+            Console.WriteLine(T(
+                $"다시 확인 실패: {broken.Number}단계 ({broken.Action})의 결과가 더 이상 유지되지 않습니다: {broken.Failure}",
+                $"Re-verification FAILED at step {broken.Number} ({broken.Action}): {broken.Failure}"));
+            return 1;
+        }
     }
 
     var results = await scenario.RunThroughAsync(through, Transcript.Print(english));
@@ -101,13 +115,15 @@ await using (scenario)
     }
     else if (results.Count == 0)
     {
-        Console.WriteLine(T($"17단계 중 {scenario.Completed}단계 완료.", $"{scenario.Completed} of 17 steps completed."));
+        Console.WriteLine(T(
+            $"17단계 중 {scenario.Completed}단계 완료, {scenario.Reverified}단계 모두 제공자에서 다시 확인됨.",
+            $"{scenario.Completed} of 17 steps completed; all {scenario.Reverified} re-verified against the providers."));
     }
     else
     {
         Console.WriteLine(T(
-            $"17단계 중 {scenario.Completed}단계 완료 (이번 실행에서 {passed}단계 통과).",
-            $"{scenario.Completed} of 17 steps completed ({passed} passed in this run)."));
+            $"17단계 중 {scenario.Completed}단계 완료 ({scenario.Reverified}단계 다시 확인, 이번 실행에서 {passed}단계 통과).",
+            $"{scenario.Completed} of 17 steps completed ({scenario.Reverified} re-verified, {passed} passed in this run)."));
     }
 
     return failed == 0 && scenario.Completed >= through ? 0 : 1;

@@ -18,7 +18,16 @@ public sealed record StepResult
     public required string Check { get; init; }
     public required bool Passed { get; init; }
     public string? Failure { get; init; }
+
+    /// <summary>Whether this is a step a previous run completed, checked again against the providers.</summary>
+    public bool Reverified { get; init; }
 }
+
+/// <summary>A direct message a step delivered, as recorded for reading it back from the recipient's inbox.</summary>
+/// <param name="Network">The connector name ("social", "micro").</param>
+/// <param name="Subject">The recipient's subject on that network.</param>
+/// <param name="Id">The message id at the network.</param>
+public sealed record StepMessage(string Network, string Subject, string Id);
 
 /// <summary>A step's check did not hold.</summary>
 public sealed class ScenarioCheckException(string message) : Exception(message);

@@ -23,6 +23,31 @@ public sealed record ScenarioProgress
     public IReadOnlyList<string> SaleIds { get; init; } = [];
     public IReadOnlyDictionary<string, int> Seen { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>The post id of the programme announcement on each network (step 1).</summary>
+    public IReadOnlyDictionary<string, string> AnnouncementIds { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The designer's own promotion post (step 8).</summary>
+    public string? PromotionId { get; init; }
+
+    /// <summary>The period the first daily report covered (step 11).</summary>
+    public DateTimeOffset? ReportPeriodStart { get; init; }
+
+    /// <summary>When the first daily report fell due (step 11).</summary>
+    public DateTimeOffset? ReportPeriodEnd { get; init; }
+
+    /// <summary>The step each sale was placed in.</summary>
+    public IReadOnlyDictionary<string, int> SaleSteps { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The tracking number each shipped sale got (step 10).</summary>
+    public IReadOnlyDictionary<string, string> TrackingNumbers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The direct messages each completed step delivered, by network, recipient and message id. A later run reads
+    /// them back from the networks' inboxes; a progress file without them (written by an older sample) cannot be
+    /// re-verified and is refused.
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<StepMessage>>? StepMessages { get; init; }
+
     /// <summary>Reads the progress file; <see langword="null"/> when there is none.</summary>
     public static ScenarioProgress? Load(string path)
         => File.Exists(path)

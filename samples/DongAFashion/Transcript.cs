@@ -5,6 +5,14 @@ public static class Transcript
 {
     public static Action<StepResult> Print(bool english) => result =>
     {
+        if (result.Reverified)
+        {
+            Console.WriteLine(result.Passed
+                ? $"[{result.Number,2}/17] ✔ {(english ? "re-verified" : "다시 확인됨")}: {result.Check}"
+                : $"[{result.Number,2}/17] ✘ {(english ? "re-verification FAILED" : "다시 확인 실패")}: {result.Check} — {result.Failure}");
+            return;
+        }
+
         Console.WriteLine();
         Console.WriteLine($"[{result.Number,2}/17] {result.Actor}: {result.Action}");
         foreach (var detail in result.Details)

@@ -24,6 +24,7 @@ using var micro = new EmbeddedSnsNetwork(new EmbeddedSnsOptions { EnablePolls = 
 using var photo = new EmbeddedSnsNetwork(new EmbeddedSnsOptions { EnablePolls = true, MaxPollOptions = 2, CredentialLifetime = TimeSpan.FromDays(365) }, clock);
 var networks = new Dictionary<string, EmbeddedSnsNetwork> { ["social"] = social, ["micro"] = micro, ["photo"] = photo };
 
+var ideaRule = new IdeaThresholdRule { Supporters = 5, Within = TimeSpan.FromDays(7) };
 var services = new ServiceCollection();
 var builder = services.AddCoCreation();
 foreach (var (name, network) in networks)
@@ -38,7 +39,7 @@ builder.AddOpinions(o =>
     o.Moderation.BannedWordsKorean.Add("사기");
     o.Moderation.MinAccountAge = TimeSpan.FromDays(3);
     o.IdeaThresholds.Clear();
-    o.IdeaThresholds.Add(new IdeaThresholdRule { Supporters = 5, Within = TimeSpan.FromDays(7) });
+    o.IdeaThresholds.Add(ideaRule);
 });
 services.AddSingleton<TimeProvider>(clock);
 await using var provider = services.BuildServiceProvider();
@@ -166,29 +167,37 @@ Console.WriteLine();
 Console.WriteLine(statistics.ToTable());
 
 // Ideas: three opinions become ideas, people support them, one crosses the threshold, two duplicates merge.
+// What is planted here is kept apart from what the calls return; the checks at the end read the ideas back
+// from the store and the supporters' mentions from the network.
 var responses = await campaigns.GetResponsesAsync(campaign.Id).ToListAsync();
 var opinionPosts = responses.Where(r => r.Kind == ResponseKind.Reply && r.Moderation.Accepted).Take(3).ToList();
-var ideaList = new List<Idea>();
+var plantedIdeas = new List<(string Id, string Title, OpinionResponse Source)>();
+var plantedSupporters = new List<EmbeddedSnsAccount>();
+string? plantedMerge = null;
 foreach (var opinion in opinionPosts)
 {
-    ideaList.Add(await ideas.SubmitFromPostAsync(
+    var title = opinion.Text.Split(" (c", StringSplitOptions.None)[0];
+    var idea = await ideas.SubmitFromPostAsync(
         new CoCreation.Sdk.Sns.SnsPost { Id = opinion.ItemId, Network = opinion.Network, AuthorSubject = opinion.AuthorSubject, AuthorHandle = opinion.AuthorHandle ?? opinion.AuthorSubject, Text = opinion.Text, CreatedAt = opinion.CreatedAt },
-        opinion.Text.Split(" (c", StringSplitOptions.None)[0]));
+        title);
+    plantedIdeas.Add((idea.Id, title, opinion));
 }
 
-if (ideaList.Count >= 2)
+if (plantedIdeas.Count >= 2)
 {
-    foreach (var supporter in consumers.Where(c => c.Home == "social").Take(5))
+    foreach (var supporter in consumers.Where(c => c.Home == "social").Take(ideaRule.Supporters))
     {
         clock.Advance(TimeSpan.FromHours(1));
-        var result = await ideas.SupportAsync(ideaList[0].Id, IdeaPersonRef.Sns("social", supporter.Account.Subject, supporter.Account.Handle));
+        plantedSupporters.Add(supporter.Account);
+        var result = await ideas.SupportAsync(plantedIdeas[0].Id, IdeaPersonRef.Sns("social", supporter.Account.Subject, supporter.Account.Handle));
         if (result.StageChange is { } change)
         {
             Console.WriteLine($"Idea '{change.Idea.Title}' moved to {change.Change.To} ({change.Change.Reason}); {change.Notified} supporters told over SNS.");
         }
     }
 
-    var merge = await ideas.MergeAsync(ideaList[1].Id, ideaList[0].Id, "staff:product-team", "same request");
+    var merge = await ideas.MergeAsync(plantedIdeas[1].Id, plantedIdeas[0].Id, "staff:product-team", "same request");
+    plantedMerge = plantedIdeas[1].Id;
     Console.WriteLine($"Merged idea {merge.Duplicate.Id} into {merge.Target.Id}: {merge.Target.SupportCount} supporters, authors {merge.Target.Authors.Count}.");
 }
 
@@ -245,6 +254,43 @@ Check("csv rows", options.Length * (campaign.Networks.Count + 1), csvRows.Count)
 Check("filtered responses", planted.Filtered, statistics.FilteredResponses);
 Check("superseded votes", planted.Superseded, question.SupersededVotes);
 Check("opinion and hashtag responses", planted.Opinions + planted.HashtagPosts, responses.Count(r => r.Kind is ResponseKind.Reply or ResponseKind.SearchHit));
+// The ideas, read back from the store, against what was planted.
+var stored = (await ideas.ListAsync(includeHidden: true)).ToDictionary(i => i.Id);
+Check("ideas stored", Math.Min(3, opinionPosts.Count), plantedIdeas.Count(p => stored.ContainsKey(p.Id)));
+foreach (var (id, title, source) in plantedIdeas)
+{
+    if (!stored.TryGetValue(id, out var idea))
+    {
+        failures.Add($"idea {id}: planted, not in the store");
+        continue;
+    }
+
+    Check($"idea {id} title", 1, idea.Title == title ? 1 : 0);
+    Check($"idea {id} source post", 1, idea.SourceNetwork == source.Network && idea.SourcePostId == source.ItemId ? 1 : 0);
+    Check($"idea {id} author", 1, idea.Authors.Any(a => a.Subject == source.AuthorSubject) ? 1 : 0);
+}
+
+if (plantedMerge is not null && stored.TryGetValue(plantedIdeas[0].Id, out var target) && stored.TryGetValue(plantedMerge, out var duplicate))
+{
+    // Supporters: the planted five (the duplicate had none), each once.
+    var supporterSubjects = target.Supporters.Select(s => s.Person.Subject).ToHashSet();
+    Check("target supporters", plantedSupporters.Count, target.SupportCount);
+    Check("target supporters are the planted ones", plantedSupporters.Count, plantedSupporters.Count(a => supporterSubjects.Contains(a.Subject)));
+    Check($"target moved to {ideaRule.To}", 1, target.History.Any(h => h.From == ideaRule.From && h.To == ideaRule.To) ? 1 : 0);
+
+    // Each supporter was told at the network: a mention naming the idea, read from the network itself.
+    Check("supporters told over SNS", plantedSupporters.Count, plantedSupporters.Count(a => social.GetMentions(a.Subject).Any(m => m.Text.Contains(target.Title, StringComparison.Ordinal))));
+
+    // The merge: the duplicate points at the target and takes nothing more; the target credits both authors.
+    Check("duplicate merged", 1, duplicate.Stage == IdeaStage.Merged && duplicate.MergedInto == target.Id ? 1 : 0);
+    Check("target lists the duplicate", 1, target.MergedFrom.Contains(duplicate.Id) ? 1 : 0);
+    Check("target credits both authors", 1, plantedIdeas[1].Source.AuthorSubject is { } second && target.Authors.Any(a => a.Subject == second) && target.Authors.Any(a => a.Subject == plantedIdeas[0].Source.AuthorSubject) ? 1 : 0);
+}
+else
+{
+    failures.Add($"ideas: the merged pair is not in the store ({opinionPosts.Count} opinions to make ideas from)");
+}
+
 var png = await File.ReadAllBytesAsync(pngPath);
 Check("png signature", 1, png.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }) ? 1 : 0);
 
@@ -257,6 +303,7 @@ if (failures.Count > 0)
 }
 
 Console.WriteLine($"All counts match what was planted ({people} consumers, {collected} responses collected, {planted.Filtered} held back by moderation).");
+Console.WriteLine($"The ideas match what was planted: {plantedIdeas.Count} read back from the store, {plantedSupporters.Count} supporters each told at the network, 1 merge.");
 return 0;
 
 void Vote(string network, EmbeddedSnsAccount account, int option)

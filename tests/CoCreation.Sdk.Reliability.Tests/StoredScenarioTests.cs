@@ -37,6 +37,9 @@ public sealed class StoredScenarioTests
             minjiSubject = second.Minji.Subject;
             Assert.That(second.CompletedBefore, Is.EqualTo(8));
             Assert.That(second.Listing, Is.Not.Null);
+            var rechecked = await second.ReverifyAsync();
+            Assert.That(rechecked.Where(r => !r.Passed).Select(r => $"step {r.Number}: {r.Failure}"), Is.Empty);
+            Assert.That(rechecked.Select(r => r.Number), Is.EqualTo(Enumerable.Range(1, 8)), "the stored steps are checked again before the story goes on");
             var results = await second.RunThroughAsync(17);
             Assert.That(results.Where(r => !r.Passed).Select(r => $"step {r.Number}: {r.Check} — {r.Failure}"), Is.Empty);
             Assert.That(results.Select(r => r.Number), Is.EqualTo(Enumerable.Range(9, 9)));
@@ -46,6 +49,9 @@ public sealed class StoredScenarioTests
         await using var third = await DongAFashionScenario.OpenAsync("en", _directory);
         Assert.That(third.CompletedBefore, Is.EqualTo(17));
         Assert.That(third.Minji.Subject, Is.EqualTo(minjiSubject));
+        var all = await third.ReverifyAsync();
+        Assert.That(all.Where(r => !r.Passed).Select(r => $"step {r.Number}: {r.Failure}"), Is.Empty);
+        Assert.That(third.Reverified, Is.EqualTo(17));
         Assert.That(await third.RunThroughAsync(17), Is.Empty);
         Assert.That((await third.DescribeStoredStateAsync()).Any(l => l.Contains("Delisted", StringComparison.Ordinal)), Is.True);
     }

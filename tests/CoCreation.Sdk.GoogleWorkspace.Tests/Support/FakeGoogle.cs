@@ -148,6 +148,24 @@ internal sealed partial class FakeGoogle : IDisposable
         }
     }
 
+    /// <summary>Every file the fake holds (folders too), trashed ones included.</summary>
+    public IReadOnlyList<FakeFile> Files()
+    {
+        lock (gate)
+        {
+            return [.. files.Values];
+        }
+    }
+
+    /// <summary>The ids of every calendar the fake holds.</summary>
+    public IReadOnlyList<string> CalendarIds()
+    {
+        lock (gate)
+        {
+            return [.. calendars.Keys];
+        }
+    }
+
     public FakeFile File(string id)
     {
         lock (gate)
