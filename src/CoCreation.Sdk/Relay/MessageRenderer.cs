@@ -96,12 +96,7 @@ internal static partial class MessageRenderer
     public static string Neutralize(string value, bool keepLineBreaks = false)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var i = 0;
-        while (i < value.Length && IsPlain(value[i]))
-        {
-            i++;
-        }
-
+        var i = FirstToChange(value);
         if (i == value.Length)
         {
             return value;
@@ -145,7 +140,30 @@ internal static partial class MessageRenderer
     }
 
     /// <summary>Whether <paramref name="value"/> holds anything <see cref="Neutralize"/> would change.</summary>
-    public static bool NeedsNeutralizing(string value) => !ReferenceEquals(Neutralize(value), value);
+    public static bool NeedsNeutralizing(string value) => FirstToChange(value) < value.Length;
+
+    /// <summary>The index of the first character <see cref="Neutralize"/> changes; the length when there is none.</summary>
+    private static int FirstToChange(string value)
+    {
+        var i = 0;
+        while (i < value.Length)
+        {
+            if (IsPlain(value[i]))
+            {
+                i++;
+            }
+            else if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i += 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return i;
+    }
 
     /// <summary>
     /// Checks a word that configuration puts into a template (a unit word, a display name): not blank, and free of
@@ -204,7 +222,7 @@ internal static partial class MessageRenderer
     {
         try
         {
-            return CultureInfo.GetCultureInfo(name);
+            return CultureInfo.GetCultureInfo(name, predefinedOnly: true);
         }
         catch (CultureNotFoundException)
         {
