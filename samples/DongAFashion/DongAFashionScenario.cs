@@ -79,6 +79,8 @@ public sealed class DongAFashionScenario : IAsyncDisposable
                 o.DesignerShare = DesignerShare;
                 o.BrandName = "Dong-A Fashion";
                 o.LocalizedBrandNames["ko-KR"] = "동아패션";
+                o.ProductUnits["ko-KR"] = "벌"; // clothing is counted in 벌 (the SDK's default is 개)
+                o.ProductUnits["en-US"] = "piece|pieces";
             });
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Program = _services.GetRequiredService<CommunityProductProgram>();
@@ -343,7 +345,7 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         var stock = await Enterprise.GetStockAsync(Design.ProductId!).ConfigureAwait(false);
         Require(FirstOrder.Status == ProductionStatus.Completed && stock.OnHand == 100, "100 pieces are in stock");
         RequireInbox(SocialNetwork, Minji, _english ? "complete" : "완료", "she is told production is complete");
-        RequireInbox(SocialNetwork, Minji, "39000", "she is told the product is listed");
+        RequireInbox(SocialNetwork, Minji, _english ? "KRW 39,000" : "39,000원", "she is told the product is listed");
     }
 
     private async Task Step7Async(List<string> details)
@@ -375,7 +377,7 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"판매 {Sales.Count}건, {Sales.Sum(s => s.Quantity)}벌", $"{Sales.Count} sales, {Sales.Sum(s => s.Quantity)} pieces"));
         RequireInbox(SocialNetwork, Minji, _english ? "Fits perfectly and the linen is soft." : "핏이 딱 맞고 리넨이 부드러워요.", "the buyer's review is passed on");
-        Require(InboxCount(SocialNetwork, Minji, _english ? "were sold" : "판매되었습니다") == 3, "one DM per sale");
+        Require(InboxCount(SocialNetwork, Minji, _english ? " sold (" : " 판매: ") == 3, "one DM per sale");
     }
 
     private async Task Step10Async(List<string> details)
@@ -475,7 +477,7 @@ public sealed class DongAFashionScenario : IAsyncDisposable
         Require(Settlement.Gross == new Money(gross, "KRW") && Settlement.Share == new Money(expected, "KRW"), $"share is {expected} KRW");
         var payouts = Enterprise.GetPayouts(Listing.OwnerAccountId);
         Require(payouts.Count == 1 && payouts[0].Amount == Settlement.Share, "one payout recorded at the enterprise system");
-        RequireInbox(SocialNetwork, Minji, expected.ToString(CultureInfo.InvariantCulture), "the settlement DM states the share");
+        RequireInbox(SocialNetwork, Minji, expected.ToString("N0", CultureInfo.InvariantCulture), "the settlement DM states the share");
     }
 
     private async Task Step17Async(List<string> details)
