@@ -1,4 +1,5 @@
 using CoCreation.Sdk.Workspaces;
+using Microsoft.Extensions.Configuration;
 
 namespace CoCreation.Sdk.CoDevelopment.Tests;
 
@@ -58,5 +59,20 @@ public sealed class MessageTextTests
             "- Eve - Mallory removed everyone commented on 'Requirements'",
         }));
         Assert.That(string.Concat(received).Any(c => char.IsControl(c) && c != '\n' || c is >= '\u202A' and <= '\u202E'), Is.False);
+    }
+
+    [Test]
+    public void Role_names_bind_from_configuration()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["RoleDisplayNames:editor:ko-KR"] = "공동 편집자", ["RoleDisplayNames:viewer:en-US"] = "reader" })
+            .Build();
+        var options = new CoDevelopmentOptions();
+
+        configuration.Bind(options);
+
+        Assert.That(options.RoleDisplayNameFor(WorkspaceRole.Editor, "ko-KR"), Is.EqualTo("공동 편집자"));
+        Assert.That(options.RoleDisplayNameFor(WorkspaceRole.Viewer, "en-US"), Is.EqualTo("reader"));
+        Assert.That(options.RoleDisplayNameFor(WorkspaceRole.Commenter, "ko-KR"), Is.EqualTo("댓글 작성자"), "the SDK's name where none is set");
     }
 }
