@@ -14,13 +14,7 @@ public static class CoDevelopmentRules
     public static IReadOnlyList<RelayRule> Create(CoDevelopmentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        foreach (var (role, names) in options.RoleDisplayNames)
-        {
-            foreach (var (culture, name) in names ?? new Dictionary<string, string>())
-            {
-                MessageRenderer.CheckTemplateWord(name, $"RoleDisplayNames['{role}']['{culture}']");
-            }
-        }
+        MessageRenderer.CheckDisplayNames(options.RoleDisplayNames, nameof(options.RoleDisplayNames));
 
         return Definitions.Select(d => d with
         {

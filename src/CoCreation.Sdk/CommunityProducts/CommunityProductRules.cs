@@ -67,14 +67,7 @@ public static class CommunityProductRules
             }
         }
 
-        foreach (var (role, names) in options.RoleDisplayNames)
-        {
-            MessageRenderer.CheckTemplateWord(role, "RoleDisplayNames");
-            foreach (var (culture, name) in names ?? new Dictionary<string, string>())
-            {
-                MessageRenderer.CheckTemplateWord(name, $"RoleDisplayNames['{role}']['{culture}']");
-            }
-        }
+        MessageRenderer.CheckDisplayNames(options.RoleDisplayNames, nameof(options.RoleDisplayNames));
     }
 
     // Stand for the unit word forms and the role names of each culture; replaced in Create.

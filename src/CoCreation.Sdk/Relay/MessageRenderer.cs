@@ -185,6 +185,21 @@ internal static partial class MessageRenderer
         }
     }
 
+    /// <summary>Checks every key and name of a role → culture → name option with <see cref="CheckTemplateWord"/>.</summary>
+    /// <param name="names">The option's value.</param>
+    /// <param name="option">The option's name for errors, for example <c>RoleDisplayNames</c>.</param>
+    public static void CheckDisplayNames(IDictionary<string, IDictionary<string, string>> names, string option)
+    {
+        foreach (var (key, byCulture) in names)
+        {
+            CheckTemplateWord(key, option);
+            foreach (var (culture, name) in byCulture ?? new Dictionary<string, string>())
+            {
+                CheckTemplateWord(name, $"{option}['{key}']['{culture}']");
+            }
+        }
+    }
+
     /// <summary>Builds the arguments of a <c>select</c> placeholder from value → text pairs (checked with <see cref="CheckTemplateWord"/>).</summary>
     public static string SelectArguments(IEnumerable<KeyValuePair<string, string>> entries)
         => string.Join(FormSeparator, entries.Select(e => e.Key + SelectSeparator + e.Value));
