@@ -91,6 +91,8 @@ public sealed partial class DongAFashionScenario : IAsyncDisposable
                 o.DesignerShare = DesignerShare;
                 o.BrandName = "Dong-A Fashion";
                 o.LocalizedBrandNames["ko-KR"] = "동아패션";
+                o.ProductUnits["ko-KR"] = "벌"; // clothing is counted in 벌 (the SDK's default is 개)
+                o.ProductUnits["en-US"] = "piece|pieces";
             });
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Program = _services.GetRequiredService<CommunityProductProgram>();

@@ -90,6 +90,10 @@ public sealed class CommunityProductRefundTests
             Assert.That(payout.Gross, Is.EqualTo(new Money(117000m, "KRW")));
             Assert.That(payout.Refunds, Is.EqualTo(new Money(39000m, "KRW")));
         }
+
+        // The designer (en-US) reads the netting in her inbox once the payout event is relayed.
+        await h.Program.SyncAsync();
+        Assert.That(h.DesignerInbox, Has.Some.Contains("of KRW 117,000 gross sales less KRW 39,000 refunded, your share of KRW 11,700 was paid"));
     }
 
     [Test]

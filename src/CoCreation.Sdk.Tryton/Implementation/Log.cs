@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Tryton adapter {Name}: session refused again during {Model}.{Method} after a new login")]
     public static partial void SessionRefused(ILogger logger, string name, string model, string method);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Tryton adapter {Name}: {Method} failed before a response ({Failure})")]
+    public static partial void TransportFailed(ILogger logger, string name, string method, string failure);
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CoCreation.Sdk.Http;
 using Microsoft.Extensions.Logging;
 
 namespace CoCreation.Sdk.Tryton.Implementation;
@@ -165,17 +166,11 @@ internal sealed class TrytonRpc
         {
             response = await _client().SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested) && ex is not CoCreationException)
         {
-            throw new TrytonException(_name, ModelOf(method), method, "Unreachable", $"Tryton could not be reached for {method}: {ex.Message}", ex.StatusCode, isTransient: true, innerException: ex);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TrytonException(_name, ModelOf(method), method, "Timeout", $"Tryton did not answer {method} in time.", isTransient: true, innerException: ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TrytonException(_name, ModelOf(method), method, "Timeout", $"Tryton did not answer {method} in time.", isTransient: true, innerException: ex);
+            // Timeouts, an open circuit (Polly's TimeoutRejectedException, BrokenCircuitException), an unreachable
+            // server: classified the same way as in the other HTTP adapters, the cause kept as inner exception.
+            throw TransportFailure(method, ex);
         }
 
         using (response)
@@ -209,6 +204,14 @@ internal sealed class TrytonRpc
                 throw new TrytonException(_name, ModelOf(method), method, "BadResponse", $"Tryton answered {method} with something that is not JSON.", status, innerException: ex);
             }
         }
+    }
+
+    private TrytonException TransportFailure(string method, Exception exception)
+    {
+        var failure = HttpTransportFailures.Classify("Tryton", _name, method, exception);
+        var code = failure.ProviderErrorCode ?? "transport";
+        Log.TransportFailed(_logger, _name, method, code);
+        return new TrytonException(_name, ModelOf(method), method, code, failure.Message, failure.StatusCode, failure.IsTransient, exception);
     }
 
     private JsonNode? Result(Reply reply, string? model, string method)

@@ -40,6 +40,36 @@ public sealed class CoDevelopmentOptions
     public string BrandName { get; set; } = "CoCreation";
 
     /// <summary>
+    /// How messages name workspace roles, by role (<c>viewer</c>, <c>commenter</c>, <c>editor</c>) and culture
+    /// (<c>RoleDisplayNames["editor"]["ko-KR"] = "공동 편집자"</c>). Roles and cultures not set here use the SDK's Korean
+    /// and English names (뷰어, 댓글 작성자, 편집자; viewer, commenter, editor).
+    /// </summary>
+    /// <remarks>A name must not be blank nor hold control characters, bidirectional formatting or any of <c>{ } | =</c>; the relay rules check it when they are created.</remarks>
+    public IDictionary<string, IDictionary<string, string>> RoleDisplayNames { get; } = new Dictionary<string, IDictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The name of a workspace role for people in a culture.</summary>
+    /// <param name="role">The role.</param>
+    /// <param name="culture">The culture name.</param>
+    /// <returns>The configured name, else the SDK's.</returns>
+    public string RoleDisplayNameFor(WorkspaceRole role, string culture)
+    {
+        ArgumentNullException.ThrowIfNull(culture);
+        var id = RoleId(role);
+        return (RoleDisplayNames.TryGetValue(id, out var names) && names is not null ? MessageRenderer.ForCulture(names, culture) : null)
+            ?? (MessageRenderer.LanguageOf(culture).Equals("ko", StringComparison.OrdinalIgnoreCase) ? KoreanRoleNames[role] : id);
+    }
+
+    /// <summary>The role's id in events and in <see cref="RoleDisplayNames"/>: <c>editor</c> for <see cref="WorkspaceRole.Editor"/>.</summary>
+    internal static string RoleId(WorkspaceRole role) => role.ToString().ToLowerInvariant();
+
+    private static readonly Dictionary<WorkspaceRole, string> KoreanRoleNames = new()
+    {
+        [WorkspaceRole.Viewer] = "뷰어",
+        [WorkspaceRole.Commenter] = "댓글 작성자",
+        [WorkspaceRole.Editor] = "편집자",
+    };
+
+    /// <summary>
     /// The selection rule of recruitment: whether an applicant may be selected at all. Eligible applicants are
     /// selected first come, first served up to <see cref="RecruitmentCall.Cap"/>; the rest wait. <see langword="null"/>
     /// (the default) makes everyone eligible.

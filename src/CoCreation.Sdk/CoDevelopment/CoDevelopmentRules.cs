@@ -8,19 +8,30 @@ namespace CoCreation.Sdk.CoDevelopment;
 public static class CoDevelopmentRules
 {
     /// <summary>Creates the module's rules.</summary>
-    /// <param name="options">The project's options; the brand name goes into every message.</param>
+    /// <param name="options">The project's options; the brand name goes into every message, the role names into share messages.</param>
+    /// <exception cref="CoCreationValidationException">A role name in the options is blank or holds control characters, bidirectional formatting or template syntax.</exception>
     /// <returns>The rules.</returns>
     public static IReadOnlyList<RelayRule> Create(CoDevelopmentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        MessageRenderer.CheckDisplayNames(options.RoleDisplayNames, nameof(options.RoleDisplayNames));
+
         return Definitions.Select(d => d with
         {
             Template = new MessageTemplate
             {
-                Texts = d.Template.Texts.ToImmutableDictionary(t => t.Key, t => t.Value.Replace("{brand}", options.BrandName, StringComparison.Ordinal)),
+                Texts = d.Template.Texts.ToImmutableDictionary(t => t.Key, t => t.Value
+                    .Replace(RolesToken, Roles(options, t.Key), StringComparison.Ordinal)
+                    .Replace("{brand}", options.BrandName, StringComparison.Ordinal)),
             },
         }).ToList();
     }
+
+    // Stands for the role names of each culture; replaced in Create.
+    private const string RolesToken = "{roles}";
+
+    private static string Roles(CoDevelopmentOptions options, string culture)
+        => MessageRenderer.SelectArguments(Enum.GetValues<WorkspaceRole>().Select(r => KeyValuePair.Create(CoDevelopmentOptions.RoleId(r), options.RoleDisplayNameFor(r, culture))));
 
     /// <summary>The number of rules <see cref="Create"/> returns.</summary>
     public static int Count => Definitions.Length;
@@ -31,8 +42,8 @@ public static class CoDevelopmentRules
             "[{brand}] {project}에 참여가 확정되었습니다. 확인된 이메일 {email}(으)로 작업 공간이 공유됩니다.",
             "[{brand}] You are in: welcome to {project}. The workspace will be shared with your confirmed address {email}."),
         Rule("shared", CoDevelopmentEventTypes.Shared,
-            "[{brand}] {project} 작업 공간 '{workspace}'이(가) '{role}' 권한으로 공유되었습니다: {url}",
-            "[{brand}] The {project} workspace '{workspace}' is shared with you as {role}: {url}"),
+            "[{brand}] {project} 작업 공간 '{workspace}'이(가) {role:select:{roles}} 권한으로 공유되었습니다: {url}",
+            "[{brand}] The {project} workspace '{workspace}' is shared with you as {role:select:{roles}}: {url}"),
         Activity(WorkspaceActivityKind.DocumentCreated,
             "[{brand}] {project}: {actorKo} 님이 문서 '{title}'을(를) 만들었습니다.",
             "[{brand}] {project}: {actorEn} created the document '{title}'."),
@@ -55,8 +66,8 @@ public static class CoDevelopmentRules
             "[{brand}] {project}: {targetKo} 님이 작업 공간에서 나갔습니다.",
             "[{brand}] {project}: {targetEn} left the workspace."),
         Rule("digest", CoDevelopmentEventTypes.Digest,
-            "[{brand}] {project} 작업 공간 변경 {quantity}건:\n{summaryKo}",
-            "[{brand}] {project} workspace, {quantity} changes:\n{summaryEn}"),
+            "[{brand}] {project} 작업 공간 변경 {quantity:count:건}:\n{summaryKo:lines}",
+            "[{brand}] {project} workspace, {quantity:count:change|changes}:\n{summaryEn:lines}"),
         Rule("closed", CoDevelopmentEventTypes.Closed,
             "[{brand}] {project}이(가) 종료되어 작업 공간 접근 권한이 해제되었습니다 ({text}). 함께해 주셔서 감사합니다.",
             "[{brand}] {project} has closed and your access to its workspace has ended ({text}). Thank you for developing with us."),

@@ -3,12 +3,13 @@ using CoCreation.Sdk.Workspaces;
 namespace CoCreation.Sdk.CoDevelopment;
 
 /// <summary>One line per workspace change, for digests, in Korean and English.</summary>
+/// <remarks>Names and titles are neutralised to one line each, so a title cannot add lines of its own to a digest.</remarks>
 internal static class CoDevelopmentText
 {
     public static string Korean(PendingChange change)
     {
-        var actor = change.ActorName ?? "회사";
-        var target = change.TargetName ?? "새 멤버";
+        var actor = MessageRenderer.Neutralize(change.ActorName ?? "회사");
+        var target = MessageRenderer.Neutralize(change.TargetName ?? "새 멤버");
         return change.Kind switch
         {
             WorkspaceActivityKind.DocumentCreated => $"{actor}: 문서 '{target}' 생성",
@@ -24,8 +25,8 @@ internal static class CoDevelopmentText
 
     public static string English(PendingChange change)
     {
-        var actor = change.ActorName ?? "the company";
-        var target = change.TargetName ?? "a member";
+        var actor = MessageRenderer.Neutralize(change.ActorName ?? "the company");
+        var target = MessageRenderer.Neutralize(change.TargetName ?? "a member");
         return change.Kind switch
         {
             WorkspaceActivityKind.DocumentCreated => $"{actor} created '{target}'",

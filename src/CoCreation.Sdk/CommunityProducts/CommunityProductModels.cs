@@ -36,6 +36,62 @@ public sealed class CommunityProductOptions
 
     /// <summary>The networks announcements go to; empty for every registered network.</summary>
     public IList<string> AnnouncementNetworks { get; } = [];
+
+    /// <summary>
+    /// The unit word of the programme's products per culture, as messages count them: one form for languages
+    /// without plural (<c>ko-KR</c> → <c>벌</c> for clothing) or the forms for one and for more separated by
+    /// <c>|</c> (<c>en-US</c> → <c>piece|pieces</c>). Cultures not set here use <c>개</c> in Korean and
+    /// <c>piece|pieces</c> otherwise.
+    /// </summary>
+    /// <remarks>A word must not be blank nor hold control characters, bidirectional formatting or any of <c>{ } | =</c>; the relay rules check it when they are created.</remarks>
+    public IDictionary<string, string> ProductUnits { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The unit word forms for a culture: the culture's entry in <see cref="ProductUnits"/>, else one of the same language, else the default.</summary>
+    /// <param name="culture">The culture name.</param>
+    /// <returns>The forms, for example <c>piece|pieces</c>.</returns>
+    public string ProductUnitFor(string culture)
+    {
+        ArgumentNullException.ThrowIfNull(culture);
+        return MessageRenderer.ForCulture(ProductUnits, culture) ?? MessageRenderer.ForCulture(DefaultProductUnits, culture) ?? "piece|pieces";
+    }
+
+    /// <summary>
+    /// How messages name roles, by role id and culture (<c>RoleDisplayNames["seller"]["ko-KR"] = "판매자"</c>).
+    /// Roles and cultures not set here use the SDK's names for <see cref="Enterprise.EnterpriseRoles"/> in Korean
+    /// and English, else the role id.
+    /// </summary>
+    /// <remarks>A name must not be blank nor hold control characters, bidirectional formatting or any of <c>{ } | =</c>; the relay rules check it when they are created.</remarks>
+    public IDictionary<string, IDictionary<string, string>> RoleDisplayNames { get; } = new Dictionary<string, IDictionary<string, string>>(StringComparer.Ordinal);
+
+    /// <summary>The name of a role for people in a culture.</summary>
+    /// <param name="role">The role id, for example <see cref="Enterprise.EnterpriseRoles.Seller"/>.</param>
+    /// <param name="culture">The culture name.</param>
+    /// <returns>The configured name, else the SDK's, else <paramref name="role"/>.</returns>
+    public string RoleDisplayNameFor(string role, string culture)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        ArgumentNullException.ThrowIfNull(culture);
+        return (RoleDisplayNames.TryGetValue(role, out var names) && names is not null ? MessageRenderer.ForCulture(names, culture) : null)
+            ?? (DefaultRoleDisplayNames.TryGetValue(role, out var defaults) ? MessageRenderer.ForCulture(defaults, culture) : null)
+            ?? role;
+    }
+
+    /// <summary>Every role with a display name (the SDK's and the configured ones), by id.</summary>
+    internal IEnumerable<string> NamedRoles => DefaultRoleDisplayNames.Keys.Union(RoleDisplayNames.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, string> DefaultProductUnits = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ko-KR"] = "개",
+        ["en-US"] = "piece|pieces",
+    };
+
+    private static readonly Dictionary<string, Dictionary<string, string>> DefaultRoleDisplayNames = new(StringComparer.Ordinal)
+    {
+        [Enterprise.EnterpriseRoles.Member] = new() { ["ko-KR"] = "회원", ["en-US"] = "member" },
+        [Enterprise.EnterpriseRoles.ProductionRequester] = new() { ["ko-KR"] = "생산 요청", ["en-US"] = "production requester" },
+        [Enterprise.EnterpriseRoles.Seller] = new() { ["ko-KR"] = "판매자", ["en-US"] = "seller" },
+        [Enterprise.EnterpriseRoles.ProductionManager] = new() { ["ko-KR"] = "생산 관리자", ["en-US"] = "production manager" },
+    };
 }
 
 /// <summary>A programme announcement (step 1).</summary>

@@ -7,7 +7,8 @@ public static class CommunityProductRules
 {
     /// <summary>Creates the programme's rules.</summary>
     /// <param name="store">The store, read for the list of production managers when a low-stock alert goes out.</param>
-    /// <param name="options">The programme's options; the brand name goes into every message.</param>
+    /// <param name="options">The programme's options; the brand name goes into every message, the unit word into counts of pieces and the role names into grant messages.</param>
+    /// <exception cref="CoCreationValidationException">A unit word or role name in the options is blank or holds control characters, bidirectional formatting or template syntax.</exception>
     /// <returns>The rules.</returns>
     public static IReadOnlyList<RelayRule> Create(ICoCreationStore store, CommunityProductOptions options)
     {
@@ -27,15 +28,51 @@ public static class CommunityProductRules
             return ids;
         });
 
+        CheckMessageWords(options);
         return Definitions.Select(d => d with
         {
             Recipients = ReferenceEquals(d.Recipients, OwnerAndManagersPlaceholder) ? ownerAndManagers : d.Recipients,
             Template = new MessageTemplate
             {
-                Texts = d.Template.Texts.ToImmutableDictionary(t => t.Key, t => t.Value.Replace("{brand}", options.BrandNameFor(t.Key), StringComparison.Ordinal)),
+                Texts = d.Template.Texts.ToImmutableDictionary(t => t.Key, t => Localize(t.Value, t.Key, options)),
             },
         }).ToList();
     }
+
+    /// <summary>Puts the programme's words for a culture into a text: unit word forms, role names, then the brand.</summary>
+    private static string Localize(string text, string culture, CommunityProductOptions options)
+    {
+        var roles = MessageRenderer.SelectArguments(options.NamedRoles.Select(r => KeyValuePair.Create(r, options.RoleDisplayNameFor(r, culture))));
+        return text
+            .Replace(UnitToken, options.ProductUnitFor(culture), StringComparison.Ordinal)
+            .Replace(RolesToken, roles, StringComparison.Ordinal)
+            .Replace("{brand}", options.BrandNameFor(culture), StringComparison.Ordinal);
+    }
+
+    /// <summary>Refuses unit words and role names that would break a message, naming the option.</summary>
+    private static void CheckMessageWords(CommunityProductOptions options)
+    {
+        foreach (var (culture, forms) in options.ProductUnits)
+        {
+            var field = $"ProductUnits['{culture}']";
+            var parts = forms?.Split(MessageRenderer.FormSeparator) ?? [""];
+            if (parts.Length > 2)
+            {
+                throw new CoCreationValidationException(field, "takes one form, or two (for one and for more) separated by |.");
+            }
+
+            foreach (var part in parts)
+            {
+                MessageRenderer.CheckTemplateWord(part, field);
+            }
+        }
+
+        MessageRenderer.CheckDisplayNames(options.RoleDisplayNames, nameof(options.RoleDisplayNames));
+    }
+
+    // Stand for the unit word forms and the role names of each culture; replaced in Create.
+    private const string UnitToken = "{unit}";
+    private const string RolesToken = "{roles}";
 
     /// <summary>The number of rules <see cref="Create"/> returns.</summary>
     public static int Count => Definitions.Length;
@@ -58,34 +95,34 @@ public static class CommunityProductRules
                 "[{brand}] Your design '{title}' was not selected this time.",
                 e => e.GetData("accepted") == "false"),
             Rule("access-granted", CoCreationEventTypes.AccessGranted, participant,
-                "[{brand}] SNS 로그인으로 '{role}' 권한이 부여되었습니다.",
-                "[{brand}] Your SNS login now has the '{role}' role."),
+                "[{brand}] SNS 로그인으로 {role:select:{roles}} 권한이 부여되었습니다.",
+                "[{brand}] Your SNS login now has the {role:select:{roles}} role."),
             Rule("production-requested", CoCreationEventTypes.ProductionRequested, owner,
-                "[{brand}] '{title}' {quantity}벌 생산 요청이 접수되었습니다 (주문 {orderId}).",
-                "[{brand}] Your request to produce {quantity} pieces of '{title}' was received (order {orderId})."),
+                "[{brand}] '{title}' {quantity:count:{unit}} 생산 요청이 접수되었습니다 (주문 {orderId}).",
+                "[{brand}] Your request to produce {quantity:count:{unit}} of '{title}' was received (order {orderId})."),
             Rule("production-progress", CoCreationEventTypes.ProductionProgress, owner,
                 "[{brand}] '{title}' 생산 진행: {percent}% ({stage}).",
                 "[{brand}] '{title}' production: {percent}% ({stage})."),
             Rule("production-completed", CoCreationEventTypes.ProductionCompleted, owner,
-                "[{brand}] '{title}' 생산이 완료되었습니다 ({quantity}벌).",
-                "[{brand}] Production of '{title}' is complete ({quantity} pieces)."),
+                "[{brand}] '{title}' 생산이 완료되었습니다 ({quantity:count:{unit}}).",
+                "[{brand}] Production of '{title}' is complete ({quantity:count:{unit}})."),
             Rule("stock-received", CoCreationEventTypes.StockReceived, owner,
-                "[{brand}] '{title}' {quantity}벌이 입고되었습니다. 현재 재고 {onHand}벌.",
-                "[{brand}] {quantity} pieces of '{title}' were stocked in. Stock on hand: {onHand}."),
+                "[{brand}] '{title}' 입고: {quantity:count:{unit}}. 현재 재고 {onHand:count:{unit}}.",
+                "[{brand}] Stocked in: {quantity:count:{unit}} of '{title}'. Stock on hand: {onHand:number}."),
             Rule("listing-published", CoCreationEventTypes.ListingPublished, owner,
-                "[{brand}] '{title}'이(가) 쇼핑몰에 등록되었습니다: {amount} {currency}. SNS 로그인으로 쇼핑몰에서 가격과 조건을 정하세요.",
-                "[{brand}] '{title}' is listed in the shop at {amount} {currency}. Sign in to the shop with your SNS login to set price and terms."),
+                "[{brand}] '{title}'이(가) 쇼핑몰에 등록되었습니다: {amount:money}. SNS 로그인으로 쇼핑몰에서 가격과 조건을 정하세요.",
+                "[{brand}] '{title}' is listed in the shop at {amount:money}. Sign in to the shop with your SNS login to set price and terms."),
             Rule("listing-updated", CoCreationEventTypes.ListingUpdated, owner,
-                "[{brand}] '{title}' 판매 가격이 {amount} {currency}(으)로 설정되었습니다.",
-                "[{brand}] '{title}' now sells at {amount} {currency}."),
+                "[{brand}] '{title}' 판매 가격이 {amount:money}(으)로 설정되었습니다.",
+                "[{brand}] '{title}' now sells at {amount:money}."),
             Rule("sale-completed", CoCreationEventTypes.SaleCompleted, owner,
-                "[{brand}] '{title}' {quantity}벌이 판매되었습니다 ({amount} {currency}).",
-                "[{brand}] {quantity} pieces of '{title}' were sold ({amount} {currency})."),
+                "[{brand}] '{title}' 판매: {quantity:count:{unit}} ({amount:money}).",
+                "[{brand}] {quantity:count:{unit}} of '{title}' sold ({amount:money})."),
 
             // Refunds and returns: the designer hears what was paid back and why.
             Rule("sale-refunded", CoCreationEventTypes.SaleRefunded, owner,
-                "[{brand}] '{title}' 판매 {saleId}에서 {quantity}벌이 환불되었습니다 ({amount} {currency}). 사유: {text}",
-                "[{brand}] {quantity} pieces of '{title}' from order {saleId} were refunded ({amount} {currency}). Reason: {text}"),
+                "[{brand}] '{title}' 판매 {saleId} 환불: {quantity:count:{unit}} ({amount:money}). 사유: {text}",
+                "[{brand}] {quantity:count:{unit}} of '{title}' from order {saleId} refunded ({amount:money}). Reason: {text}"),
 
             Rule("review-posted", CoCreationEventTypes.ReviewPosted, owner,
                 "[{brand}] '{title}' 구매자 의견 ({rating}/5): \"{text}\"",
@@ -94,28 +131,37 @@ public static class CommunityProductRules
                 "[{brand}] '{title}' 주문 {saleId}이(가) 발송되었습니다 ({carrier} {trackingNumber}).",
                 "[{brand}] Order {saleId} of '{title}' has shipped ({carrier} {trackingNumber})."),
             Rule("stock-low", CoCreationEventTypes.StockLow, ownerAndManagers,
-                "[{brand}] 재고 부족 알림: '{title}' 재고가 {onHand}벌로 기준({threshold}벌) 이하입니다. 추가 생산을 검토하세요.",
-                "[{brand}] Low stock: '{title}' is down to {onHand} pieces (threshold {threshold}). Consider producing more."),
+                "[{brand}] 재고 부족 알림: '{title}' 재고 {onHand:count:{unit}}, 기준 {threshold:count:{unit}} 이하입니다. 추가 생산을 검토하세요.",
+                "[{brand}] Low stock: '{title}' is down to {onHand:count:{unit}} (threshold {threshold:number}). Consider producing more."),
             Rule("report-issued-daily", CoCreationEventTypes.ReportIssued, participant,
-                "[{brand}] {date} 일간 판매 보고 '{title}': 판매 {quantity}벌, 매출 {amount} {currency}, 재고 {onHand}벌.",
-                "[{brand}] Daily report {date} for '{title}': {quantity} sold, revenue {amount} {currency}, {onHand} in stock.",
+                "[{brand}] {date} 일간 판매 보고 '{title}': 판매 {quantity:count:{unit}}, 매출 {amount:money}, 재고 {onHand:count:{unit}}.",
+                "[{brand}] Daily report {date} for '{title}': {quantity:number} sold, revenue {amount:money}, {onHand:number} in stock.",
                 e => e.GetData("period") == "daily"),
             Rule("report-issued-weekly", CoCreationEventTypes.ReportIssued, participant,
-                "[{brand}] {date} 주간 판매 보고 '{title}': 판매 {quantity}벌, 매출 {amount} {currency}, 재고 {onHand}벌.",
-                "[{brand}] Weekly report {date} for '{title}': {quantity} sold, revenue {amount} {currency}, {onHand} in stock.",
+                "[{brand}] {date} 주간 판매 보고 '{title}': 판매 {quantity:count:{unit}}, 매출 {amount:money}, 재고 {onHand:count:{unit}}.",
+                "[{brand}] Weekly report {date} for '{title}': {quantity:number} sold, revenue {amount:money}, {onHand:number} in stock.",
                 e => e.GetData("period") == "weekly"),
             Rule("report-issued-monthly", CoCreationEventTypes.ReportIssued, participant,
-                "[{brand}] {date} 월간 판매 보고 '{title}': 판매 {quantity}벌, 매출 {amount} {currency}, 재고 {onHand}벌.",
-                "[{brand}] Monthly report {date} for '{title}': {quantity} sold, revenue {amount} {currency}, {onHand} in stock.",
+                "[{brand}] {date} 월간 판매 보고 '{title}': 판매 {quantity:count:{unit}}, 매출 {amount:money}, 재고 {onHand:count:{unit}}.",
+                "[{brand}] Monthly report {date} for '{title}': {quantity:number} sold, revenue {amount:money}, {onHand:number} in stock.",
                 e => e.GetData("period") == "monthly"),
             Rule("settlement-paid", CoCreationEventTypes.SettlementPaid, owner,
-                "[{brand}] '{title}' 판매 정산: 총매출 {gross} {currency} 중 디자이너 몫 {amount} {currency}이(가) 지급되었습니다.",
-                "[{brand}] Settlement for '{title}': of {gross} {currency} gross sales, your share of {amount} {currency} was paid."),
+                "[{brand}] '{title}' 판매 정산: 총매출 {gross:money} 중 디자이너 몫 {amount:money}이(가) 지급되었습니다.",
+                "[{brand}] Settlement for '{title}': of {gross:money} gross sales, your share of {amount:money} was paid.",
+                e => !HasRefunds(e)),
+            Rule("settlement-paid-net", CoCreationEventTypes.SettlementPaid, owner,
+                "[{brand}] '{title}' 판매 정산: 총매출 {gross:money}에서 환불 {refunds:money}을(를) 뺀 금액 중 디자이너 몫 {amount:money}이(가) 지급되었습니다.",
+                "[{brand}] Settlement for '{title}': of {gross:money} gross sales less {refunds:money} refunded, your share of {amount:money} was paid.",
+                HasRefunds),
             Rule("access-revoked", CoCreationEventTypes.AccessRevoked, participant,
                 "[{brand}] '{title}' 판매가 종료되어 생산 시스템과 쇼핑몰 접근 권한이 해제되었습니다 ({text}). 함께해 주셔서 감사합니다.",
                 "[{brand}] Sales of '{title}' have ended and your access to the production system and shop was removed ({text}). Thank you for co-creating with us."),
         ];
     }
+
+    // A settlement that netted refunds says so; one without refunds keeps the shorter text.
+    private static bool HasRefunds(CoCreationEvent e)
+        => decimal.TryParse(e.GetData("refunds"), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var refunds) && refunds > 0;
 
     private static RelayRule Rule(string name, string type, RecipientSelector recipients, string korean, string english, Func<CoCreationEvent, bool>? when = null) => new()
     {

@@ -432,7 +432,7 @@ internal sealed class EventRelay : IEventRelay
         }
 
         var (locale, template) = MessageRenderer.Choose(rule.Template, participant.PreferredLocale, _options.DefaultLocale);
-        var text = MessageRenderer.Fill(template, message.Event);
+        var text = MessageRenderer.Fill(template, message.Event, locale);
         var lastError = message.LastError;
         var sentWithoutKey = false;
         foreach (var link in candidates)

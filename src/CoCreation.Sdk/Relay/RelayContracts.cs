@@ -58,10 +58,34 @@ public enum RelayChannel
 
 /// <summary>A message text per culture, with <c>{key}</c> placeholders filled from the event's data.</summary>
 /// <remarks>
+/// <para>
 /// Placeholders name <see cref="CoCreationEvent.Data"/> keys; <c>{subject}</c>, <c>{type}</c> and
 /// <c>{time}</c> name the event's own fields. The culture is the recipient's preferred locale, else
-/// <see cref="RelayOptions.DefaultLocale"/>, else the first text. A placeholder without a value is
-/// left as written so that the gap is visible rather than silent.
+/// <see cref="RelayOptions.DefaultLocale"/>, else the first text; values are formatted for the culture of the text
+/// chosen. A placeholder without a usable value, or with an unknown format, is left as written so that the gap is
+/// visible rather than silent.
+/// </para>
+/// <para>A placeholder may name a format, <c>{key:format}</c> or <c>{key:format:arguments}</c>:</para>
+/// <list type="bullet">
+/// <item><c>{amount:money}</c>: the amount with the currency in the event's <c>currency</c> key, rounded half away
+/// from zero to the currency's minor unit and grouped for the culture. Won in Korean texts are written
+/// <c>3,915,000원</c>; the culture's own currency takes its symbol (<c>$1,234.50</c> in <c>en-US</c>); any other
+/// currency is its ISO code before the number (<c>KRW 3,915,000</c> in <c>en-US</c>, <c>USD 1,234.50</c> in
+/// <c>ko-KR</c>).</item>
+/// <item><c>{onHand:number}</c>: a number grouped for the culture (<c>1,250</c>).</item>
+/// <item><c>{quantity:count:piece|pieces}</c>: a grouped number and a unit word, the first form for exactly 1 and
+/// the second for every other number; one form (<c>{quantity:count:벌}</c>) is used for every number. In Korean,
+/// Japanese and Chinese texts the word follows the number directly (<c>3벌</c>), elsewhere after a space.</item>
+/// <item><c>{role:select:member=Member|seller=Seller}</c>: the text after the value's key; the value itself when no
+/// key matches.</item>
+/// <item><c>{summary:lines}</c>: the value with its line breaks kept (normalised to <c>\n</c>).</item>
+/// </list>
+/// <para>
+/// Every value is neutralised before it goes in: C0 and C1 control characters, bidirectional embeddings, overrides,
+/// isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), the byte-order mark and unpaired
+/// surrogates are removed; tabs and line breaks become spaces (except with <c>lines</c>). The template's own text is
+/// sent as written.
+/// </para>
 /// </remarks>
 public sealed record MessageTemplate
 {
