@@ -10,19 +10,36 @@ namespace CoCreation.Sdk;
 /// </summary>
 public static class CoCreationGuard
 {
-    /// <summary>Refuses a null, empty or blank string.</summary>
+    /// <summary>
+    /// Refuses a null, empty or blank string. Text made only of white space, control characters and invisible
+    /// format characters (bidirectional marks and overrides, zero-width characters) counts as blank: it would
+    /// show as nothing once messages neutralise those characters.
+    /// </summary>
     /// <param name="value">The value.</param>
     /// <param name="field">The field's name.</param>
     /// <returns>The value.</returns>
     /// <exception cref="CoCreationValidationException">The value is blank.</exception>
     public static string NotBlank(string? value, string field)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        if (string.IsNullOrWhiteSpace(value) || !HasVisibleCharacter(value))
         {
             throw new CoCreationValidationException(field, "must not be empty.");
         }
 
         return value;
+    }
+
+    private static bool HasVisibleCharacter(string value)
+    {
+        foreach (var c in value)
+        {
+            if (!char.IsWhiteSpace(c) && !char.IsControl(c) && char.GetUnicodeCategory(c) != UnicodeCategory.Format)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Refuses text longer than <paramref name="maxLength"/> user-perceived characters.</summary>
