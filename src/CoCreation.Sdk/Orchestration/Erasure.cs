@@ -44,8 +44,10 @@ public sealed class ParticipantErasure
         foreach (var link in participant.SnsLinks)
         {
             AddPersonalValue(link.Subject);
+            // With and without the '@', so that a mention is replaced whole.
             AddPersonalValue(link.Handle);
             AddPersonalValue(link.Handle.TrimStart('@'));
+            AddPersonalValue("@" + link.Handle.TrimStart('@'));
         }
 
         foreach (var link in participant.CloudLinks)
