@@ -33,8 +33,8 @@ namespace CoCreation.Sdk.Workspaces
     {
         /// <summary>
         /// Replaces the account's personal data at the service (display name, e-mail address, and the address where
-        /// the service repeats it, such as calendar attendees) with the neutral values of <see cref="ErasedPerson"/>
-        /// and ends its shares. Idempotent.
+        /// the service repeats it, such as calendar attendees) with the neutral values of <see cref="ErasedPerson"/>.
+        /// The account keeps its id; its shares are ended by revoking the grants, which erasure does first. Idempotent.
         /// </summary>
         /// <param name="account">The account (its <see cref="CloudAccount.AccountId"/> is what counts).</param>
         /// <param name="cancellationToken">Cancels the call.</param>
