@@ -41,6 +41,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly string _file;
     private bool _disposed;
+    private bool _checkpointOwed;
 
     /// <summary>Opens (or creates) the database, checks it and brings its schema up to date.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, for example <c>Data Source=data/cocreation.db</c>.</param>
@@ -155,12 +156,15 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
                     throw;
                 }
 
-                if (changes.ErasesPersonalData)
+                if (changes.ErasesPersonalData || _checkpointOwed)
                 {
                     // secure_delete zeroed the old rows in the pages the commit wrote, but earlier versions of those
                     // pages are still frames of the write-ahead log: copying the log into the file and truncating it
-                    // leaves erased data in neither file while the store stays open.
+                    // leaves erased data in neither file while the store stays open. If another connection keeps the
+                    // checkpoint from finishing, the next change set tries again (and CheckpointAsync can be called).
+                    _checkpointOwed = true;
                     Checkpoint();
+                    _checkpointOwed = false;
                 }
             });
         }
