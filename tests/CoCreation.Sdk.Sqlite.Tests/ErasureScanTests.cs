@@ -294,3 +294,73 @@ public sealed partial class ErasureScanTests
     [GeneratedRegex(@"\b\d{6}\b")]
     private static partial Regex SixDigits();
 }
+
+/// <summary>A checkpoint after erasure that another connection blocks is owed, and made by the next change set.</summary>
+[TestFixture]
+public sealed class ErasureCheckpointTests
+{
+    private TempDatabase _db = null!;
+
+    [SetUp]
+    public void SetUp() => _db = new TempDatabase();
+
+    [TearDown]
+    public void TearDown() => _db.Dispose();
+
+    [Test]
+    public async Task A_checkpoint_blocked_by_a_reader_is_made_by_the_next_change_set()
+    {
+        const string Name = "Hidden Name Q9x";
+        using var store = new SqliteCoCreationStore(_db.ConnectionString + ";Default Timeout=1");
+        var now = new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
+        await store.ApplyAsync(new StoreChanges().PutParticipant(new Participant { Id = "p1", DisplayName = Name, CreatedAt = now, SnsLinks = [new SnsLink("social", "subject-q9x", "@handle-q9x", now)] }, null));
+
+        using (var raw = _db.OpenRaw())
+        {
+            // A reader in the middle of a transaction holds the write-ahead log.
+            using var transaction = raw.BeginTransaction(deferred: true);
+            using var read = raw.CreateCommand();
+            read.Transaction = transaction;
+            read.CommandText = "SELECT COUNT(*) FROM participants";
+            Assert.That(read.ExecuteScalar(), Is.EqualTo(1L));
+
+            var refused = Assert.ThrowsAsync<CoCreationException>(() => store.ApplyAsync(new StoreChanges().DeleteParticipant("p1").AnonymiseAudit("p1", "erased-1")));
+            Assert.That(refused!.Message, Does.Contain("checkpoint"));
+        }
+
+        Assert.That(await store.GetParticipantAsync("p1"), Is.Null, "the erasure itself was committed");
+        Assert.That(Count(Name), Is.GreaterThan(0), "the old version is still in the write-ahead log");
+
+        await store.ApplyAsync(new StoreChanges().SetCursor("enterprise:erp", "1"));
+
+        Assert.That(Count(Name), Is.Zero, "the next change set made the owed checkpoint");
+        Assert.That(Count("subject-q9x"), Is.Zero);
+    }
+
+    private int Count(string text)
+    {
+        var needle = Encoding.UTF8.GetBytes(text);
+        var count = 0;
+        foreach (var file in _db.AllFiles())
+        {
+            byte[] bytes;
+            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            using (var copy = new MemoryStream())
+            {
+                stream.CopyTo(copy);
+                bytes = copy.ToArray();
+            }
+
+            ReadOnlySpan<byte> span = bytes;
+            var offset = 0;
+            int found;
+            while ((found = span[offset..].IndexOf(needle)) >= 0)
+            {
+                count++;
+                offset += found + needle.Length;
+            }
+        }
+
+        return count;
+    }
+}
