@@ -15,6 +15,9 @@ namespace CoCreation.Sdk;
 /// simply run again.
 /// </para>
 /// <para>
+/// An eraser must not depend on <see cref="IIdentityMap"/>, which calls it; take the store and the providers instead.
+/// </para>
+/// <para>
 /// Values an eraser hands to <see cref="ParticipantErasure.AddPersonalValue"/> (an address, a text the person wrote)
 /// are also taken out of the audit trail's free text and out of the relay outbox, including events addressed to
 /// other people.
@@ -112,8 +115,9 @@ public sealed class ParticipantErasure
 /// id, subject and data values, and its last error), whoever the entry is addressed to.
 /// </summary>
 /// <remarks>
-/// Values of at least <see cref="MinimumTextLength"/> characters are replaced wherever they occur, ignoring case;
-/// shorter ones only where they are a whole value, so that a handle like <c>jo</c> does not cut words apart.
+/// Values of at least <see cref="MinimumTextLength"/> characters are replaced wherever they occur, ignoring case, except
+/// inside a longer Latin word or number (a handle <c>ana</c> leaves <c>banana</c> alone; a Korean particle written onto
+/// a name does not protect it); shorter ones only where they are a whole value.
 /// Account ids are replaced only as the whole value of <see cref="CoCreationEventData.OwnerAccountId"/>.
 /// </remarks>
 public sealed class PersonalDataRedaction
@@ -188,11 +192,31 @@ public sealed class PersonalDataRedaction
 
             if (value.Length >= MinimumTextLength && result.Contains(value, StringComparison.OrdinalIgnoreCase))
             {
-                result = result.Replace(value, ErasedPerson.NameFor(text), StringComparison.OrdinalIgnoreCase);
+                result = ReplaceWhole(result, value, ErasedPerson.NameFor(text));
             }
         }
 
         return result;
+    }
+
+    // Replaces a value where it is not part of a longer Latin word or number ("ana" stays in "banana"); Korean particles
+    // written onto a name ("미나님") do not protect it.
+    private static string ReplaceWhole(string text, string value, string replacement)
+    {
+        static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+        var builder = new System.Text.StringBuilder(text.Length);
+        var start = 0;
+        int found;
+        while ((found = text.IndexOf(value, start, StringComparison.OrdinalIgnoreCase)) >= 0)
+        {
+            var end = found + value.Length;
+            var joinedBefore = found > 0 && IsWordChar(text[found - 1]) && IsWordChar(value[0]);
+            var joinedAfter = end < text.Length && IsWordChar(text[end]) && IsWordChar(value[^1]);
+            builder.Append(text, start, found - start).Append(joinedBefore || joinedAfter ? text.AsSpan(found, value.Length) : replacement);
+            start = end;
+        }
+
+        return builder.Append(text, start, text.Length - start).ToString();
     }
 
     /// <summary>Redacts an event: its id, subject and every data value.</summary>

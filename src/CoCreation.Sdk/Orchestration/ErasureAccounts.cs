@@ -8,8 +8,8 @@ internal static class ErasureAccounts
 {
     /// <summary>
     /// Anonymises every linked enterprise and cloud account whose adapter declares and implements account erasure.
-    /// A failure is thrown (the participant is then left in place and erasure can run again); an adapter that cannot
-    /// anonymise, or is no longer registered, is named in the result instead.
+    /// A failure is thrown (the participant is then left in place and erasure can run again); an account the provider
+    /// no longer has is skipped; an adapter that cannot anonymise, or is no longer registered, is named in the result.
     /// </summary>
     public static async Task<(int Anonymised, IReadOnlyList<string> NotSupported)> AnonymiseAsync(
         ICoCreationProviders providers, Participant participant, CancellationToken cancellationToken)
@@ -27,10 +27,17 @@ internal static class ErasureAccounts
             var adapter = providers.GetEnterprise(link.System);
             if (adapter.Capabilities.SupportsAccountErasure && adapter is IEnterpriseAccountErasure erasure)
             {
-                await erasure.AnonymizeAccountAsync(
-                    new EnterpriseAccount { System = link.System, AccountId = link.AccountId, Login = link.Login, IsActive = false },
-                    cancellationToken).ConfigureAwait(false);
-                anonymised++;
+                try
+                {
+                    await erasure.AnonymizeAccountAsync(
+                        new EnterpriseAccount { System = link.System, AccountId = link.AccountId, Login = link.Login, IsActive = false },
+                        cancellationToken).ConfigureAwait(false);
+                    anonymised++;
+                }
+                catch (ResourceNotFoundException)
+                {
+                    // Deleted at the system already: nothing of the person is left there to anonymise.
+                }
             }
             else
             {
@@ -49,8 +56,15 @@ internal static class ErasureAccounts
             var workspace = providers.GetCloudWorkspace(link.Provider);
             if (workspace.Capabilities.SupportsAccountErasure && workspace is ICloudAccountErasure erasure)
             {
-                await erasure.AnonymizeAccountAsync(link.ToAccount(), cancellationToken).ConfigureAwait(false);
-                anonymised++;
+                try
+                {
+                    await erasure.AnonymizeAccountAsync(link.ToAccount(), cancellationToken).ConfigureAwait(false);
+                    anonymised++;
+                }
+                catch (ResourceNotFoundException)
+                {
+                    // Deleted at the service already: nothing of the person is left there to anonymise.
+                }
             }
             else
             {

@@ -393,7 +393,8 @@ public abstract class CoCreationStoreTests
                     .Add("text", "thanks @mina.kim and jo, see you")
                     .Add(CoCreationEventData.OwnerAccountId, "7")
                     .Add(CoCreationEventData.Quantity, "7")
-                    .Add("handle", "jo"),
+                    .Add("handle", "jo")
+                    .Add("other", "Mina Kimura and subject-minas stay"),
             },
         };
         await store.ApplyAsync(new StoreChanges()
@@ -423,6 +424,7 @@ public abstract class CoCreationStoreTests
         Assert.That(message.Event.GetData("handle"), Is.EqualTo(ErasedPerson.EnglishName), "but is replaced where it is the whole value");
         Assert.That(message.Event.GetData(CoCreationEventData.OwnerAccountId), Is.EqualTo(ErasedPerson.EnglishName));
         Assert.That(message.Event.GetData(CoCreationEventData.Quantity), Is.EqualTo("7"), "an account id is replaced only as the owner account");
+        Assert.That(message.Event.GetData("other"), Is.EqualTo("Mina Kimura and subject-minas stay"), "a value inside a longer word is someone else's");
         Assert.That(message.LastError, Is.EqualTo($"social: {ErasedPerson.EnglishName} could not be reached"));
 
         var audit = await store.GetAuditAsync(null);
