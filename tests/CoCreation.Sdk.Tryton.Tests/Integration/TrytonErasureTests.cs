@@ -36,7 +36,7 @@ public sealed class TrytonErasureTests
         var login = before!["login"]!.GetValue<string>();
         var name = before["name"]!.GetValue<string>();
         Assert.That(name, Does.StartWith("Designer "), "the user carried her name before erasure");
-        Assert.That(((IEnterpriseAdapter)_story.Program.Enterprise).Capabilities.SupportsAccountErasure, Is.True);
+        Assert.That(_story.Program.Enterprise.Capabilities.SupportsAccountErasure, Is.True);
 
         await _story.Identities.EraseAsync(_story.Session!.ParticipantId);
 
