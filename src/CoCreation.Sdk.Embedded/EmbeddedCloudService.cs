@@ -305,6 +305,73 @@ public sealed class EmbeddedCloudService : IDisposable
         }
     }
 
+    /// <summary>Reads an account as the service holds it now.</summary>
+    /// <param name="accountId">The account id.</param>
+    /// <returns>The account (its <see cref="CloudAccount.Provider"/> is <c>embedded</c>).</returns>
+    /// <exception cref="ResourceNotFoundException">No such account.</exception>
+    public CloudAccount GetAccount(string accountId)
+    {
+        CoCreationGuard.NotBlank(accountId, nameof(accountId));
+        lock (gate)
+        {
+            return accountsById.TryGetValue(accountId, out var account)
+                ? ToCloudAccount(account, ProviderKind)
+                : throw new ResourceNotFoundException(ProviderKind, "account", accountId);
+        }
+    }
+
+    /// <summary>
+    /// Replaces an account's address and name with the neutral values of <see cref="ErasedPerson"/>, and the address
+    /// or name where the service repeats them (calendar attendees, member activity); the account keeps its id. A stored
+    /// service then checkpoints its file, so the old values are in neither the file nor its write-ahead log. Idempotent.
+    /// </summary>
+    internal CloudAccount AnonymizeAccount(string provider, string accountId)
+    {
+        lock (gate)
+        {
+            var result = WriteLocked(() =>
+            {
+                if (!accountsById.TryGetValue(accountId, out var old))
+                {
+                    throw new ResourceNotFoundException(provider, "account", accountId);
+                }
+
+                var anonymous = old with { Email = ErasedPerson.Email(old.Id), DisplayName = ErasedPerson.AccountDisplayName };
+                if (anonymous == old)
+                {
+                    return ToCloudAccount(old, provider);
+                }
+
+                accountsById[old.Id] = anonymous;
+                accountsByEmail.Remove(old.Email);
+                accountsByEmail[anonymous.Email] = anonymous;
+                database?.Put(AccountRecords, old.Id, new CloudAccountRecord(old.Id, anonymous.Email, anonymous.DisplayName), EmbeddedJsonContext.Default.CloudAccountRecord);
+                foreach (var entry in entries.Values.Where(e => e.Attendees.Contains(old.Email, StringComparer.OrdinalIgnoreCase)))
+                {
+                    entry.Attendees = [.. entry.Attendees.Select(a => string.Equals(a, old.Email, StringComparison.OrdinalIgnoreCase) ? anonymous.Email : a)];
+                    StageEntry(entry);
+                }
+
+                foreach (var workspace in workspaces.Values)
+                {
+                    for (var i = 0; i < workspace.Activity.Count; i++)
+                    {
+                        var activity = workspace.Activity[i];
+                        if (activity.TargetId == old.Id && activity.TargetName is { } name && (name == old.Email || name == old.DisplayName))
+                        {
+                            workspace.Activity[i] = activity with { TargetName = anonymous.DisplayName };
+                            database?.Put(ActivityRecords, activity.Id, new CloudActivityRecord(workspace.Id, workspace.Activity[i]), EmbeddedJsonContext.Default.CloudActivityRecord);
+                        }
+                    }
+                }
+
+                return ToCloudAccount(anonymous, provider);
+            });
+            database?.Checkpoint();
+            return result;
+        }
+    }
+
     internal CloudAccount ResolveAccount(string provider, string email)
     {
         lock (gate)
@@ -721,7 +788,7 @@ public sealed class EmbeddedCloudService : IDisposable
         public string Id { get; } = id;
         public string WorkspaceId { get; } = workspaceId;
         public string Title { get; } = title;
-        public IReadOnlyList<string> Attendees { get; } = attendees;
+        public IReadOnlyList<string> Attendees { get; set; } = attendees;
         public string? Description { get; } = description;
         public DateTimeOffset Start { get; set; }
         public DateTimeOffset End { get; set; }

@@ -7,13 +7,14 @@ namespace CoCreation.Sdk.Embedded;
 /// entries (which it owns), shares them with members and reads their activity.
 /// </summary>
 /// <remarks>Safe for concurrent use; all state lives in the service.</remarks>
-public sealed class EmbeddedCloudWorkspace : CloudWorkspaceBase
+public sealed class EmbeddedCloudWorkspace : CloudWorkspaceBase, ICloudAccountErasure
 {
     private static readonly CloudWorkspaceCapabilities EmbeddedCapabilities = new()
     {
         SupportsCalendar = true,
         SupportsRevisions = true,
         SupportsPushNotifications = false,
+        SupportsAccountErasure = true,
         Roles = [WorkspaceRole.Viewer, WorkspaceRole.Commenter, WorkspaceRole.Editor],
         DocumentKinds = [DocumentKind.Document, DocumentKind.Spreadsheet, DocumentKind.Presentation],
     };
@@ -74,6 +75,20 @@ public sealed class EmbeddedCloudWorkspace : CloudWorkspaceBase
     /// <remarks>Pages hold at most 100 changes. The cursor is opaque and belongs to one workspace; a cursor of another workspace, or garbage, fails with <see cref="CoCreationValidationException"/> naming <c>cursor</c>.</remarks>
     protected override Task<ActivityPage> GetActivityCoreAsync(WorkspaceRef workspace, string? cursor, CancellationToken cancellationToken)
         => Run(() => Service.GetActivity(Metadata.Name, workspace, cursor), cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The address becomes <see cref="ErasedPerson.Email"/> and the name <see cref="ErasedPerson.AccountDisplayName"/>, in the account, in calendar attendee lists and in member activity; see <see cref="EmbeddedCloudService"/>.</remarks>
+    /// <exception cref="CoCreationValidationException">The account or its id is missing.</exception>
+    public Task<CloudAccount> AnonymizeAccountAsync(CloudAccount account, CancellationToken cancellationToken = default)
+    {
+        if (account is null)
+        {
+            throw new CoCreationValidationException(nameof(account), "must not be null.");
+        }
+
+        CoCreationGuard.NotBlank(account.AccountId, "account.AccountId");
+        return Run(() => Service.AnonymizeAccount(Metadata.Name, account.AccountId), cancellationToken);
+    }
 
     private static Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken) => EmbeddedCall.Run(work, cancellationToken);
 }

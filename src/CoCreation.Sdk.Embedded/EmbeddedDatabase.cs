@@ -112,6 +112,9 @@ internal sealed class EmbeddedDatabase : IDisposable
             }
 
             Execute(connection, "PRAGMA synchronous = FULL");
+
+            // Overwritten and deleted records are zeroed in the file, so that anonymised data does not linger in free space.
+            Execute(connection, "PRAGMA secure_delete = ON");
             var database = new EmbeddedDatabase(connection, fullPath, description);
             database.Initialise(format);
             return database;
@@ -250,6 +253,16 @@ internal sealed class EmbeddedDatabase : IDisposable
             delete.Transaction = null;
             Discard();
         }
+    }
+
+    /// <summary>
+    /// Copies the write-ahead log into the file and truncates it, so that the earlier versions of changed records
+    /// (kept as log frames until a checkpoint) are gone from disk; called after personal data was anonymised.
+    /// </summary>
+    public void Checkpoint()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
     }
 
     /// <summary>Drops the staged records without writing them.</summary>

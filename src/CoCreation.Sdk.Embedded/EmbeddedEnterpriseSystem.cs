@@ -38,7 +38,7 @@ namespace CoCreation.Sdk.Embedded;
 /// so event cursors stored before a restart stay valid. One instance at a time may open a file.
 /// </para>
 /// </remarks>
-public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IProductionSystem, ICommerceSystem, IInventorySystem
+public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IProductionSystem, ICommerceSystem, IInventorySystem, IEnterpriseAccountErasure
 {
     /// <summary>The <see cref="EnterpriseSystemMetadata.Provider"/> of every embedded enterprise system.</summary>
     public const string ProviderName = "embedded";
@@ -75,7 +75,7 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
         _time = timeProvider ?? TimeProvider.System;
         _source = CoCreationEventSources.Enterprise(name);
         Metadata = new EnterpriseSystemMetadata(name, ProviderName, "Embedded shop & production");
-        Capabilities = new EnterpriseCapabilities { Roles = roles, SupportsWebhooks = false };
+        Capabilities = new EnterpriseCapabilities { Roles = roles, SupportsWebhooks = false, SupportsAccountErasure = true };
         if (options.DatabasePath is { } path)
         {
             _database = EmbeddedDatabase.Open(path, "enterprise", "embedded enterprise", "EmbeddedEnterpriseOptions.DatabasePath");
@@ -197,6 +197,47 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
                 }
             },
             cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The account keeps its id, so designs, listings, sales and payouts stay attached to it; its login becomes
+    /// <see cref="ErasedPerson.Login"/>, its display name <see cref="ErasedPerson.AccountDisplayName"/>, its e-mail is
+    /// removed, its roles are cleared and it is deactivated. A stored system then checkpoints its database file, so the
+    /// old values are in neither the file nor its write-ahead log.
+    /// </remarks>
+    /// <exception cref="CoCreationValidationException">The account or its id is missing.</exception>
+    public Task<EnterpriseAccount> AnonymizeAccountAsync(EnterpriseAccount account, CancellationToken cancellationToken = default)
+    {
+        if (account is null)
+        {
+            throw new CoCreationValidationException(nameof(account), "must not be null.");
+        }
+
+        CoCreationGuard.NotBlank(account.AccountId, "account.AccountId");
+        return Run(
+            () =>
+            {
+                lock (_gate)
+                {
+                    var result = WriteLocked(() =>
+                    {
+                        var state = FindAccount(account.AccountId);
+                        _accountsByLogin.Remove(state.Login);
+                        state.Login = ErasedPerson.Login(state.Id);
+                        _accountsByLogin[state.Login] = state;
+                        state.DisplayName = ErasedPerson.AccountDisplayName;
+                        state.Email = null;
+                        state.Roles = [];
+                        state.IsActive = false;
+                        StageAccount(state);
+                        return ToRecord(state);
+                    });
+                    _database?.Checkpoint();
+                    return result;
+                }
+            },
+            cancellationToken);
+    }
 
     // ---------------------------------------------------------------- events
 
@@ -331,7 +372,7 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
     {
         public string Id { get; } = id;
 
-        public string Login { get; } = login;
+        public string Login { get; set; } = login;
 
         public string? DisplayName { get; set; }
 

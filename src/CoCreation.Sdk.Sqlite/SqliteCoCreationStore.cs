@@ -19,7 +19,9 @@ namespace CoCreation.Sdk.Sqlite;
 /// Every <see cref="ApplyAsync"/> is one <c>BEGIN IMMEDIATE</c> transaction that re-checks participant versions
 /// and link ownership inside it, exactly as <see cref="InMemoryCoCreationStore"/> does; a conflict rolls the
 /// whole change set back. Deleted rows are overwritten (<c>secure_delete</c>), so erased personal data does not
-/// linger in free pages, and <see cref="Dispose"/> checkpoints the write-ahead log into the file.
+/// linger in free pages; a change set that erases personal data (<see cref="StoreChanges.ErasesPersonalData"/>) is
+/// followed at once by a truncating checkpoint of the write-ahead log, so that the old versions of the changed pages
+/// are gone from the -wal file too while the store stays open. <see cref="Dispose"/> checkpoints the log as well.
 /// </para>
 /// <para>
 /// Thread-safe: the store owns one connection and lets one operation use it at a time. SQLite runs one writer
@@ -39,6 +41,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly string _file;
     private bool _disposed;
+    private bool _checkpointOwed;
 
     /// <summary>Opens (or creates) the database, checks it and brings its schema up to date.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, for example <c>Data Source=data/cocreation.db</c>.</param>
@@ -151,6 +154,17 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
                 {
                     TryRollback();
                     throw;
+                }
+
+                if (changes.ErasesPersonalData || _checkpointOwed)
+                {
+                    // secure_delete zeroed the old rows in the pages the commit wrote, but earlier versions of those
+                    // pages are still frames of the write-ahead log: copying the log into the file and truncating it
+                    // leaves erased data in neither file while the store stays open. If another connection keeps the
+                    // checkpoint from finishing, the next change set tries again (and CheckpointAsync can be called).
+                    _checkpointOwed = true;
+                    Checkpoint();
+                    _checkpointOwed = false;
                 }
             });
         }
@@ -501,6 +515,40 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
             command.Parameters.AddWithValue("$collection", collection);
             command.Parameters.AddWithValue("$id", id);
             command.ExecuteNonQuery();
+        }
+
+        foreach (var redaction in changes.Redactions)
+        {
+            // Erasure is rare and the values may sit anywhere in the JSON (escaped, in any field), so every row is read
+            // and only the rows whose redacted form differs are written back.
+            Redact("audit", SqliteJsonContext.Default.AuditEntry, redaction.Redact);
+            Redact("outbox", SqliteJsonContext.Default.OutboxMessage, redaction.Redact);
+        }
+    }
+
+    private void Redact<T>(string table, JsonTypeInfo<T> info, Func<T, T> redact)
+        where T : class
+    {
+        var changed = new List<(long Seq, string Json)>();
+        using (var reader = Command($"SELECT seq, json FROM {table}").ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var value = SqliteJsonContext.Read(reader.GetString(1), info);
+                var redacted = redact(value);
+                if (!ReferenceEquals(redacted, value))
+                {
+                    changed.Add((reader.GetInt64(0), SqliteJsonContext.Write(redacted, info)));
+                }
+            }
+        }
+
+        foreach (var (seq, json) in changed)
+        {
+            var update = Command($"UPDATE {table} SET json = $json WHERE seq = $seq");
+            update.Parameters.AddWithValue("$json", json);
+            update.Parameters.AddWithValue("$seq", seq);
+            update.ExecuteNonQuery();
         }
     }
 

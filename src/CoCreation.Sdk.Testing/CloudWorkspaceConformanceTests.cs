@@ -70,6 +70,46 @@ public abstract class CloudWorkspaceConformanceTests
         await ConformanceDisposal.DisposeAsync(current).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Account erasure is declared exactly when it is implemented; where it is, an anonymised account keeps its id and
+    /// reads back with the neutral address and name of <see cref="ErasedPerson"/>, and anonymising again changes nothing.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Test]
+    public async Task AccountErasure_MatchesTheDeclaration_AndAnonymisesAsync()
+    {
+        Assert.That(Workspace is ICloudAccountErasure, Is.EqualTo(Workspace.Capabilities.SupportsAccountErasure), "SupportsAccountErasure matches ICloudAccountErasure");
+        if (Workspace is not ICloudAccountErasure erasure || !Workspace.Capabilities.SupportsAccountErasure)
+        {
+            return;
+        }
+
+        var member = await Workspace.ResolveAccountAsync(CreateMemberEmail()).ConfigureAwait(false);
+
+        var anonymised = await erasure.AnonymizeAccountAsync(member).ConfigureAwait(false);
+        var again = await erasure.AnonymizeAccountAsync(member).ConfigureAwait(false);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(anonymised.AccountId, Is.EqualTo(member.AccountId), "the account keeps its id");
+            Assert.That(anonymised.Email, Is.EqualTo(ErasedPerson.Email(member.AccountId)), "Email");
+            Assert.That(anonymised.DisplayName, Is.EqualTo(ErasedPerson.AccountDisplayName), "DisplayName");
+            Assert.That(again, Is.EqualTo(anonymised), "anonymising again changes nothing");
+        }
+
+        // The old address no longer leads to the anonymised account (a service may refuse it, or make a new account).
+        CloudAccount? byOldAddress = null;
+        try
+        {
+            byOldAddress = await Workspace.ResolveAccountAsync(member.Email).ConfigureAwait(false);
+        }
+        catch (ResourceNotFoundException)
+        {
+        }
+
+        Assert.That(byOldAddress?.AccountId, Is.Not.EqualTo(member.AccountId), "the old address no longer finds the account");
+    }
+
     /// <summary>Metadata and capabilities describe a usable service.</summary>
     [Test]
     public void MetadataAndCapabilities_AreCoherent()

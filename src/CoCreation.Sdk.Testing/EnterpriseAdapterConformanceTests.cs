@@ -110,6 +110,39 @@ public abstract partial class EnterpriseAdapterConformanceTests
         Assert.That(actual, Is.EqualTo(ExpectedFeatures));
     }
 
+    /// <summary>
+    /// Account erasure is declared exactly when it is implemented; where it is, an anonymised account keeps its id and
+    /// reads back with the neutral name and login of <see cref="ErasedPerson"/>, inactive and without roles, and
+    /// anonymising again changes nothing.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Test]
+    public async Task AccountErasure_MatchesTheDeclaration_AndAnonymisesAsync()
+    {
+        Assert.That(Adapter is IEnterpriseAccountErasure, Is.EqualTo(Adapter.Capabilities.SupportsAccountErasure), "SupportsAccountErasure matches IEnterpriseAccountErasure");
+        if (Adapter is not IEnterpriseAccountErasure erasure || !Adapter.Capabilities.SupportsAccountErasure)
+        {
+            return;
+        }
+
+        var login = UniqueLogin();
+        var account = await Adapter.ProvisionAccountAsync(new EnterpriseAccountRequest { Login = login, DisplayName = "Erasable Person", Email = login + "@example.com", Roles = Adapter.Capabilities.Roles.Take(1).ToArray() }).ConfigureAwait(false);
+
+        await erasure.AnonymizeAccountAsync(account).ConfigureAwait(false);
+        var read = await Adapter.GetAccountAsync(account.AccountId).ConfigureAwait(false);
+        var again = await erasure.AnonymizeAccountAsync(read).ConfigureAwait(false);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(read.AccountId, Is.EqualTo(account.AccountId), "the account keeps its id");
+            Assert.That(read.DisplayName, Is.EqualTo(ErasedPerson.AccountDisplayName), "read back: DisplayName");
+            Assert.That(read.Login, Is.EqualTo(ErasedPerson.Login(account.AccountId)), "read back: Login");
+            Assert.That(read.IsActive, Is.False, "read back: IsActive");
+            Assert.That(read.Roles, Is.Empty, "read back: Roles");
+            Assert.That(again.Login, Is.EqualTo(read.Login), "anonymising again changes nothing");
+        }
+    }
+
     /// <summary>Provisioning with known roles returns an active account with those roles, as the system then holds it.</summary>
     /// <returns>A task.</returns>
     [Test]

@@ -33,7 +33,7 @@ namespace CoCreation.Sdk.Tryton;
 /// </para>
 /// <para>Deprovisioning deactivates the user and removes the mapped groups; no business record is ever deleted. Safe for concurrent use.</para>
 /// </remarks>
-public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IProductionSystem, IInventorySystem
+public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IProductionSystem, IInventorySystem, IEnterpriseAccountErasure
 {
     /// <summary>The <see cref="EnterpriseSystemMetadata.Provider"/> of every Tryton adapter.</summary>
     public const string ProviderName = "tryton";
@@ -73,7 +73,7 @@ public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IPr
         _source = CoCreationEventSources.Enterprise(name);
         _rpc = new TrytonRpc(name, options, httpClient, (ILogger?)logger ?? NullLogger.Instance);
         Metadata = new EnterpriseSystemMetadata(name, ProviderName, "Tryton ERP");
-        Capabilities = new EnterpriseCapabilities { Roles = [.. options.RoleGroups.Keys], SupportsWebhooks = false };
+        Capabilities = new EnterpriseCapabilities { Roles = [.. options.RoleGroups.Keys], SupportsWebhooks = false, SupportsAccountErasure = true };
     }
 
     /// <inheritdoc />
@@ -168,6 +168,52 @@ public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IPr
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The <c>res.user</c> keeps its id, so the productions and notes attributed to it stay: its name becomes
+    /// <see cref="ErasedPerson.AccountDisplayName"/>, its login <see cref="ErasedPerson.Login"/>, its e-mail is cleared,
+    /// its mapped groups are removed and it is deactivated. The party of its employee gets the same name and loses its
+    /// contact mechanisms (the e-mail address given at provisioning).
+    /// </remarks>
+    /// <exception cref="CoCreationValidationException">The account or its id is missing.</exception>
+    public async Task<EnterpriseAccount> AnonymizeAccountAsync(EnterpriseAccount account, CancellationToken cancellationToken = default)
+    {
+        if (account is null)
+        {
+            throw new CoCreationValidationException(nameof(account), "must not be null.");
+        }
+
+        CoCreationGuard.NotBlank(account.AccountId, "account.AccountId");
+        var setup = await SetupAsync(cancellationToken).ConfigureAwait(false);
+        var user = await FindUserAsync(account.AccountId, cancellationToken).ConfigureAwait(false);
+        var id = Long(user["id"]);
+        var values = new JsonObject
+        {
+            ["name"] = ErasedPerson.AccountDisplayName,
+            ["login"] = ErasedPerson.Login(Inv(id)),
+            ["email"] = null,
+            ["active"] = false,
+            ["groups"] = GroupChanges(setup, IdList(user["groups"]), []),
+        };
+        await CallAsync("res.user", "write", Args(Ids(id), values), null, cancellationToken).ConfigureAwait(false);
+
+        var employees = Records(await CallAsync("company.employee", "search_read", Args(
+            Domain(Clause("id", "in", Ids(IdList(user["employees"])))), 0, null, null, Fields("id", "party")), Inactive, cancellationToken).ConfigureAwait(false));
+        var parties = employees.Select(e => Long(e["party"])).Distinct().ToArray();
+        if (parties.Length > 0)
+        {
+            await CallAsync("party.party", "write", Args(Ids(parties), new JsonObject { ["name"] = ErasedPerson.AccountDisplayName }), null, cancellationToken).ConfigureAwait(false);
+            var mechanisms = IdList(await CallAsync("party.contact_mechanism", "search", Args(
+                Domain(Clause("party", "in", Ids(parties)))), Inactive, cancellationToken).ConfigureAwait(false));
+            if (mechanisms.Length > 0)
+            {
+                await CallAsync("party.contact_mechanism", "delete", Args(Ids(mechanisms)), null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return await ReadAccountAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     protected override async Task<EnterpriseAccount> GetAccountCoreAsync(string accountId, CancellationToken cancellationToken)
     {
         var user = await FindUserAsync(accountId, cancellationToken).ConfigureAwait(false);
@@ -186,7 +232,7 @@ public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IPr
         }
 
         var users = await CallAsync("res.user", "search_read", Args(
-            Domain(Clause("id", "=", id)), 0, 1, null, Fields("id", "login", "name", "active", "groups")), Inactive, cancellationToken).ConfigureAwait(false);
+            Domain(Clause("id", "=", id)), 0, 1, null, Fields("id", "login", "name", "active", "groups", "employees")), Inactive, cancellationToken).ConfigureAwait(false);
         return Records(users).FirstOrDefault() ?? throw new ResourceNotFoundException(Name, "account", accountId);
     }
 

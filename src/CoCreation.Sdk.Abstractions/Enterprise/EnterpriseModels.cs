@@ -14,6 +14,9 @@ public sealed record EnterpriseCapabilities
 
     /// <summary>Whether the system pushes events by webhook as well as through <see cref="IEnterpriseAdapter.ReadEventsAsync"/>.</summary>
     public bool SupportsWebhooks { get; init; }
+
+    /// <summary>Whether the adapter anonymises accounts of erased participants (it implements <see cref="IEnterpriseAccountErasure"/>).</summary>
+    public bool SupportsAccountErasure { get; init; }
 }
 
 /// <summary>The role names the SDK's modules grant.</summary>

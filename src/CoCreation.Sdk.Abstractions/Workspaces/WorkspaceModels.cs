@@ -18,6 +18,9 @@ public sealed record CloudWorkspaceCapabilities
     /// <summary>Whether the service pushes change notifications.</summary>
     public bool SupportsPushNotifications { get; init; }
 
+    /// <summary>Whether the adapter anonymises accounts of erased participants (it implements <see cref="ICloudAccountErasure"/>).</summary>
+    public bool SupportsAccountErasure { get; init; }
+
     /// <summary>The roles a share can have.</summary>
     public IReadOnlyList<WorkspaceRole> Roles { get; init; } = [WorkspaceRole.Viewer, WorkspaceRole.Commenter, WorkspaceRole.Editor];
 

@@ -24,6 +24,7 @@ public static class CoDevelopmentBuilderExtensions
         builder.Services.TryAddSingleton<IConfirmationCodeSender, SnsConfirmationCodeSender>();
         builder.Services.TryAddSingleton<CoDevelopmentProject>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICoCreationScheduledWork, CoDevelopmentSync>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IParticipantDataEraser, CoDevelopmentDataEraser>());
         builder.Services.TryAddSingleton(sp => new CoDevelopmentRuleSet(CoDevelopmentRules.Create(sp.GetRequiredService<IOptions<CoDevelopmentOptions>>().Value)));
         for (var i = 0; i < CoDevelopmentRules.Count; i++)
         {
@@ -41,4 +42,14 @@ internal sealed record CoDevelopmentRuleSet(IReadOnlyList<RelayRule> Rules);
 internal sealed class CoDevelopmentSync(CoDevelopmentProject project) : ICoCreationScheduledWork
 {
     public Task RunDueAsync(CancellationToken cancellationToken = default) => project.SyncAsync(cancellationToken);
+}
+
+/// <summary>Erases a participant from every co-development project in the store.</summary>
+internal sealed class CoDevelopmentDataEraser(ICoCreationStore store) : IParticipantDataEraser
+{
+    public Task EraseAsync(ParticipantErasure erasure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(erasure);
+        return CoDevelopmentProject.EraseParticipantAsync(store, erasure, cancellationToken);
+    }
 }

@@ -30,6 +30,9 @@ public sealed class CommunityProductProgram
     private const string RequestsCollection = "community-products.requests";
     private const int MaxIdempotencyKeyLength = 200;
 
+    /// <summary>The listings the programme opened, by listing id, with their owner's account: what erasure delists.</summary>
+    private const string ListingsCollection = "community-products.listings";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly ICoCreationProviders _providers;
@@ -264,6 +267,9 @@ public sealed class CommunityProductProgram
         var designer = await ParticipantOfAccountAsync(design.DesignerAccountId, cancellationToken).ConfigureAwait(false);
         var listing = await commerce.CreateListingAsync(
             new ListingRequest { ProductId = design.ProductId, OwnerAccountId = design.DesignerAccountId, Title = design.Title, Price = openingPrice, Terms = terms },
+            cancellationToken).ConfigureAwait(false);
+        await _store.ApplyAsync(
+            new StoreChanges().PutDocument(ListingsCollection, listing.Id, JsonSerializer.Serialize(new ListingOwner(listing.OwnerAccountId), Json)),
             cancellationToken).ConfigureAwait(false);
         await GrantAsync(designer.Id, EnterpriseRoles.Seller, $"listing {listing.Id} opened", cancellationToken).ConfigureAwait(false);
         return listing;
@@ -623,6 +629,62 @@ public sealed class CommunityProductProgram
         return results;
     }
 
+    /// <summary>
+    /// Erasure: the person's listings that are still on sale are taken off sale at the enterprise system (a listing
+    /// without a seller cannot be priced, promoted or settled with anyone); their report subscriptions and their
+    /// production-manager appointment are deleted. Sales, payouts and settlement figures stay at the enterprise system,
+    /// as the company's business records, owned by the account the system anonymised; the SDK keeps no copy of them.
+    /// Delisting is idempotent, so erasure can run again after a failure.
+    /// </summary>
+    /// <remarks>Static, with its services passed in: the identity map that calls it is itself a service of the programme.</remarks>
+    internal static async Task EraseParticipantAsync(
+        ICoCreationStore store, ICoCreationProviders providers, CommunityProductOptions options, ParticipantErasure erasure, CancellationToken cancellationToken)
+    {
+        var participantId = erasure.Participant.Id;
+        var account = erasure.Participant.FindEnterpriseLink(options.EnterpriseSystem)?.AccountId;
+        var listings = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, json) in await store.ListDocumentsAsync(ReportsCollection, cancellationToken).ConfigureAwait(false))
+        {
+            var subscription = JsonSerializer.Deserialize<ReportSubscription>(json, Json)!;
+            if (subscription.ParticipantId == participantId)
+            {
+                listings.Add(subscription.ListingId);
+                erasure.Changes.DeleteDocument(ReportsCollection, id);
+            }
+        }
+
+        if (account is not null)
+        {
+            foreach (var (id, json) in await store.ListDocumentsAsync(ListingsCollection, cancellationToken).ConfigureAwait(false))
+            {
+                if (JsonSerializer.Deserialize<ListingOwner>(json, Json)!.OwnerAccountId == account)
+                {
+                    listings.Add(id);
+                    erasure.Changes.DeleteDocument(ListingsCollection, id);
+                }
+            }
+
+            if (listings.Count > 0
+                && providers.EnterpriseSystems.Contains(options.EnterpriseSystem, StringComparer.Ordinal)
+                && providers.GetEnterprise(options.EnterpriseSystem) is ICommerceSystem commerce)
+            {
+                foreach (var listingId in listings.Order(StringComparer.Ordinal))
+                {
+                    var listing = await commerce.GetListingAsync(listingId, cancellationToken).ConfigureAwait(false);
+                    if (listing.OwnerAccountId == account && listing.Status == ListingStatus.Active)
+                    {
+                        await commerce.DelistAsync(listingId, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+
+        if (await store.GetDocumentAsync(ManagersCollection, participantId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            erasure.Changes.DeleteDocument(ManagersCollection, participantId);
+        }
+    }
+
     private async Task<SalesReport> IssueReportAsync(ReportSubscription subscription, CancellationToken cancellationToken)
     {
         var commerce = Commerce;
@@ -824,3 +886,6 @@ public sealed class CommunityProductProgram
         }
     }
 }
+
+/// <summary>The stored owner of a listing the programme opened.</summary>
+internal sealed record ListingOwner(string OwnerAccountId);

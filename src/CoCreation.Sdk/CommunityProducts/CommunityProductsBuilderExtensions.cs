@@ -19,6 +19,7 @@ public static class CommunityProductsBuilderExtensions
         builder.Services.Configure(configure);
         builder.Services.TryAddSingleton<CommunityProductProgram>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICoCreationScheduledWork, CommunityProductReports>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IParticipantDataEraser, CommunityProductsDataEraser>());
         builder.Services.TryAddSingleton(sp => new CommunityProductRuleSet(CommunityProductRules.Create(sp.GetRequiredService<ICoCreationStore>(), sp.GetRequiredService<IOptions<CommunityProductOptions>>().Value)));
         for (var i = 0; i < CommunityProductRules.Count; i++)
         {
@@ -36,4 +37,14 @@ internal sealed record CommunityProductRuleSet(IReadOnlyList<RelayRule> Rules);
 internal sealed class CommunityProductReports(CommunityProductProgram program) : ICoCreationScheduledWork
 {
     public Task RunDueAsync(CancellationToken cancellationToken = default) => program.RunDueReportsAsync(cancellationToken);
+}
+
+/// <summary>Erases a participant from the community-products programme.</summary>
+internal sealed class CommunityProductsDataEraser(ICoCreationStore store, ICoCreationProviders providers, IOptions<CommunityProductOptions> options) : IParticipantDataEraser
+{
+    public Task EraseAsync(ParticipantErasure erasure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(erasure);
+        return CommunityProductProgram.EraseParticipantAsync(store, providers, options.Value, erasure, cancellationToken);
+    }
 }

@@ -21,7 +21,13 @@ namespace CoCreation.Sdk.Opinions;
 /// </remarks>
 public sealed class IdeaBoard
 {
-    private const string IdeasCollection = "opinions.ideas";
+    internal const string IdeasCollection = "opinions.ideas";
+
+    /// <summary>The title an idea gets when its author is erased.</summary>
+    internal const string ErasedTitle = "(삭제됨 / removed)";
+
+    /// <summary>The moderation filter name that marks ideas held back because their only author was erased.</summary>
+    internal const string ErasureFilter = "erasure";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -363,6 +369,59 @@ public sealed class IdeaBoard
         }
 
         return new IdeaMergeResult(target, duplicate);
+    }
+
+    /// <summary>
+    /// Erasure: the person's support stays, counted under the anonymous id; their comments are removed; as an author
+    /// they are replaced by the anonymous id. An idea they first wrote loses its title, text and source post (their
+    /// words); when nobody else is credited on it, it is also held back (not listed by default), while other people's
+    /// support and comments on it are kept.
+    /// </summary>
+    internal static async Task EraseIdeasAsync(ICoCreationStore store, ParticipantErasure erasure, CancellationToken cancellationToken)
+    {
+        var anonymous = new IdeaPerson { Key = erasure.AnonymousId };
+        bool IsErased(IdeaPerson person)
+            => person.Key == erasure.Participant.Id || person.ParticipantId == erasure.Participant.Id || erasure.IsOwnIdentity(person.Network, person.Subject);
+
+        foreach (var (id, json) in await store.ListDocumentsAsync(IdeasCollection, cancellationToken).ConfigureAwait(false))
+        {
+            var idea = JsonSerializer.Deserialize<Idea>(json, Json)!;
+            var people = idea.Authors.Concat(idea.Supporters.Select(s => s.Person)).Concat(idea.Comments.Select(c => c.Author)).Where(IsErased).ToList();
+            if (people.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var person in people)
+            {
+                erasure.AddPersonalValue(person.Handle);
+            }
+
+            var wroteIt = IsErased(idea.Authors[0]);
+            var authors = idea.Authors.Select(a => IsErased(a) ? anonymous : a).DistinctBy(a => a.Key).ToList();
+            var updated = idea with
+            {
+                Authors = authors,
+                Supporters = idea.Supporters.Select(s => IsErased(s.Person) ? s with { Person = anonymous } : s).DistinctBy(s => s.Person.Key).ToList(),
+                Comments = idea.Comments.Where(c => !IsErased(c.Author)).ToList(),
+            };
+            if (wroteIt)
+            {
+                // Messages to supporters quoted the title: it goes from the relay's records too.
+                erasure.AddPersonalValue(idea.Title);
+                updated = updated with
+                {
+                    Title = ErasedTitle,
+                    Text = "",
+                    SourcePostId = null,
+                    Moderation = authors.All(a => a.Key == erasure.AnonymousId)
+                        ? ModerationVerdict.Reject(ErasureFilter, "the author was erased")
+                        : updated.Moderation,
+                };
+            }
+
+            erasure.Changes.PutDocument(IdeasCollection, id, JsonSerializer.Serialize(updated, Json));
+        }
     }
 
     private (Idea Idea, IdeaStageChange? Change) ApplyThresholds(Idea idea)

@@ -26,7 +26,7 @@ public sealed class OpinionCampaigns
     /// <summary>The module name used in store collections and event sources.</summary>
     public const string ModuleName = "opinions";
 
-    private const string CampaignsCollection = "opinions.campaigns";
+    internal const string CampaignsCollection = "opinions.campaigns";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -392,6 +392,39 @@ public sealed class OpinionCampaigns
         var tallies = await GetPollTalliesAsync(campaignId, cancellationToken).ConfigureAwait(false);
         options = (options ?? new StatisticsOptions()) with { ComputedAt = options?.ComputedAt ?? _time.GetUtcNow() };
         return CampaignStatistics.Compute(campaign, responses, tallies, options);
+    }
+
+    /// <summary>
+    /// Erasure: every response of the person (by participant id, or by one of their SNS identities when it was
+    /// collected before they linked it) keeps its key, kind, question and chosen options, so the vote still counts
+    /// once and the post is not collected again, but loses everything that names or quotes them: the account id and
+    /// handle become the anonymous id and nothing, the text is emptied, and the respondent key becomes the anonymous id.
+    /// </summary>
+    internal static async Task EraseResponsesAsync(ICoCreationStore store, ParticipantErasure erasure, CancellationToken cancellationToken)
+    {
+        foreach (var (campaignId, _) in await store.ListDocumentsAsync(CampaignsCollection, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var (key, json) in await store.ListDocumentsAsync(ResponsesCollection(campaignId), cancellationToken).ConfigureAwait(false))
+            {
+                var response = JsonSerializer.Deserialize<OpinionResponse>(json, Json)!;
+                if (response.ParticipantId != erasure.Participant.Id && !erasure.IsOwnIdentity(response.Network, response.AuthorSubject))
+                {
+                    continue;
+                }
+
+                erasure.AddPersonalValue(response.AuthorHandle);
+                var anonymous = response with
+                {
+                    AuthorSubject = erasure.AnonymousId,
+                    AuthorHandle = null,
+                    ParticipantId = null,
+                    RespondentKey = erasure.AnonymousId,
+                    Text = "",
+                    Moderation = response.Moderation with { Reason = erasure.Redact(response.Moderation.Reason) },
+                };
+                erasure.Changes.PutDocument(ResponsesCollection(campaignId), key, JsonSerializer.Serialize(anonymous, Json));
+            }
+        }
     }
 
     internal static string ResponsesCollection(string campaignId) => "opinions.responses." + campaignId;

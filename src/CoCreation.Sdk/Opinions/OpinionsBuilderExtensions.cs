@@ -42,6 +42,7 @@ public static class OpinionsBuilderExtensions
         builder.Services.TryAddSingleton<OpinionCampaigns>();
         builder.Services.TryAddSingleton<IdeaBoard>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICoCreationScheduledWork, IdeaThresholdWork>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IParticipantDataEraser, OpinionsDataEraser>());
         if (!builder.Services.Any(d => d.ServiceType == typeof(RelayRule) && d.ImplementationInstance is RelayRule r && r.Name == IdeaStageRuleName))
         {
             builder.AddRelayRule(new RelayRule
@@ -64,4 +65,15 @@ public static class OpinionsBuilderExtensions
 internal sealed class IdeaThresholdWork(IdeaBoard board) : ICoCreationScheduledWork
 {
     public Task RunDueAsync(CancellationToken cancellationToken = default) => board.EvaluateThresholdsAsync(cancellationToken);
+}
+
+/// <summary>Erases a participant from the opinions module: campaign responses and the idea board.</summary>
+internal sealed class OpinionsDataEraser(ICoCreationStore store) : IParticipantDataEraser
+{
+    public async Task EraseAsync(ParticipantErasure erasure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(erasure);
+        await OpinionCampaigns.EraseResponsesAsync(store, erasure, cancellationToken).ConfigureAwait(false);
+        await IdeaBoard.EraseIdeasAsync(store, erasure, cancellationToken).ConfigureAwait(false);
+    }
 }

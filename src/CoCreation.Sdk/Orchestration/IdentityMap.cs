@@ -21,8 +21,9 @@ internal sealed class IdentityMap : IIdentityMap
     private readonly SessionBook _sessions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<IParticipantDataEraser> _erasers;
 
-    public IdentityMap(ICoCreationStore store, ICoCreationProviders providers, IAccessGrants grants, SessionBook sessions, TimeProvider time, ILogger<IdentityMap>? logger = null)
+    public IdentityMap(ICoCreationStore store, ICoCreationProviders providers, IAccessGrants grants, SessionBook sessions, TimeProvider time, ILogger<IdentityMap>? logger = null, IEnumerable<IParticipantDataEraser>? erasers = null)
     {
         _store = store;
         _providers = providers;
@@ -30,6 +31,7 @@ internal sealed class IdentityMap : IIdentityMap
         _sessions = sessions;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _erasers = erasers?.ToArray() ?? [];
     }
 
     public Task<Participant?> GetAsync(string participantId, CancellationToken cancellationToken = default)
@@ -234,12 +236,22 @@ internal sealed class IdentityMap : IIdentityMap
             return;
         }
 
-        // Access is closed at every provider first; if that fails the participant is left whole and can be erased again.
+        // Access is closed at every provider first, then the accounts the SDK provisioned are anonymised there, then
+        // every module adds its changes. If any of that fails the participant is left whole and can be erased again:
+        // each of these steps is idempotent.
         var revoked = await _grants.RevokeAllAsync(participantId, "participant erased", null, cancellationToken).ConfigureAwait(false);
+        var (anonymisedAccounts, notSupported) = await ErasureAccounts.AnonymiseAsync(_providers, participant, cancellationToken).ConfigureAwait(false);
         var anonymousId = AnonymousId(participantId);
-        var changes = new StoreChanges();
+        var erasure = new ParticipantErasure(participant, anonymousId, _time.GetUtcNow());
 
-        // Her sessions go with her: their records name her participant id.
+        // Modules (and sessions, and anything the application registers) each remove or anonymise what they keep.
+        foreach (var eraser in _erasers)
+        {
+            await eraser.EraseAsync(erasure, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Her sessions go with her, in the same change set: their records name her participant id.
+        var changes = erasure.Changes;
         await _sessions.DeleteAllAsync(participantId, changes, cancellationToken).ConfigureAwait(false);
 
         // Ended grants keep their dates and roles for the audit, but not the accounts they opened: an account id
@@ -252,11 +264,14 @@ internal sealed class IdentityMap : IIdentityMap
             }
         }
 
+        var detail = $"participant erased; {revoked.Count} grants revoked; {anonymisedAccounts} provider accounts anonymised"
+            + (notSupported.Count == 0 ? "" : $"; not anonymised (the provider cannot): {string.Join(", ", notSupported)}");
         await _store.ApplyAsync(
             changes
                 .DeleteParticipant(participantId)
                 .AnonymiseAudit(participantId, anonymousId)
-                .AppendAudit(Audit.Entry(_time.GetUtcNow(), AuditAction.Erased, anonymousId, detail: $"participant erased; {revoked.Count} grants revoked")),
+                .RedactPersonalData(erasure.Redaction)
+                .AppendAudit(Audit.Entry(erasure.At, AuditAction.Erased, anonymousId, detail: detail)),
             cancellationToken).ConfigureAwait(false);
         Log.Erased(_logger, revoked.Count, anonymousId);
     }

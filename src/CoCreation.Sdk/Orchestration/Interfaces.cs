@@ -92,9 +92,20 @@ public interface IIdentityMap
     Task<Participant> SetPreferencesAsync(string participantId, string locale, string? preferredNetwork, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Erases a participant: revokes every grant at its provider, deletes links and personal data,
-    /// and keeps an anonymised audit line. Idempotent.
+    /// Erases a participant: revokes every grant at its provider, anonymises the enterprise and cloud accounts linked
+    /// to them where the adapter supports it (<see cref="Enterprise.IEnterpriseAccountErasure"/>,
+    /// <see cref="Workspaces.ICloudAccountErasure"/>), lets every registered <see cref="IParticipantDataEraser"/>
+    /// remove or anonymise the modules' records, deletes the participant and their links, and keeps an anonymised
+    /// audit trail. The person's id, names, handles, SNS account ids, e-mail addresses and account logins are also
+    /// replaced in the audit trail's free text and in the relay outbox, events addressed to other people included.
+    /// Idempotent.
     /// </summary>
+    /// <remarks>
+    /// The store changes are applied in one atomic change set; a failure before it (a provider that cannot be reached)
+    /// leaves the participant in place, and calling again finishes the erasure. An adapter that cannot anonymise
+    /// accounts is named in the erasure's audit line. What each module does with the person's records is described in
+    /// the module's documentation (the erasure section of docs/architecture.md).
+    /// </remarks>
     /// <param name="participantId">The participant.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when nothing of the person is left but the anonymised audit line.</returns>

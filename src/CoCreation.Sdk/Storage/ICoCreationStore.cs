@@ -118,6 +118,7 @@ public sealed class StoreChanges
     private readonly List<(string Source, string Cursor)> _cursors = [];
     private readonly List<(string Collection, string Id, string? Json)> _documents = [];
     private readonly List<(string AnonymousId, string ParticipantId)> _anonymisedAudit = [];
+    private readonly List<PersonalDataRedaction> _redactions = [];
 
     /// <summary>Stores a participant (insert or replace). The store raises its version by one.</summary>
     /// <param name="participant">The participant.</param>
@@ -169,6 +170,20 @@ public sealed class StoreChanges
     public StoreChanges AnonymiseAudit(string participantId, string anonymousId)
     {
         _anonymisedAudit.Add((anonymousId, participantId));
+        return this;
+    }
+
+    /// <summary>
+    /// Replaces an erased participant's personal values in every audit entry's target and detail and in every
+    /// outbox entry's event (id, subject, data values) and last error, whoever the entry is addressed to (erasure).
+    /// Applied after the rest of the set, so entries the same set adds are redacted too.
+    /// </summary>
+    /// <param name="redaction">The values and what replaces them.</param>
+    /// <returns>This set.</returns>
+    public StoreChanges RedactPersonalData(PersonalDataRedaction redaction)
+    {
+        ArgumentNullException.ThrowIfNull(redaction);
+        _redactions.Add(redaction);
         return this;
     }
 
@@ -272,7 +287,16 @@ public sealed class StoreChanges
     }
 
     /// <summary>Whether the set holds no change.</summary>
-    public bool IsEmpty => _participants.Count + _deletedParticipants.Count + _grants.Count + _audit.Count + _outbox.Count + _cursors.Count + _documents.Count + _anonymisedAudit.Count == 0;
+    public bool IsEmpty => _participants.Count + _deletedParticipants.Count + _grants.Count + _audit.Count + _outbox.Count + _cursors.Count + _documents.Count + _anonymisedAudit.Count + _redactions.Count == 0;
+
+    /// <summary>
+    /// Whether the set erases personal data (deletes a participant, anonymises or redacts), after which a store that
+    /// keeps files should also remove the old contents from them.
+    /// </summary>
+    public bool ErasesPersonalData => _deletedParticipants.Count + _anonymisedAudit.Count + _redactions.Count > 0;
+
+    /// <summary>The redactions of erased participants' personal values.</summary>
+    public IReadOnlyList<PersonalDataRedaction> Redactions => _redactions;
 
     /// <summary>The participants to store with their expected versions.</summary>
     public IReadOnlyList<(Participant Participant, long? ExpectedVersion)> Participants => _participants;

@@ -365,6 +365,19 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
                 docs[id] = json;
             }
         }
+
+        foreach (var redaction in changes.Redactions)
+        {
+            for (var i = 0; i < _audit.Count; i++)
+            {
+                _audit[i] = redaction.Redact(_audit[i]);
+            }
+
+            foreach (var key in _outboxOrder)
+            {
+                _outbox[key] = redaction.Redact(_outbox[key]);
+            }
+        }
     }
 
     // Callers may pass mutable lists; copying them keeps the stored record unchangeable from outside.

@@ -74,7 +74,8 @@ public sealed class MinimalEnterpriseConformanceTests : EmbeddedEnterpriseConfor
     {
         public override EnterpriseSystemMetadata Metadata => inner.Metadata;
 
-        public override EnterpriseCapabilities Capabilities => inner.Capabilities;
+        // Account erasure is an optional interface this wrapper does not pass on.
+        public override EnterpriseCapabilities Capabilities => inner.Capabilities with { SupportsAccountErasure = false };
 
         protected override Task<EnterpriseAccount> ProvisionAccountCoreAsync(EnterpriseAccountRequest request, CancellationToken cancellationToken)
             => inner.ProvisionAccountAsync(request, cancellationToken);

@@ -376,6 +376,64 @@ public abstract class CoCreationStoreTests
     }
 
     [Test]
+    public async Task Redaction_replaces_erased_values_in_every_audit_entry_and_in_outbox_entries_addressed_to_others()
+    {
+        var store = CreateStore();
+        var toOther = Message("to-bob", DeliveryStatus.Delivered, 0, "p2");
+        toOther = toOther with
+        {
+            LastError = "social: @mina.kim could not be reached",
+            Event = toOther.Event with
+            {
+                Id = "admitted:p1",
+                Subject = "members/p1",
+                Data = ImmutableDictionary<string, string>.Empty
+                    .Add("actorEn", "Mina Kim")
+                    .Add("actorKo", "김미나")
+                    .Add("text", "thanks @mina.kim and jo, see you")
+                    .Add(CoCreationEventData.OwnerAccountId, "7")
+                    .Add(CoCreationEventData.Quantity, "7")
+                    .Add("handle", "jo")
+                    .Add("other", "Mina Kimura and subject-minas stay"),
+            },
+        };
+        await store.ApplyAsync(new StoreChanges()
+            .PutOutbox(toOther)
+            .AppendAudit(new AuditEntry { Id = "a1", Time = Now, Action = AuditAction.IdeasMerged, ParticipantId = "p2", Target = "opinions:ideas/i1", Detail = "authors p1, sns:social:subject-mina; by Mina Kim" })
+            .AppendAudit(new AuditEntry { Id = "a2", Time = Now, Action = AuditAction.Granted, ParticipantId = "p3", Detail = "nothing about her" }));
+
+        var redaction = new PersonalDataRedaction("p1", "erased-1");
+        redaction.AddValue("Mina Kim");
+        redaction.AddValue("김미나");
+        redaction.AddValue("@mina.kim");
+        redaction.AddValue("mina.kim");
+        redaction.AddValue("subject-mina");
+        redaction.AddValue("jo");
+        redaction.AddAccountId("7");
+        var changes = new StoreChanges().RedactPersonalData(redaction);
+        Assert.That(changes.ErasesPersonalData, Is.True);
+        await store.ApplyAsync(changes);
+
+        var message = (await store.GetOutboxMessageAsync("to-bob"))!;
+        Assert.That(message.RecipientId, Is.EqualTo("p2"), "the delivery stays addressed to the other person");
+        Assert.That(message.Event.Id, Is.EqualTo("admitted:erased-1"));
+        Assert.That(message.Event.Subject, Is.EqualTo("members/erased-1"));
+        Assert.That(message.Event.GetData("actorEn"), Is.EqualTo(ErasedPerson.EnglishName));
+        Assert.That(message.Event.GetData("actorKo"), Is.EqualTo(ErasedPerson.KoreanName));
+        Assert.That(message.Event.GetData("text"), Is.EqualTo($"thanks {ErasedPerson.EnglishName} and jo, see you"), "a value shorter than three characters is not cut out of words");
+        Assert.That(message.Event.GetData("handle"), Is.EqualTo(ErasedPerson.EnglishName), "but is replaced where it is the whole value");
+        Assert.That(message.Event.GetData(CoCreationEventData.OwnerAccountId), Is.EqualTo(ErasedPerson.EnglishName));
+        Assert.That(message.Event.GetData(CoCreationEventData.Quantity), Is.EqualTo("7"), "an account id is replaced only as the owner account");
+        Assert.That(message.Event.GetData("other"), Is.EqualTo("Mina Kimura and subject-minas stay"), "a value inside a longer word is someone else's");
+        Assert.That(message.LastError, Is.EqualTo($"social: {ErasedPerson.EnglishName} could not be reached"));
+
+        var audit = await store.GetAuditAsync(null);
+        Assert.That(audit[0].Detail, Is.EqualTo($"authors erased-1, sns:social:{ErasedPerson.EnglishName}; by {ErasedPerson.EnglishName}"));
+        Assert.That(audit[0].ParticipantId, Is.EqualTo("p2"));
+        Assert.That(audit[1].Detail, Is.EqualTo("nothing about her"));
+    }
+
+    [Test]
     public async Task Concurrent_change_sets_on_one_participant_lose_no_update()
     {
         var store = CreateStore();
