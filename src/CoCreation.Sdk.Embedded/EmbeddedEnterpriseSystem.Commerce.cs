@@ -289,7 +289,18 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// <exception cref="CoCreationValidationException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
     /// <exception cref="ResourceNotFoundException">No such listing.</exception>
     public Task<IReadOnlyList<SaleRecord>> GetSalesAsync(string listingId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
-        => Run<IReadOnlyList<SaleRecord>>(
+        => ReadPeriodAsync(listingId, from, to, () => _sales.Values, s => (s.Sale.ListingId, s.Sale.SoldAt, s.Sequence), s => s.Sale, cancellationToken);
+
+    // Records of one listing in [from, to), oldest first (ties in the order they were made); shared by sales and refunds.
+    private Task<IReadOnlyList<T>> ReadPeriodAsync<TState, T>(
+        string listingId,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        Func<IEnumerable<TState>> states,
+        Func<TState, (string ListingId, DateTimeOffset At, long Sequence)> key,
+        Func<TState, T> select,
+        CancellationToken cancellationToken)
+        => Run<IReadOnlyList<T>>(
             () =>
             {
                 if (to < from)
@@ -302,11 +313,12 @@ public sealed partial class EmbeddedEnterpriseSystem
                     var listing = FindListing(listingId);
                     return
                     [
-                        .. _sales.Values
-                            .Where(s => s.Sale.ListingId == listing.Id && s.Sale.SoldAt >= from && s.Sale.SoldAt < to)
-                            .OrderBy(s => s.Sale.SoldAt)
-                            .ThenBy(s => s.Sequence)
-                            .Select(s => s.Sale),
+                        .. states()
+                            .Select(state => (State: state, Key: key(state)))
+                            .Where(x => x.Key.ListingId == listing.Id && x.Key.At >= from && x.Key.At < to)
+                            .OrderBy(x => x.Key.At)
+                            .ThenBy(x => x.Key.Sequence)
+                            .Select(x => select(x.State)),
                     ];
                 }
             },

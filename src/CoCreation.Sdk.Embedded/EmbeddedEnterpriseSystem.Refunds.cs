@@ -99,28 +99,7 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// <exception cref="CoCreationValidationException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
     /// <exception cref="ResourceNotFoundException">No such listing.</exception>
     public Task<IReadOnlyList<Refund>> GetRefundsAsync(string listingId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
-        => Run<IReadOnlyList<Refund>>(
-            () =>
-            {
-                if (to < from)
-                {
-                    throw new CoCreationValidationException(nameof(to), "must not be before 'from'.");
-                }
-
-                lock (_gate)
-                {
-                    var listing = FindListing(listingId);
-                    return
-                    [
-                        .. _refunds.Values
-                            .Where(r => r.Refund.ListingId == listing.Id && r.Refund.RefundedAt >= from && r.Refund.RefundedAt < to)
-                            .OrderBy(r => r.Refund.RefundedAt)
-                            .ThenBy(r => r.Sequence)
-                            .Select(r => r.Refund),
-                    ];
-                }
-            },
-            cancellationToken);
+        => ReadPeriodAsync(listingId, from, to, () => _refunds.Values, r => (r.Refund.ListingId, r.Refund.RefundedAt, r.Sequence), r => r.Refund, cancellationToken);
 
     private sealed class RefundState(Refund refund, string idempotencyKey)
     {

@@ -1,3 +1,4 @@
+using CoCreation.Sdk.Tests.Shared;
 using System.Text;
 using System.Text.Json;
 using CoCreation.Sdk.Enterprise;
@@ -126,36 +127,5 @@ public sealed class EmbeddedAccountErasureTests
     }
 
     // Occurrences of a text in the database file and its -wal and -shm files, as UTF-8, UTF-16 or JSON-escaped.
-    private static int Count(string path, string text)
-    {
-        var escaped = JsonSerializer.Serialize(text)[1..^1];
-        var needles = new[] { text, escaped, escaped.ToLowerInvariant() }.Distinct(StringComparer.Ordinal)
-            .SelectMany(f => new[] { Encoding.UTF8.GetBytes(f), Encoding.Unicode.GetBytes(f) })
-            .ToList();
-        var count = 0;
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
-        {
-            byte[] bytes;
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            using (var copy = new MemoryStream())
-            {
-                stream.CopyTo(copy);
-                bytes = copy.ToArray();
-            }
-
-            foreach (var needle in needles)
-            {
-                ReadOnlySpan<byte> span = bytes;
-                var offset = 0;
-                int found;
-                while ((found = span[offset..].IndexOf(needle)) >= 0)
-                {
-                    count++;
-                    offset += found + needle.Length;
-                }
-            }
-        }
-
-        return count;
-    }
+    private static int Count(string path, string text) => DatabaseFileScan.Count(DatabaseFileScan.WithJournal(path), text);
 }

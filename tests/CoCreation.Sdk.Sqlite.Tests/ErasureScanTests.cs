@@ -1,3 +1,4 @@
+using CoCreation.Sdk.Tests.Shared;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -256,40 +257,7 @@ public sealed partial class ErasureScanTests
     /// (little and big endian), and JSON with non-ASCII characters escaped (upper and lower case hex); ignoring case for
     /// the ASCII forms.
     /// </summary>
-    private int CountInFiles(string text)
-    {
-        var escaped = JsonSerializer.Serialize(text)[1..^1];
-        var forms = new[] { text, text.ToLowerInvariant(), text.ToUpperInvariant(), escaped, escaped.ToLowerInvariant() }.Distinct(StringComparer.Ordinal).ToList();
-        var needles = forms.Select(Encoding.UTF8.GetBytes)
-            .Concat(forms.Select(Encoding.Unicode.GetBytes))
-            .Concat(forms.Select(Encoding.BigEndianUnicode.GetBytes))
-            .ToList();
-        var count = 0;
-        foreach (var file in _db.AllFiles())
-        {
-            byte[] bytes;
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            using (var copy = new MemoryStream())
-            {
-                stream.CopyTo(copy);
-                bytes = copy.ToArray();
-            }
-
-            foreach (var needle in needles)
-            {
-                ReadOnlySpan<byte> span = bytes;
-                var offset = 0;
-                int found;
-                while ((found = span[offset..].IndexOf(needle)) >= 0)
-                {
-                    count++;
-                    offset += found + needle.Length;
-                }
-            }
-        }
-
-        return count;
-    }
+    private int CountInFiles(string text) => DatabaseFileScan.Count(_db.AllFiles(), text);
 
     [GeneratedRegex(@"\b\d{6}\b")]
     private static partial Regex SixDigits();

@@ -1,3 +1,4 @@
+using CoCreation.Sdk.Tests.Shared;
 using System.Text;
 using CoCreation.Sdk.Enterprise;
 using CoCreation.Sdk.Tests.Fakes;
@@ -116,22 +117,5 @@ public sealed class ErasureTests
         Assert.That(await reopened.FindParticipantBySnsAsync("social", "bystander"), Is.Not.Null);
     }
 
-    private int CountInFiles(string text)
-    {
-        var needle = Encoding.UTF8.GetBytes(text);
-        var count = 0;
-        foreach (var file in _db.AllFiles())
-        {
-            ReadOnlySpan<byte> bytes = File.ReadAllBytes(file);
-            var offset = 0;
-            int found;
-            while ((found = bytes[offset..].IndexOf(needle)) >= 0)
-            {
-                count++;
-                offset += found + needle.Length;
-            }
-        }
-
-        return count;
-    }
+    private int CountInFiles(string text) => DatabaseFileScan.Count(_db.AllFiles(), text);
 }
