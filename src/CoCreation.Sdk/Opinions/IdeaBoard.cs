@@ -41,6 +41,7 @@ public sealed class IdeaBoard
 
     private readonly ICoCreationProviders _providers;
     private readonly IIdentityMap _identities;
+    private readonly IAccessGrants _grants;
     private readonly IEventRelay _relay;
     private readonly ICoCreationStore _store;
     private readonly ModerationPipeline _moderation;
@@ -51,6 +52,7 @@ public sealed class IdeaBoard
     /// <summary>Creates the board; normally resolved from dependency injection (<c>AddOpinions()</c>).</summary>
     /// <param name="providers">The registered providers.</param>
     /// <param name="identities">The identity map.</param>
+    /// <param name="grants">Access grants, which verify the sessions of signed-in people (<see cref="IdeaPersonRef.SignedIn"/>).</param>
     /// <param name="relay">The event relay, which tells participant supporters.</param>
     /// <param name="store">The store.</param>
     /// <param name="moderation">The moderation pipeline for ideas and comments.</param>
@@ -59,6 +61,7 @@ public sealed class IdeaBoard
     public IdeaBoard(
         ICoCreationProviders providers,
         IIdentityMap identities,
+        IAccessGrants grants,
         IEventRelay relay,
         ICoCreationStore store,
         ModerationPipeline moderation,
@@ -68,6 +71,7 @@ public sealed class IdeaBoard
         ArgumentNullException.ThrowIfNull(options);
         _providers = providers ?? throw new ArgumentNullException(nameof(providers));
         _identities = identities ?? throw new ArgumentNullException(nameof(identities));
+        _grants = grants ?? throw new ArgumentNullException(nameof(grants));
         _relay = relay ?? throw new ArgumentNullException(nameof(relay));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _moderation = moderation ?? throw new ArgumentNullException(nameof(moderation));
@@ -567,6 +571,15 @@ public sealed class IdeaBoard
         if (person is null)
         {
             throw new CoCreationValidationException(field, "must name a participant or an SNS account.");
+        }
+
+        if (person.Session is not null)
+        {
+            // The one session check of every module: issued by the SDK, unaltered, live, identity still linked.
+            var signedIn = await _grants.VerifySessionAsync(person.Session, "opinions:ideas", cancellationToken).ConfigureAwait(false);
+            var identity = person.Session.Identity;
+            var used = signedIn.SnsLinks.FirstOrDefault(l => l.Network == identity.Network && l.Subject == identity.Subject) ?? signedIn.SnsLinks.FirstOrDefault();
+            return new IdeaPerson { Key = signedIn.Id, ParticipantId = signedIn.Id, Network = used?.Network, Subject = used?.Subject, Handle = used?.Handle };
         }
 
         if (person.ParticipantId is not null)

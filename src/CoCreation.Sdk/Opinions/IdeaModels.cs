@@ -44,9 +44,21 @@ public enum IdeaSource
     Reply,
 }
 
-/// <summary>A person as given to the idea board: a participant, or an SNS account.</summary>
+/// <summary>
+/// A person as given to the idea board: a signed-in participant (<see cref="SignedIn"/>), a participant the
+/// company names, or an SNS account.
+/// </summary>
+/// <remarks>
+/// Use <see cref="SignedIn"/> for whatever a person does through your application: the board verifies the
+/// session (<see cref="IAccessGrants.VerifySessionAsync"/>) and acts as its participant, so nobody can support,
+/// comment or submit as someone else. <see cref="Participant"/> and <see cref="Sns"/> are for what the company
+/// itself records (ideas and support it read on SNS, or entered for someone).
+/// </remarks>
 public sealed record IdeaPersonRef
 {
+    /// <summary>The signed-in person's session; when set, the other fields are ignored.</summary>
+    public ParticipantSession? Session { get; init; }
+
     /// <summary>The participant id; when set, the SNS fields are optional.</summary>
     public string? ParticipantId { get; init; }
 
@@ -58,6 +70,13 @@ public sealed record IdeaPersonRef
 
     /// <summary>The account's handle, needed to tell an unlinked supporter about stage changes.</summary>
     public string? Handle { get; init; }
+
+    /// <summary>A signed-in participant, acting through your application.</summary>
+    /// <param name="session">The session the SDK issued at sign-in.</param>
+    /// <returns>The reference.</returns>
+    /// <exception cref="CoCreationValidationException">The session is null.</exception>
+    public static IdeaPersonRef SignedIn(ParticipantSession session)
+        => new() { Session = session ?? throw new CoCreationValidationException(nameof(session), "must not be null: sign in first.") };
 
     /// <summary>A participant.</summary>
     /// <param name="participantId">The participant id.</param>
