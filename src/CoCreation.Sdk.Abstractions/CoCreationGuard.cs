@@ -42,6 +42,17 @@ public static class CoCreationGuard
         return false;
     }
 
+    /// <summary>
+    /// Checks an optional idempotency key: <see langword="null"/> passes; otherwise it must not be blank and at most
+    /// <see cref="CoCreationLimits.MaxIdempotencyKeyLength"/> characters long.
+    /// </summary>
+    /// <param name="key">The key, or <see langword="null"/>.</param>
+    /// <param name="field">The field's name.</param>
+    /// <returns>The key.</returns>
+    /// <exception cref="CoCreationValidationException">The key is blank or too long.</exception>
+    public static string? IdempotencyKey(string? key, string field)
+        => key is null ? null : MaxLength(NotBlank(key, field), CoCreationLimits.MaxIdempotencyKeyLength, field);
+
     /// <summary>Refuses text longer than <paramref name="maxLength"/> user-perceived characters.</summary>
     /// <param name="value">The text.</param>
     /// <param name="maxLength">The limit, counted in grapheme clusters.</param>

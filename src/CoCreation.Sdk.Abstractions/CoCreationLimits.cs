@@ -30,4 +30,7 @@ public static class CoCreationLimits
     /// order or restocking refund that would take stock above it is refused, so stock never wraps around.
     /// </summary>
     public const int MaxStock = 100_000_000;
+
+    /// <summary>The longest idempotency key the SDK and the bundled adapters accept: 200 characters.</summary>
+    public const int MaxIdempotencyKeyLength = 200;
 }

@@ -9,7 +9,6 @@ public sealed partial class EmbeddedEnterpriseSystem
     private const int MaxListingTitleLength = 200;
     private const int MaxTermsLength = 2000;
     private const int MaxBuyerNameLength = 100;
-    private const int MaxIdempotencyKeyLength = 200;
 
     private readonly Dictionary<string, Listing> _listings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SaleState> _sales = new(StringComparer.Ordinal);
@@ -189,10 +188,7 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// </exception>
     public SaleRecord PlaceOrder(string listingId, string buyerName, int quantity, string? review = null, int? rating = null, string? idempotencyKey = null)
     {
-        if (idempotencyKey is not null)
-        {
-            CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(idempotencyKey, nameof(idempotencyKey)), MaxIdempotencyKeyLength, nameof(idempotencyKey));
-        }
+        CoCreationGuard.IdempotencyKey(idempotencyKey, nameof(idempotencyKey));
 
         CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(buyerName, nameof(buyerName)), MaxBuyerNameLength, nameof(buyerName));
         CoCreationGuard.Quantity(quantity, nameof(quantity));

@@ -10,7 +10,6 @@ namespace CoCreation.Sdk.Embedded;
 /// <remarks>Safe for concurrent use; all state lives in the network.</remarks>
 public sealed class EmbeddedSnsConnector : SnsConnectorBase
 {
-    private const int MaxIdempotencyKeyLength = 200;
 
     private readonly SnsCredential brandCredential;
 
@@ -56,14 +55,14 @@ public sealed class EmbeddedSnsConnector : SnsConnectorBase
             throw new CoCreationValidationException("PostRequest.Visibility", $"{request.Visibility} is not a visibility.");
         }
 
-        ValidateIdempotencyKey(request.IdempotencyKey, "PostRequest.IdempotencyKey");
+        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "PostRequest.IdempotencyKey");
         return Run(() => Network.Publish(Metadata.Name, brandCredential, request), cancellationToken);
     }
 
     /// <inheritdoc />
     protected override Task<SnsPoll> CreatePollCoreAsync(PollRequest request, CancellationToken cancellationToken)
     {
-        ValidateIdempotencyKey(request.IdempotencyKey, "PollRequest.IdempotencyKey");
+        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "PollRequest.IdempotencyKey");
         return Run(() => Network.CreatePoll(Metadata.Name, brandCredential, request), cancellationToken);
     }
 
@@ -74,7 +73,7 @@ public sealed class EmbeddedSnsConnector : SnsConnectorBase
     /// <inheritdoc />
     protected override Task<SnsMessage> SendDirectMessageCoreAsync(DirectMessageRequest request, CancellationToken cancellationToken)
     {
-        ValidateIdempotencyKey(request.IdempotencyKey, "DirectMessageRequest.IdempotencyKey");
+        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "DirectMessageRequest.IdempotencyKey");
         return Run(() => Network.SendDirectMessage(Metadata.Name, brandCredential, request), cancellationToken);
     }
 
@@ -91,15 +90,6 @@ public sealed class EmbeddedSnsConnector : SnsConnectorBase
         => AsyncPageable<SnsPost>.Create(
             (token, hint, ct) => Run(() => Network.RepliesPage(Metadata.Name, brandCredential, postId, token, hint), ct),
             cancellationToken);
-
-    private static void ValidateIdempotencyKey(string? key, string field)
-    {
-        if (key is not null)
-        {
-            CoCreationGuard.NotBlank(key, field);
-            CoCreationGuard.MaxLength(key, MaxIdempotencyKeyLength, field);
-        }
-    }
 
     private static Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken) => EmbeddedCall.Run(work, cancellationToken);
 }

@@ -210,6 +210,25 @@ public sealed class SessionTrustTests
     }
 
     [Test]
+    public async Task The_purge_runs_at_most_once_an_hour()
+    {
+        // The purge reads the whole collection, so it must not run on every expiry run (every relay cycle).
+        await using var h = new SdkHarness(o => o.SessionLifetime = TimeSpan.FromHours(1));
+        await h.SignInNewAsync("old");                       // expires at +1 h, purgeable after +25 h
+        h.Clock.Advance(TimeSpan.FromHours(25));
+        await h.Grants.EnforceExpiryAsync();                  // runs; "old" is not yet a day past expiry
+        Assert.That(await h.Store.ListDocumentsAsync(SessionBook.Collection), Has.Count.EqualTo(1));
+
+        h.Clock.Advance(TimeSpan.FromMinutes(30));
+        await h.Grants.EnforceExpiryAsync();                  // "old" is purgeable now, but the purge ran 30 min ago
+        Assert.That(await h.Store.ListDocumentsAsync(SessionBook.Collection), Has.Count.EqualTo(1));
+
+        h.Clock.Advance(TimeSpan.FromMinutes(31));
+        await h.Grants.EnforceExpiryAsync();
+        Assert.That(await h.Store.ListDocumentsAsync(SessionBook.Collection), Is.Empty);
+    }
+
+    [Test]
     public async Task Erasure_deletes_the_session_records_and_refuses_the_sessions()
     {
         await using var h = new SdkHarness();

@@ -323,7 +323,7 @@ public sealed record RefundRequest
     {
         CoCreationGuard.Quantity(Quantity, "RefundRequest.Quantity");
         CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(Reason, "RefundRequest.Reason"), 500, "RefundRequest.Reason");
-        CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(IdempotencyKey, "RefundRequest.IdempotencyKey"), 200, "RefundRequest.IdempotencyKey");
+        CoCreationGuard.NotBlank(CoCreationGuard.IdempotencyKey(IdempotencyKey, "RefundRequest.IdempotencyKey"), "RefundRequest.IdempotencyKey");
     }
 }
 

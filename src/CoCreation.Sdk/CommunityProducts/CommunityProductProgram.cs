@@ -28,7 +28,6 @@ public sealed class CommunityProductProgram
     internal const string ManagersCollection = "community-products.managers";
     private const string ReportsCollection = "community-products.reports";
     private const string RequestsCollection = "community-products.requests";
-    private const int MaxIdempotencyKeyLength = 200;
 
     /// <summary>The listings the programme opened, by listing id, with their owner's account: what erasure delists.</summary>
     private const string ListingsCollection = "community-products.listings";
@@ -141,7 +140,8 @@ public sealed class CommunityProductProgram
         CoCreationGuard.NotBlank(submission.Title, "DesignSubmission.Title");
         CoCreationGuard.MaxLength(submission.Title, 100, "DesignSubmission.Title");
         CoCreationGuard.NotBlank(submission.Description, "DesignSubmission.Description");
-        var keyField = ValidateIdempotencyKey(submission.IdempotencyKey, "DesignSubmission.IdempotencyKey");
+        const string keyField = "DesignSubmission.IdempotencyKey";
+        CoCreationGuard.IdempotencyKey(submission.IdempotencyKey, keyField);
         var production = Production;
 
         // The session is verified before anything else: an expired, altered or forged one signs nobody up.
@@ -209,7 +209,8 @@ public sealed class CommunityProductProgram
         CoCreationGuard.NotBlank(request.DesignId, "ProductionRequest.DesignId");
         CoCreationGuard.Quantity(request.Quantity, "ProductionRequest.Quantity");
         CoCreationGuard.NotBlank(request.Plan, "ProductionRequest.Plan");
-        var keyField = ValidateIdempotencyKey(request.IdempotencyKey, "ProductionRequest.IdempotencyKey");
+        const string keyField = "ProductionRequest.IdempotencyKey";
+        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, keyField);
         var production = Production;
         var actor = await ActorAsync(session, EnterpriseRoles.ProductionRequester, cancellationToken).ConfigureAwait(false);
         return await OnceAsync(
@@ -691,11 +692,7 @@ public sealed class CommunityProductProgram
         var listing = await commerce.GetListingAsync(subscription.ListingId, cancellationToken).ConfigureAwait(false);
         var sales = await commerce.GetSalesAsync(subscription.ListingId, subscription.PeriodStart, subscription.NextDueAt, cancellationToken).ConfigureAwait(false);
         var stock = await Inventory.GetStockAsync(listing.ProductId, cancellationToken).ConfigureAwait(false);
-        var revenue = Money.Zero(listing.Price.Currency);
-        foreach (var sale in sales)
-        {
-            revenue = revenue.Add(sale.Total);
-        }
+        var revenue = Total(sales.Select(s => s.Total), listing.Price.Currency, "SalesReport.Revenue");
 
         var units = sales.Sum(s => s.Quantity);
         var local = TimeZoneInfo.ConvertTime(subscription.NextDueAt, _zone);
@@ -786,12 +783,13 @@ public sealed class CommunityProductProgram
 
     private async Task<EnterpriseAccount> ActorAsync(ParticipantSession session, string role, CancellationToken cancellationToken)
     {
-        await _grants.AuthorizeAsync(session, Target, role, cancellationToken).ConfigureAwait(false);
-        var participant = await _identities.GetAsync(session.ParticipantId, cancellationToken).ConfigureAwait(false)
-            ?? throw new AccessDeniedException(session.ParticipantId, Target.ToString(), "participant no longer exists");
-        var link = participant.FindEnterpriseLink(_options.EnterpriseSystem)
-            ?? throw new AccessDeniedException(session.ParticipantId, Target.ToString(), "no enterprise account is linked");
-        return await Enterprise.GetAccountAsync(link.AccountId, cancellationToken).ConfigureAwait(false);
+        // AuthorizeAsync has verified the session and read the participant's grants; an enterprise grant names the
+        // account it opened, so the participant need not be read again.
+        var grant = await _grants.AuthorizeAsync(session, Target, role, cancellationToken).ConfigureAwait(false);
+        var accountId = grant.EnterpriseAccountId
+            ?? (await _identities.GetAsync(grant.ParticipantId, cancellationToken).ConfigureAwait(false))?.FindEnterpriseLink(_options.EnterpriseSystem)?.AccountId
+            ?? throw new AccessDeniedException(grant.ParticipantId, Target.ToString(), "no enterprise account is linked");
+        return await Enterprise.GetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
     }
 
     // Runs a participant's write once per idempotency key: the key's record names the result, so a retry reads
@@ -832,16 +830,6 @@ public sealed class CommunityProductProgram
             await _store.ApplyAsync(new StoreChanges().PutDocument(RequestsCollection, recordId, JsonSerializer.Serialize(record, Json)), cancellationToken).ConfigureAwait(false);
             return result;
         }
-    }
-
-    private static string ValidateIdempotencyKey(string? key, string field)
-    {
-        if (key is not null)
-        {
-            CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(key, field), MaxIdempotencyKeyLength, field);
-        }
-
-        return field;
     }
 
     private static string Fingerprint(params string[] parts) => Hash(string.Join("\u001f", parts));

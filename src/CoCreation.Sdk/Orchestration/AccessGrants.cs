@@ -18,8 +18,6 @@ internal sealed class AccessGrants : IAccessGrants
     internal const string NoGrantReason = "no grant";
     internal const string SessionExpiredReason = "session expired";
 
-    private const int MaxIdempotencyKeyLength = 200;
-
     private readonly ICoCreationStore _store;
     private readonly SessionBook _sessions;
     private readonly ICoCreationProviders _providers;
@@ -255,10 +253,7 @@ internal sealed class AccessGrants : IAccessGrants
             CoCreationGuard.NotBlank(request.Roles[i], $"Roles[{i}]");
         }
 
-        if (request.IdempotencyKey is not null)
-        {
-            CoCreationGuard.MaxLength(CoCreationGuard.NotBlank(request.IdempotencyKey, nameof(AccessGrantRequest.IdempotencyKey)), MaxIdempotencyKeyLength, nameof(AccessGrantRequest.IdempotencyKey));
-        }
+        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, nameof(AccessGrantRequest.IdempotencyKey));
 
         if (request.ExpiresAt is { } expiry && expiry <= _time.GetUtcNow())
         {

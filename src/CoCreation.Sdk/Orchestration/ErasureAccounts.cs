@@ -16,60 +16,46 @@ internal static class ErasureAccounts
     {
         var anonymised = 0;
         var notSupported = new List<string>();
-        foreach (var link in participant.EnterpriseLinks)
+
+        // One rule for both kinds: an adapter that declares and implements erasure anonymises the account; an
+        // account it no longer has counts as done; anything else is named in the result.
+        async Task AnonymiseOneAsync(string label, Func<CancellationToken, Task>? anonymise)
         {
-            if (!providers.EnterpriseSystems.Contains(link.System, StringComparer.Ordinal))
+            if (anonymise is null)
             {
-                notSupported.Add($"enterprise:{link.System}");
-                continue;
+                notSupported.Add(label);
+                return;
             }
 
-            var adapter = providers.GetEnterprise(link.System);
-            if (adapter.Capabilities.SupportsAccountErasure && adapter is IEnterpriseAccountErasure erasure)
+            try
             {
-                try
-                {
-                    await erasure.AnonymizeAccountAsync(
-                        new EnterpriseAccount { System = link.System, AccountId = link.AccountId, Login = link.Login, IsActive = false },
-                        cancellationToken).ConfigureAwait(false);
-                    anonymised++;
-                }
-                catch (ResourceNotFoundException)
-                {
-                    // Deleted at the system already: nothing of the person is left there to anonymise.
-                }
+                await anonymise(cancellationToken).ConfigureAwait(false);
+                anonymised++;
             }
-            else
+            catch (ResourceNotFoundException)
             {
-                notSupported.Add($"enterprise:{link.System}");
+                // Deleted at the provider already: nothing of the person is left there to anonymise.
             }
+        }
+
+        foreach (var link in participant.EnterpriseLinks)
+        {
+            var adapter = providers.EnterpriseSystems.Contains(link.System, StringComparer.Ordinal) ? providers.GetEnterprise(link.System) : null;
+            await AnonymiseOneAsync(
+                $"enterprise:{link.System}",
+                adapter is { Capabilities.SupportsAccountErasure: true } and IEnterpriseAccountErasure erasure
+                    ? ct => erasure.AnonymizeAccountAsync(new EnterpriseAccount { System = link.System, AccountId = link.AccountId, Login = link.Login, IsActive = false }, ct)
+                    : null).ConfigureAwait(false);
         }
 
         foreach (var link in participant.CloudLinks)
         {
-            if (!providers.CloudWorkspaces.Contains(link.Provider, StringComparer.Ordinal))
-            {
-                notSupported.Add($"cloud:{link.Provider}");
-                continue;
-            }
-
-            var workspace = providers.GetCloudWorkspace(link.Provider);
-            if (workspace.Capabilities.SupportsAccountErasure && workspace is ICloudAccountErasure erasure)
-            {
-                try
-                {
-                    await erasure.AnonymizeAccountAsync(link.ToAccount(), cancellationToken).ConfigureAwait(false);
-                    anonymised++;
-                }
-                catch (ResourceNotFoundException)
-                {
-                    // Deleted at the service already: nothing of the person is left there to anonymise.
-                }
-            }
-            else
-            {
-                notSupported.Add($"cloud:{link.Provider}");
-            }
+            var workspace = providers.CloudWorkspaces.Contains(link.Provider, StringComparer.Ordinal) ? providers.GetCloudWorkspace(link.Provider) : null;
+            await AnonymiseOneAsync(
+                $"cloud:{link.Provider}",
+                workspace is { Capabilities.SupportsAccountErasure: true } and ICloudAccountErasure erasure
+                    ? ct => erasure.AnonymizeAccountAsync(link.ToAccount(), ct)
+                    : null).ConfigureAwait(false);
         }
 
         return (anonymised, notSupported);

@@ -20,12 +20,14 @@ internal sealed class SessionBook
     // "cps1.<session id>.<secret>": the version prefix lets the format change without breaking old tokens' refusal.
     private const string TokenPrefix = "cps1";
     private const int SecretBytes = 32;
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromHours(1);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly ICoCreationStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private long _nextPurgeTicks;
 
     public SessionBook(ICoCreationStore store, TimeProvider time, ILogger<SessionBook>? logger = null)
     {
@@ -150,9 +152,20 @@ internal sealed class SessionBook
         return count;
     }
 
-    /// <summary>Deletes the records of sessions that expired before <paramref name="before"/>.</summary>
+    /// <summary>
+    /// Deletes the records of sessions that expired before <paramref name="before"/>. Runs at most once an hour: it
+    /// reads the whole collection, and the expiry run that calls it comes round every relay cycle.
+    /// </summary>
     public async Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
+        // Of concurrent callers only the one that moves the next purge time on does the work.
+        var now = _time.GetUtcNow();
+        var due = Interlocked.Read(ref _nextPurgeTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextPurgeTicks, (now + PurgeInterval).UtcTicks, due) != due)
+        {
+            return 0;
+        }
+
         var changes = new StoreChanges();
         var count = 0;
         foreach (var (id, json) in await _store.ListDocumentsAsync(Collection, cancellationToken).ConfigureAwait(false))
