@@ -48,6 +48,22 @@ public sealed class FailureTests
         Assert.That(await h.Project.GetMembersAsync(), Is.Empty);
     }
 
+    [Test]
+    public async Task A_handle_changed_in_the_session_object_is_not_what_gets_stored()
+    {
+        await using var h = new CoDevelopmentHarness();
+        await h.RecruitAsync();
+        var account = h.SocialNetwork.RegisterAccount("bora", "Bora", "en-US");
+        var session = await h.SignIn.SignInAsync(CoDevelopmentHarness.Social, account.Credential);
+
+        // Network and subject are what the stored record vouches for; the handle is only the object's word.
+        var spoofed = SessionForgery.Alter(session, identity: session.Identity with { Handle = "brand_official" });
+        var applicant = await h.Project.ApplyAsync(spoofed);
+
+        Assert.That(applicant.Handle, Is.EqualTo(account.Handle));
+        Assert.That((await h.Project.GetApplicantsAsync()).Single().Handle, Is.EqualTo(account.Handle), "read back from the project's store");
+    }
+
     [TestCase("not-an-address")]
     [TestCase("ana@")]
     [TestCase("ana example@example.com")]

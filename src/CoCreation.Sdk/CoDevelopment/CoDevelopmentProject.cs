@@ -214,7 +214,7 @@ public sealed class CoDevelopmentProject : IDisposable
             var state = await LoadStateAsync(cancellationToken).ConfigureAwait(false);
             ThrowIfClosed(state, "applying");
             RequireRecruitment(state);
-            var identity = session.Identity;
+            var identity = SignedInLink(participant, session);
             var existing = await _store.GetDocumentAsync(ApplicantsCollection, ApplicantId(identity.Network, identity.Subject), cancellationToken).ConfigureAwait(false);
             if (existing is not null)
             {
@@ -369,7 +369,7 @@ public sealed class CoDevelopmentProject : IDisposable
                     ProjectId = ProjectId,
                     ProjectName = _options.ProjectName,
                     Participant = participant,
-                    Identity = session.Identity,
+                    Identity = SignedInIdentity(participant, session),
                     Email = address,
                     Code = code,
                     ExpiresAt = expiresAt,
@@ -1106,6 +1106,17 @@ public sealed class CoDevelopmentProject : IDisposable
 
         // The one session check every module uses: issued by the SDK, unaltered, live, identity still linked.
         return _grants.VerifySessionAsync(session, Target, cancellationToken);
+    }
+
+    // The verified session vouches for network and subject only; the handle and name come from the stored link,
+    // not from the session object a caller hands in.
+    private static SnsLink SignedInLink(Participant participant, ParticipantSession session)
+        => participant.SnsLinks.First(l => l.Network == session.Identity.Network && l.Subject == session.Identity.Subject);
+
+    private static SnsIdentity SignedInIdentity(Participant participant, ParticipantSession session)
+    {
+        var link = SignedInLink(participant, session);
+        return new SnsIdentity { Network = link.Network, Subject = link.Subject, Handle = link.Handle, DisplayName = participant.DisplayName, Locale = participant.PreferredLocale };
     }
 
     private async Task CheckAdmissibleAsync(ProjectState state, Participant participant, CancellationToken cancellationToken)
