@@ -327,12 +327,4 @@ internal sealed class IdentityMap : IIdentityMap
 
     private static AuditEntry Unlinked(DateTimeOffset now, string participantId, string target)
         => Audit.Entry(now, AuditAction.Unlinked, participantId, target);
-
-    private async Task<AccessDeniedException> DenyAsync(string participantId, string target, string reason, CancellationToken cancellationToken)
-    {
-        await _store.ApplyAsync(
-            new StoreChanges().AppendAudit(Audit.Entry(_time.GetUtcNow(), AuditAction.Denied, participantId, target, detail: $"link refused: {reason}")),
-            cancellationToken).ConfigureAwait(false);
-        return new AccessDeniedException(participantId, target, reason);
-    }
 }
