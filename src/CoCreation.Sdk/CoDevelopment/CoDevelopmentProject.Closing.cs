@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using CoCreation.Sdk.Opinions;
 using CoCreation.Sdk.Sns;
 using CoCreation.Sdk.Workspaces;
 using Microsoft.Extensions.Options;

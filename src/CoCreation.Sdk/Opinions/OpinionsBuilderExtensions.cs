@@ -1,3 +1,4 @@
+using CoCreation.Sdk.Moderation;
 using CoCreation.Sdk.Opinions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
