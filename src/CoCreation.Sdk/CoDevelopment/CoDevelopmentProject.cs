@@ -140,15 +140,8 @@ public sealed partial class CoDevelopmentProject : IDisposable
             .Add(CoCreationEventData.ParticipantId, participantId)
             .Add("project", _options.ProjectName);
 
-    private CoCreationEvent ModuleEvent(string type, string id, string subject, ImmutableDictionary<string, string> data) => new()
-    {
-        Id = id,
-        Source = CoCreationEventSources.Module(ModuleName),
-        Type = type,
-        Time = _time.GetUtcNow(),
-        Subject = subject,
-        Data = data,
-    };
+    private CoCreationEvent ModuleEvent(string type, string id, string subject, ImmutableDictionary<string, string> data)
+        => ModuleEvents.Create(ModuleName, _time, type, id, subject, data);
 
     private IReadOnlyList<string> Networks() => _options.Networks.Count > 0 ? _options.Networks.ToList() : _providers.SnsNetworks;
 
@@ -187,7 +180,7 @@ public sealed partial class CoDevelopmentProject : IDisposable
     private static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Json)
         ?? throw new CoCreationException($"A stored co-development record of type {typeof(T).Name} is empty.");
 
-    private static void Validate(CoDevelopmentOptions options)
+    internal static void Validate(CoDevelopmentOptions options)
     {
         CoCreationGuard.NotBlank(options.ProjectId, "CoDevelopmentOptions.ProjectId");
         if (options.ProjectId.Contains(':', StringComparison.Ordinal))

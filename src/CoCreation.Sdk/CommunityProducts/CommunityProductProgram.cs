@@ -192,19 +192,12 @@ public sealed partial class CommunityProductProgram
         => await _identities.FindByEnterpriseAccountAsync(_options.EnterpriseSystem, accountId, cancellationToken).ConfigureAwait(false)
             ?? throw new CoCreationConflictException($"Enterprise account {accountId} is not linked to any participant of the programme.");
 
-    private CoCreationEvent ModuleEvent(string type, string id, string subject, ImmutableDictionary<string, string> data) => new()
-    {
-        Id = id,
-        Source = CoCreationEventSources.Module(ModuleName),
-        Type = type,
-        Time = _time.GetUtcNow(),
-        Subject = subject,
-        Data = data,
-    };
+    private CoCreationEvent ModuleEvent(string type, string id, string subject, ImmutableDictionary<string, string> data)
+        => ModuleEvents.Create(ModuleName, _time, type, id, subject, data);
 
     private sealed record RequestRecord(string Fingerprint, string ResultId, DateTimeOffset At);
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+    private static string Hash(string text) => Hashing.Sha256Hex(text, 32);
 
     private static void Validate(CommunityProductOptions options)
     {
