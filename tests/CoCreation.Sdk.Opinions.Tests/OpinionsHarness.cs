@@ -50,6 +50,8 @@ internal sealed class OpinionsHarness : IAsyncDisposable
 
     public OpinionCampaigns Campaigns => _services.GetRequiredService<OpinionCampaigns>();
 
+    public IServiceProvider Services => _services;
+
     public IdeaBoard Ideas => _services.GetRequiredService<IdeaBoard>();
 
     public ISnsSignIn SignIn => _services.GetRequiredService<ISnsSignIn>();

@@ -54,7 +54,7 @@ public sealed partial class OpinionCampaigns
 
         public async Task LoadKnownAsync(CancellationToken cancellationToken)
         {
-            foreach (var (id, json) in await owner._store.ListDocumentsAsync(ResponsesCollection(campaign.Id), cancellationToken).ConfigureAwait(false))
+            foreach (var (id, json) in await owner._store.ListDocumentsAsync(ResponsesCollection(campaign.Id, owner._instance), cancellationToken).ConfigureAwait(false))
             {
                 _known[id] = JsonSerializer.Deserialize<OpinionResponse>(json, Json)!.QuestionIndex;
             }
@@ -137,7 +137,7 @@ public sealed partial class OpinionCampaigns
                 IsClosed = results.IsClosed,
             };
             await owner._store.ApplyAsync(
-                new StoreChanges().PutDocument(TalliesCollection(campaign.Id), $"{publication.Network}|{publication.QuestionIndex}", JsonSerializer.Serialize(tally, Json)),
+                new StoreChanges().PutDocument(TalliesCollection(campaign.Id, owner._instance), $"{publication.Network}|{publication.QuestionIndex}", JsonSerializer.Serialize(tally, Json)),
                 cancellationToken).ConfigureAwait(false);
             _polls++;
         }
@@ -291,7 +291,7 @@ public sealed partial class OpinionCampaigns
                 CreatedAt = post.CreatedAt,
                 Moderation = verdict,
             };
-            changes.PutDocument(ResponsesCollection(campaign.Id), key, JsonSerializer.Serialize(response, Json));
+            changes.PutDocument(ResponsesCollection(campaign.Id, owner._instance), key, JsonSerializer.Serialize(response, Json));
             _new++;
             if (!verdict.Accepted)
             {

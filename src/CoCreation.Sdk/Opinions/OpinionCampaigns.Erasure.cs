@@ -15,11 +15,11 @@ public sealed partial class OpinionCampaigns
     /// once and the post is not collected again, but loses everything that names or quotes them: the account id and
     /// handle become the anonymous id and nothing, the text is emptied, and the respondent key becomes the anonymous id.
     /// </summary>
-    internal static async Task EraseResponsesAsync(ICoCreationStore store, ParticipantErasure erasure, CancellationToken cancellationToken)
+    internal static async Task EraseResponsesAsync(ICoCreationStore store, ParticipantErasure erasure, CancellationToken cancellationToken, string? instance = null)
     {
-        foreach (var (campaignId, _) in await store.ListDocumentsAsync(CampaignsCollection, cancellationToken).ConfigureAwait(false))
+        foreach (var (campaignId, _) in await store.ListDocumentsAsync(CampaignsCollectionOf(instance), cancellationToken).ConfigureAwait(false))
         {
-            foreach (var (key, json) in await store.ListDocumentsAsync(ResponsesCollection(campaignId), cancellationToken).ConfigureAwait(false))
+            foreach (var (key, json) in await store.ListDocumentsAsync(ResponsesCollection(campaignId, instance), cancellationToken).ConfigureAwait(false))
             {
                 var response = JsonSerializer.Deserialize<OpinionResponse>(json, Json)!;
                 if (response.ParticipantId != erasure.Participant.Id && !erasure.IsOwnIdentity(response.Network, response.AuthorSubject))
@@ -37,7 +37,7 @@ public sealed partial class OpinionCampaigns
                     Text = "",
                     Moderation = response.Moderation with { Reason = erasure.Redact(response.Moderation.Reason) },
                 };
-                erasure.Changes.PutDocument(ResponsesCollection(campaignId), key, JsonSerializer.Serialize(anonymous, Json));
+                erasure.Changes.PutDocument(ResponsesCollection(campaignId, instance), key, JsonSerializer.Serialize(anonymous, Json));
             }
         }
     }

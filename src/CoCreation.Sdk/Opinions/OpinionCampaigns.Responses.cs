@@ -87,7 +87,7 @@ public sealed partial class OpinionCampaigns
                 CreatedAt = now,
                 Moderation = verdict,
             };
-            await _store.ApplyAsync(new StoreChanges().PutDocument(ResponsesCollection(campaignId), ResponseKey(response), JsonSerializer.Serialize(response, Json)), cancellationToken).ConfigureAwait(false);
+            await _store.ApplyAsync(new StoreChanges().PutDocument(ResponsesCollection(campaignId, _instance), ResponseKey(response), JsonSerializer.Serialize(response, Json)), cancellationToken).ConfigureAwait(false);
             return response;
         }
         finally

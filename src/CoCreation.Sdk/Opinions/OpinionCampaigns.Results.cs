@@ -35,7 +35,7 @@ public sealed partial class OpinionCampaigns
     public async Task<IReadOnlyList<PollTally>> GetPollTalliesAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.NotBlank(campaignId, nameof(campaignId));
-        var documents = await _store.ListDocumentsAsync(TalliesCollection(campaignId), cancellationToken).ConfigureAwait(false);
+        var documents = await _store.ListDocumentsAsync(TalliesCollection(campaignId, _instance), cancellationToken).ConfigureAwait(false);
         return documents.Select(d => JsonSerializer.Deserialize<PollTally>(d.Value, Json)!).ToList();
     }
 
@@ -56,7 +56,7 @@ public sealed partial class OpinionCampaigns
 
     private async Task<List<OpinionResponse>> LoadResponsesAsync(string campaignId, CancellationToken cancellationToken)
     {
-        var documents = await _store.ListDocumentsAsync(ResponsesCollection(campaignId), cancellationToken).ConfigureAwait(false);
+        var documents = await _store.ListDocumentsAsync(ResponsesCollection(campaignId, _instance), cancellationToken).ConfigureAwait(false);
         return documents
             .Select(d => JsonSerializer.Deserialize<OpinionResponse>(d.Value, Json)!)
             .OrderBy(r => r.CreatedAt)

@@ -38,6 +38,7 @@ public sealed partial class OpinionCampaigns
     private readonly TimeProvider _time;
     private readonly OpinionOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string? _instance;
 
     /// <summary>Creates the service; normally resolved from dependency injection (<c>AddOpinions()</c>).</summary>
     /// <param name="providers">The registered providers.</param>
@@ -54,8 +55,22 @@ public sealed partial class OpinionCampaigns
         ModerationPipeline moderation,
         TimeProvider timeProvider,
         IOptions<OpinionOptions> options)
+        : this(providers, identities, store, moderation, timeProvider, options, instance: null)
+    {
+    }
+
+    /// <summary>Creates a named instance, whose campaigns live in store collections of their own.</summary>
+    internal OpinionCampaigns(
+        ICoCreationProviders providers,
+        IIdentityMap identities,
+        ICoCreationStore store,
+        ModerationPipeline moderation,
+        TimeProvider timeProvider,
+        IOptions<OpinionOptions> options,
+        string? instance)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _instance = instance;
         _providers = providers ?? throw new ArgumentNullException(nameof(providers));
         _identities = identities ?? throw new ArgumentNullException(nameof(identities));
         _store = store ?? throw new ArgumentNullException(nameof(store));
@@ -72,13 +87,18 @@ public sealed partial class OpinionCampaigns
     public async Task<OpinionCampaign?> GetAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.NotBlank(campaignId, nameof(campaignId));
-        var json = await _store.GetDocumentAsync(CampaignsCollection, campaignId, cancellationToken).ConfigureAwait(false);
+        var json = await _store.GetDocumentAsync(CampaignsCollectionOf(_instance), campaignId, cancellationToken).ConfigureAwait(false);
         return json is null ? null : JsonSerializer.Deserialize<OpinionCampaign>(json, Json);
     }
 
-    internal static string ResponsesCollection(string campaignId) => "opinions.responses." + campaignId;
+    /// <summary>The campaigns of an instance: the default instance keeps the original collection names.</summary>
+    internal static string CampaignsCollectionOf(string? instance) => instance is null ? CampaignsCollection : $"opinions.{instance}.campaigns";
 
-    internal static string TalliesCollection(string campaignId) => "opinions.tallies." + campaignId;
+    internal static string ResponsesCollection(string campaignId, string? instance = null)
+        => instance is null ? "opinions.responses." + campaignId : $"opinions.{instance}.responses.{campaignId}";
+
+    internal static string TalliesCollection(string campaignId, string? instance = null)
+        => instance is null ? "opinions.tallies." + campaignId : $"opinions.{instance}.tallies.{campaignId}";
 
     internal static string ResponseKey(OpinionResponse response) => response.Network + "|" + response.ItemId;
 
@@ -98,7 +118,7 @@ public sealed partial class OpinionCampaigns
     }
 
     private Task SaveCampaignAsync(OpinionCampaign campaign, CancellationToken cancellationToken)
-        => _store.ApplyAsync(new StoreChanges().PutDocument(CampaignsCollection, campaign.Id, JsonSerializer.Serialize(campaign, Json)), cancellationToken);
+        => _store.ApplyAsync(new StoreChanges().PutDocument(CampaignsCollectionOf(_instance), campaign.Id, JsonSerializer.Serialize(campaign, Json)), cancellationToken);
 }
 
 /// <summary>Ties SNS accounts to people through the identity map, asking once per account.</summary>
