@@ -129,11 +129,11 @@ public sealed partial class CommunityProductProgram
 
         // Reports of a closed listing stop with it.
         var changes = new StoreChanges();
-        foreach (var (id, json) in await _store.ListDocumentsAsync(ReportsCollection, cancellationToken).ConfigureAwait(false))
+        foreach (var (id, json) in await _store.ListDocumentsAsync(_reports, cancellationToken).ConfigureAwait(false))
         {
             if (JsonSerializer.Deserialize<ReportSubscription>(json, Json)!.ListingId == listingId)
             {
-                changes.DeleteDocument(ReportsCollection, id);
+                changes.DeleteDocument(_reports, id);
             }
         }
 

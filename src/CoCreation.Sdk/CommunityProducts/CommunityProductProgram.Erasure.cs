@@ -21,29 +21,32 @@ public sealed partial class CommunityProductProgram
     /// </summary>
     /// <remarks>Static, with its services passed in: the identity map that calls it is itself a service of the programme.</remarks>
     internal static async Task EraseParticipantAsync(
-        ICoCreationStore store, ICoCreationProviders providers, CommunityProductOptions options, ParticipantErasure erasure, CancellationToken cancellationToken)
+        ICoCreationStore store, ICoCreationProviders providers, CommunityProductOptions options, ParticipantErasure erasure, CancellationToken cancellationToken, string? instance = null)
     {
+        var reports = CollectionOf("reports", instance);
+        var listingsCollection = CollectionOf("listings", instance);
+        var managers = CollectionOf("managers", instance);
         var participantId = erasure.Participant.Id;
         var account = erasure.Participant.FindEnterpriseLink(options.EnterpriseSystem)?.AccountId;
         var listings = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (id, json) in await store.ListDocumentsAsync(ReportsCollection, cancellationToken).ConfigureAwait(false))
+        foreach (var (id, json) in await store.ListDocumentsAsync(reports, cancellationToken).ConfigureAwait(false))
         {
             var subscription = JsonSerializer.Deserialize<ReportSubscription>(json, Json)!;
             if (subscription.ParticipantId == participantId)
             {
                 listings.Add(subscription.ListingId);
-                erasure.Changes.DeleteDocument(ReportsCollection, id);
+                erasure.Changes.DeleteDocument(reports, id);
             }
         }
 
         if (account is not null)
         {
-            foreach (var (id, json) in await store.ListDocumentsAsync(ListingsCollection, cancellationToken).ConfigureAwait(false))
+            foreach (var (id, json) in await store.ListDocumentsAsync(listingsCollection, cancellationToken).ConfigureAwait(false))
             {
                 if (JsonSerializer.Deserialize<ListingOwner>(json, Json)!.OwnerAccountId == account)
                 {
                     listings.Add(id);
-                    erasure.Changes.DeleteDocument(ListingsCollection, id);
+                    erasure.Changes.DeleteDocument(listingsCollection, id);
                 }
             }
 
@@ -62,9 +65,9 @@ public sealed partial class CommunityProductProgram
             }
         }
 
-        if (await store.GetDocumentAsync(ManagersCollection, participantId, cancellationToken).ConfigureAwait(false) is not null)
+        if (await store.GetDocumentAsync(managers, participantId, cancellationToken).ConfigureAwait(false) is not null)
         {
-            erasure.Changes.DeleteDocument(ManagersCollection, participantId);
+            erasure.Changes.DeleteDocument(managers, participantId);
         }
     }
 }

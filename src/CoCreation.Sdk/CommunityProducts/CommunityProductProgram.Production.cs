@@ -68,7 +68,7 @@ public sealed partial class CommunityProductProgram
     {
         CoCreationGuard.NotBlank(participantId, nameof(participantId));
         var grant = await GrantAsync(participantId, EnterpriseRoles.ProductionManager, "appointed production manager", cancellationToken).ConfigureAwait(false);
-        await _store.ApplyAsync(new StoreChanges().PutDocument(ManagersCollection, participantId, "{}"), cancellationToken).ConfigureAwait(false);
+        await _store.ApplyAsync(new StoreChanges().PutDocument(_managers, participantId, "{}"), cancellationToken).ConfigureAwait(false);
         return grant;
     }
 }

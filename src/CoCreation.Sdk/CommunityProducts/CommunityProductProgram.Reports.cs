@@ -52,7 +52,7 @@ public sealed partial class CommunityProductProgram
             PeriodStart = PreviousReportTime(due, frequency),
             NextDueAt = due,
         };
-        await _store.ApplyAsync(new StoreChanges().PutDocument(ReportsCollection, ReportKey(subscription), JsonSerializer.Serialize(subscription, Json)), cancellationToken).ConfigureAwait(false);
+        await _store.ApplyAsync(new StoreChanges().PutDocument(_reports, ReportKey(subscription), JsonSerializer.Serialize(subscription, Json)), cancellationToken).ConfigureAwait(false);
         return subscription;
     }
 
@@ -66,7 +66,7 @@ public sealed partial class CommunityProductProgram
     {
         var now = _time.GetUtcNow();
         var reports = new List<SalesReport>();
-        foreach (var (_, json) in await _store.ListDocumentsAsync(ReportsCollection, cancellationToken).ConfigureAwait(false))
+        foreach (var (_, json) in await _store.ListDocumentsAsync(_reports, cancellationToken).ConfigureAwait(false))
         {
             var subscription = JsonSerializer.Deserialize<ReportSubscription>(json, Json)!;
             while (subscription.NextDueAt <= now)
@@ -80,7 +80,7 @@ public sealed partial class CommunityProductProgram
 
                 // Stored after the report event was relayed: a crash in between re-issues the same
                 // event id, which the relay's de-duplication turns into nothing.
-                await _store.ApplyAsync(new StoreChanges().PutDocument(ReportsCollection, ReportKey(subscription), JsonSerializer.Serialize(subscription, Json)), cancellationToken).ConfigureAwait(false);
+                await _store.ApplyAsync(new StoreChanges().PutDocument(_reports, ReportKey(subscription), JsonSerializer.Serialize(subscription, Json)), cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -39,7 +39,7 @@ public sealed partial class CommunityProductProgram
             new ListingRequest { ProductId = design.ProductId, OwnerAccountId = design.DesignerAccountId, Title = design.Title, Price = openingPrice, Terms = terms },
             cancellationToken).ConfigureAwait(false);
         await _store.ApplyAsync(
-            new StoreChanges().PutDocument(ListingsCollection, listing.Id, JsonSerializer.Serialize(new ListingOwner(listing.OwnerAccountId), Json)),
+            new StoreChanges().PutDocument(_listings, listing.Id, JsonSerializer.Serialize(new ListingOwner(listing.OwnerAccountId), Json)),
             cancellationToken).ConfigureAwait(false);
         await GrantAsync(designer.Id, EnterpriseRoles.Seller, $"listing {listing.Id} opened", cancellationToken).ConfigureAwait(false);
         return listing;

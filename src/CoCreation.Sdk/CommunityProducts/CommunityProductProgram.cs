@@ -25,12 +25,13 @@ public sealed partial class CommunityProductProgram
     /// <summary>The module name used in event sources and store collections.</summary>
     public const string ModuleName = "community-products";
 
-    internal const string ManagersCollection = "community-products.managers";
-    private const string ReportsCollection = "community-products.reports";
-    private const string RequestsCollection = "community-products.requests";
+    private readonly string _managers;
+    private readonly string _reports;
+    private readonly string _requests;
 
     /// <summary>The listings the programme opened, by listing id, with their owner's account: what erasure delists.</summary>
-    private const string ListingsCollection = "community-products.listings";
+    private readonly string _listings;
+    private readonly string? _instance;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -62,8 +63,27 @@ public sealed partial class CommunityProductProgram
         ICoCreationStore store,
         TimeProvider timeProvider,
         IOptions<CommunityProductOptions> options)
+        : this(providers, grants, identities, relay, store, timeProvider, options, instance: null)
+    {
+    }
+
+    /// <summary>Creates a named instance, whose records live in store collections of their own.</summary>
+    internal CommunityProductProgram(
+        ICoCreationProviders providers,
+        IAccessGrants grants,
+        IIdentityMap identities,
+        IEventRelay relay,
+        ICoCreationStore store,
+        TimeProvider timeProvider,
+        IOptions<CommunityProductOptions> options,
+        string? instance)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _instance = instance;
+        _managers = CollectionOf("managers", instance);
+        _reports = CollectionOf("reports", instance);
+        _requests = CollectionOf("requests", instance);
+        _listings = CollectionOf("listings", instance);
         _providers = providers;
         _grants = grants;
         _identities = identities;
@@ -168,7 +188,7 @@ public sealed partial class CommunityProductProgram
         var recordId = Hash($"{operation}\n{_options.ProgramId}\n{participantId}\n{key}");
         using (await _requestLocks.AcquireAsync(recordId, cancellationToken).ConfigureAwait(false))
         {
-            if (await _store.GetDocumentAsync(RequestsCollection, recordId, cancellationToken).ConfigureAwait(false) is { } json)
+            if (await _store.GetDocumentAsync(_requests, recordId, cancellationToken).ConfigureAwait(false) is { } json)
             {
                 var earlier = JsonSerializer.Deserialize<RequestRecord>(json, Json)!;
                 if (earlier.Fingerprint != fingerprint)
@@ -181,7 +201,7 @@ public sealed partial class CommunityProductProgram
 
             var result = await run().ConfigureAwait(false);
             var record = new RequestRecord(fingerprint, idOf(result), _time.GetUtcNow());
-            await _store.ApplyAsync(new StoreChanges().PutDocument(RequestsCollection, recordId, JsonSerializer.Serialize(record, Json)), cancellationToken).ConfigureAwait(false);
+            await _store.ApplyAsync(new StoreChanges().PutDocument(_requests, recordId, JsonSerializer.Serialize(record, Json)), cancellationToken).ConfigureAwait(false);
             return result;
         }
     }
@@ -192,14 +212,22 @@ public sealed partial class CommunityProductProgram
         => await _identities.FindByEnterpriseAccountAsync(_options.EnterpriseSystem, accountId, cancellationToken).ConfigureAwait(false)
             ?? throw new CoCreationConflictException($"Enterprise account {accountId} is not linked to any participant of the programme.");
 
+    // A named instance's event ids start with its name, so that its relay rules, and no other instance's, answer them.
     private CoCreationEvent ModuleEvent(string type, string id, string subject, ImmutableDictionary<string, string> data)
-        => ModuleEvents.Create(ModuleName, _time, type, id, subject, data);
+        => ModuleEvents.Create(ModuleName, _time, type, _instance is null ? id : $"{_instance}:{id}", subject, data);
+
+    /// <summary>A store collection of an instance: the default instance keeps the original names.</summary>
+    internal static string CollectionOf(string kind, string? instance)
+        => instance is null ? $"{ModuleName}.{kind}" : $"{ModuleName}.{instance}.{kind}";
+
+    /// <summary>The production managers' collection of the default instance.</summary>
+    internal static string ManagersCollection => CollectionOf("managers", null);
 
     private sealed record RequestRecord(string Fingerprint, string ResultId, DateTimeOffset At);
 
     private static string Hash(string text) => Hashing.Sha256Hex(text, 32);
 
-    private static void Validate(CommunityProductOptions options)
+    internal static void Validate(CommunityProductOptions options)
     {
         CoCreationGuard.NotBlank(options.ProgramId, "CommunityProductOptions.ProgramId");
         CoCreationGuard.NotBlank(options.EnterpriseSystem, "CommunityProductOptions.EnterpriseSystem");
