@@ -80,7 +80,7 @@ public sealed class NamedProgramTests
         var outlet = instances.Get("outlet");
         Assert.That(instances.Names, Is.EqualTo(new[] { "outlet" }));
         Assert.That(instances.Default, Is.SameAs(h.Program));
-        Assert.That(outlet.Target.Id, Is.EqualTo("outlet"), "the programme id defaults to the name");
+        Assert.That(outlet.Target.Resource, Is.EqualTo("outlet"), "the programme id defaults to the name");
 
         var (session, listing) = await ListedAsync(h, outlet);
         await outlet.SubscribeToReportsAsync(session, listing.Id, ReportFrequency.Daily);
