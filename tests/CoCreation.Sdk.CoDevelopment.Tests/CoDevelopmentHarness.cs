@@ -21,7 +21,7 @@ internal sealed partial class CoDevelopmentHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public CoDevelopmentHarness(Action<CoDevelopmentOptions>? configure = null, CoDevelopmentHarness? sharedWorld = null, ICoCreationStore? store = null, Action<OpinionOptions>? opinions = null)
+    public CoDevelopmentHarness(Action<CoDevelopmentOptions>? configure = null, CoDevelopmentHarness? sharedWorld = null, ICoCreationStore? store = null, Action<OpinionOptions>? opinions = null, Action<ICoCreationBuilder>? more = null)
     {
         Clock = sharedWorld?.Clock ?? new FakeTimeProvider(Start);
         SocialNetwork = sharedWorld?.SocialNetwork ?? new EmbeddedSnsNetwork(null, Clock);
@@ -51,6 +51,8 @@ internal sealed partial class CoDevelopmentHarness : IAsyncDisposable
         {
             coCreation.AddOpinions(opinions);
         }
+
+        more?.Invoke(coCreation);
 
         services.AddSingleton<TimeProvider>(Clock);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });

@@ -1,4 +1,5 @@
 using CoCreation.Sdk.Embedded;
+using CoCreation.Sdk.Moderation;
 using CoCreation.Sdk.Opinions;
 using CoCreation.Sdk.Sns;
 

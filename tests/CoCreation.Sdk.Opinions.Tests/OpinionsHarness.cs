@@ -1,4 +1,5 @@
 using CoCreation.Sdk.Embedded;
+using CoCreation.Sdk.Moderation;
 using CoCreation.Sdk.Opinions;
 using CoCreation.Sdk.Sns;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,8 @@ internal sealed class OpinionsHarness : IAsyncDisposable
     public EmbeddedSnsNetwork Network(string name) => _networks[name];
 
     public OpinionCampaigns Campaigns => _services.GetRequiredService<OpinionCampaigns>();
+
+    public IServiceProvider Services => _services;
 
     public IdeaBoard Ideas => _services.GetRequiredService<IdeaBoard>();
 

@@ -27,6 +27,25 @@ public static class CoDevelopmentRules
         }).ToList();
     }
 
+    /// <summary>
+    /// The rules of one project instance: only its events (event ids start with its project id), and for a named
+    /// instance rule names of its own, so that several projects in one application neither answer each other's
+    /// events nor share delivery keys. The default instance keeps the rule names of <see cref="Create"/>.
+    /// </summary>
+    internal static IReadOnlyList<RelayRule> ForInstance(CoDevelopmentOptions options, string? instance)
+    {
+        var prefix = options.ProjectId + ":";
+        return Create(options).Select(r =>
+        {
+            var when = r.When;
+            return r with
+            {
+                Name = instance is null ? r.Name : $"co-development.{instance}.{r.Name["co-development.".Length..]}",
+                When = e => e.Id.StartsWith(prefix, StringComparison.Ordinal) && (when is null || when(e)),
+            };
+        }).ToList();
+    }
+
     // Stands for the role names of each culture; replaced in Create.
     private const string RolesToken = "{roles}";
 

@@ -5,19 +5,64 @@ namespace CoCreation.Sdk.CommunityProducts;
 /// <summary>The relay rules of the community-products programme: which event reaches whom, and in what words.</summary>
 public static class CommunityProductRules
 {
+    /// <summary>
+    /// The rules of one programme instance. Without named instances these are the rules of <see cref="Create"/>.
+    /// With them, each instance answers only its own events: module events by their id (a named instance's ids start
+    /// with its name) and enterprise events by their source (each instance runs on its own enterprise system), and a
+    /// named instance's rules and production managers are its own.
+    /// </summary>
+    internal static IReadOnlyList<RelayRule> ForInstance(ICoCreationStore store, CommunityProductOptions options, string? instance, IReadOnlyList<(string Name, string EnterpriseSystem)> named)
+    {
+        var rules = CreateFor(store, options, CommunityProductProgram.CollectionOf("managers", instance));
+        if (instance is null && named.Count == 0)
+        {
+            return rules;
+        }
+
+        var module = CoCreationEventSources.Module(CommunityProductProgram.ModuleName);
+        var own = CoCreationEventSources.Enterprise(options.EnterpriseSystem);
+        var others = named.Where(n => n.Name != instance).ToList();
+        bool Mine(CoCreationEvent e)
+        {
+            if (e.Source == module)
+            {
+                return instance is null
+                    ? !others.Any(n => e.Id.StartsWith(n.Name + ":", StringComparison.Ordinal))
+                    : e.Id.StartsWith(instance + ":", StringComparison.Ordinal);
+            }
+
+            return instance is null
+                ? !others.Any(n => e.Source == CoCreationEventSources.Enterprise(n.EnterpriseSystem))
+                : e.Source == own;
+        }
+
+        return rules.Select(r =>
+        {
+            var when = r.When;
+            return r with
+            {
+                Name = instance is null ? r.Name : $"community-products.{instance}.{r.Name["community-products.".Length..]}",
+                When = e => Mine(e) && (when is null || when(e)),
+            };
+        }).ToList();
+    }
+
     /// <summary>Creates the programme's rules.</summary>
     /// <param name="store">The store, read for the list of production managers when a low-stock alert goes out.</param>
     /// <param name="options">The programme's options; the brand name goes into every message, the unit word into counts of pieces and the role names into grant messages.</param>
     /// <exception cref="CoCreationValidationException">A unit word or role name in the options is blank or holds control characters, bidirectional formatting or template syntax.</exception>
     /// <returns>The rules.</returns>
     public static IReadOnlyList<RelayRule> Create(ICoCreationStore store, CommunityProductOptions options)
+        => CreateFor(store, options, CommunityProductProgram.ManagersCollection);
+
+    private static IReadOnlyList<RelayRule> CreateFor(ICoCreationStore store, CommunityProductOptions options, string managers)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         var ownerAndManagers = new RecipientSelector(async (e, map, ct) =>
         {
             var ids = new List<string>(await RecipientSelector.Owner.Resolve(e, map, ct).ConfigureAwait(false));
-            foreach (var (id, _) in await store.ListDocumentsAsync(CommunityProductProgram.ManagersCollection, ct).ConfigureAwait(false))
+            foreach (var (id, _) in await store.ListDocumentsAsync(managers, ct).ConfigureAwait(false))
             {
                 if (!ids.Contains(id))
                 {

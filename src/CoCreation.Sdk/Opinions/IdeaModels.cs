@@ -1,3 +1,5 @@
+using CoCreation.Sdk.Moderation;
+
 namespace CoCreation.Sdk.Opinions;
 
 /// <summary>Where an idea stands.</summary>

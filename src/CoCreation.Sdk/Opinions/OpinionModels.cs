@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CoCreation.Sdk.Moderation;
 
 namespace CoCreation.Sdk.Opinions;
 
@@ -166,22 +167,6 @@ public enum ResponseKind
 
     /// <summary>An answer submitted through the API (for example from a direct-message survey).</summary>
     Submitted,
-}
-
-/// <summary>The outcome of moderation for one item.</summary>
-/// <param name="Accepted">Whether the item is counted and shown.</param>
-/// <param name="Filter">The filter that held it back, when it was.</param>
-/// <param name="Reason">Why, for people, when it was held back.</param>
-public sealed record ModerationVerdict(bool Accepted, string? Filter = null, string? Reason = null)
-{
-    /// <summary>The verdict for an item no filter objected to.</summary>
-    public static ModerationVerdict Accept { get; } = new(true);
-
-    /// <summary>A verdict that holds an item back.</summary>
-    /// <param name="filter">The filter's name.</param>
-    /// <param name="reason">Why.</param>
-    /// <returns>The verdict.</returns>
-    public static ModerationVerdict Reject(string filter, string reason) => new(false, filter, reason);
 }
 
 /// <summary>

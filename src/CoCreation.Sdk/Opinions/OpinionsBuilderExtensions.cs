@@ -1,3 +1,4 @@
+using CoCreation.Sdk.Moderation;
 using CoCreation.Sdk.Opinions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,7 +22,9 @@ public static class OpinionsBuilderExtensions
     /// <param name="configure">Sets the options.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="CoCreationValidationException">The options are invalid (checked now).</exception>
+#pragma warning disable RS0027 // The named overload takes a name first; the two cannot be confused, and this one keeps its shipped shape.
     public static ICoCreationBuilder AddOpinions(this ICoCreationBuilder builder, Action<OpinionOptions>? configure = null)
+#pragma warning restore RS0027
     {
         ArgumentNullException.ThrowIfNull(builder);
         var probe = new OpinionOptions();
@@ -32,7 +35,8 @@ public static class OpinionsBuilderExtensions
             builder.Services.Configure(configure);
         }
 
-        builder.Services.AddOptions<OpinionOptions>();
+        builder.Services.AddOptions<OpinionOptions>().ValidateOnStart();
+        AddShared(builder.Services);
         builder.Services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<OpinionOptions>>().Value;
@@ -58,6 +62,81 @@ public static class OpinionsBuilderExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// Registers a named set of opinion campaigns next to the default one and any other named ones: several
+    /// campaign programmes per application, each with its own options, its own moderation pipeline (the default
+    /// filters from its options followed by every registered <see cref="IOpinionFilter"/>) and its own campaign
+    /// records in the store, which no other instance reads or erases. Erasing a person covers every instance.
+    /// Resolve it with <see cref="ModuleInstances{TModule}.Get"/> or as a keyed service
+    /// (<c>[FromKeyedServices(name)] OpinionCampaigns</c>).
+    /// </summary>
+    /// <remarks>
+    /// The idea board is one per application and stays with the default registration (<c>AddOpinions()</c>).
+    /// The options are checked now, when the host starts and when the instance is first resolved.
+    /// </remarks>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The instance name: 1 to 64 ASCII letters, digits, <c>-</c> or <c>_</c>.</param>
+    /// <param name="configure">Sets the options (<c>_ => { }</c> for the defaults).</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="CoCreationValidationException">The name is invalid or already registered (<c>name</c>), or the options are invalid.</exception>
+    public static ICoCreationBuilder AddOpinions(this ICoCreationBuilder builder, string name, Action<OpinionOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var probe = new OpinionOptions();
+        configure(probe);
+        ModuleInstanceRegistry.Register<OpinionCampaigns>(builder.Services, OpinionCampaigns.ModuleName, name);
+        probe.Validate();
+        builder.Services.Configure(name, configure);
+        builder.Services.AddOptions<OpinionOptions>(name).ValidateOnStart();
+        AddShared(builder.Services);
+        builder.Services.AddKeyedSingleton<OpinionCampaigns>(name, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<OpinionOptions>>().Get(name);
+            var time = sp.GetRequiredService<TimeProvider>();
+            var moderation = new ModerationPipeline(ModerationPipeline.DefaultFilters(options.Moderation).Concat(sp.GetServices<IOpinionFilter>()), time);
+            return new OpinionCampaigns(
+                sp.GetRequiredService<ICoCreationProviders>(),
+                sp.GetRequiredService<IIdentityMap>(),
+                sp.GetRequiredService<ICoCreationStore>(),
+                moderation,
+                time,
+                Options.Create(options),
+                name);
+        });
+        builder.Services.AddSingleton<IParticipantDataEraser>(sp => new OpinionCampaignsDataEraser(sp.GetRequiredService<ICoCreationStore>(), name));
+        return builder;
+    }
+
+    private static void AddShared(IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpinionOptions>, OpinionOptionsValidator>());
+        ModuleInstanceRegistry.AddRegistry<OpinionCampaigns>(services, OpinionCampaigns.ModuleName);
+    }
+}
+
+/// <summary>Checks each instance's options when the host starts and when they are first read.</summary>
+internal sealed class OpinionOptionsValidator : IValidateOptions<OpinionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OpinionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // Thrown rather than returned, so that bad options surface as the SDK's typed exception naming the field.
+        options.Validate();
+        return ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>Erases a participant from the campaigns of one named instance.</summary>
+internal sealed class OpinionCampaignsDataEraser(ICoCreationStore store, string instance) : IParticipantDataEraser
+{
+    public Task EraseAsync(ParticipantErasure erasure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(erasure);
+        return OpinionCampaigns.EraseResponsesAsync(store, erasure, cancellationToken, instance);
     }
 }
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using CoCreation.Sdk.Sns;
 
-namespace CoCreation.Sdk.Opinions;
+namespace CoCreation.Sdk.Moderation;
 
 /// <summary>One item to moderate: an SNS post or reply and what is known of its author.</summary>
 public sealed record ModerationItem
