@@ -143,7 +143,7 @@ public static class EventDataMap
             return null;
         }
 
-        return decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
+        return decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new CoCreationValidationException("Event.Data." + key, "is not an invariant-culture number.");
     }
