@@ -405,3 +405,45 @@ public sealed class EventPipelineTests
         }
     }
 }
+
+/// <summary>Export and import through the CNCF CloudEvents SDK.</summary>
+[TestFixture]
+[Category("Unit")]
+public sealed class CloudEventsInteropTests
+{
+    private static readonly CoCreationEvent Sample = new SaleCompletedData("s-9", 3915000m, "KRW") { Title = "셔츠" }
+        .ToEvent("sale-9", CoCreationEventSources.Enterprise("shop"), new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero), "sales/s-9");
+
+    [Test]
+    public void An_event_round_trips_through_structured_mode_json()
+    {
+        var json = CoCreationCloudEvents.ToStructuredJson(Sample);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+
+        var back = CoCreationCloudEvents.FromStructuredJson(json);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(root.GetProperty("specversion").GetString(), Is.EqualTo("1.0"));
+            Assert.That(root.GetProperty("source").GetString(), Is.EqualTo("urn:cocreation:enterprise:shop"));
+            Assert.That(root.GetProperty("type").GetString(), Is.EqualTo(CoCreationEventTypes.SaleCompleted));
+            Assert.That(root.GetProperty("datacontenttype").GetString(), Is.EqualTo("application/json"));
+            Assert.That(root.GetProperty("data").GetProperty("amount").GetString(), Is.EqualTo("3915000"));
+            Assert.That(back with { Data = ImmutableDictionary<string, string>.Empty }, Is.EqualTo(Sample with { Data = ImmutableDictionary<string, string>.Empty }));
+            Assert.That(back.Data, Is.EquivalentTo(Sample.Data));
+            Assert.That(back.GetData<SaleCompletedData>().Title, Is.EqualTo("셔츠"));
+        }
+    }
+
+    [TestCase("""{"specversion":"1.0","id":"1","source":"urn:x","type":"t"}""", "CloudEvent.time")]
+    [TestCase("""{"specversion":"1.0","id":"1","source":"urn:x","type":"t","time":"2026-03-02T10:00:00Z","datacontenttype":"application/json","data":{"n":5}}""", "CloudEvent.data.n")]
+    [TestCase("""{"specversion":"0.1","id":"1"}""", "CloudEvent")]
+    [TestCase("""not json""", "CloudEvent")]
+    public void Json_the_sdk_cannot_hold_is_refused_naming_the_attribute(string json, string field)
+    {
+        var ex = Assert.Throws<CoCreationValidationException>(() => CoCreationCloudEvents.FromStructuredJson(Encoding.UTF8.GetBytes(json)));
+
+        Assert.That(ex!.Field, Is.EqualTo(field));
+    }
+}
