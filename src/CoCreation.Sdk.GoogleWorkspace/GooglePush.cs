@@ -44,15 +44,22 @@ public sealed record GooglePushNotification
 /// <remarks><c>AddGoogleWorkspace</c> registers one per adapter; the activity source itself is added with <c>AddWorkspaceActivitySource</c>.</remarks>
 public sealed class GooglePushReceiver : WebhookReceiverBase
 {
-    private readonly GoogleCloudWorkspace workspace;
+    private readonly string adapterName;
+    private readonly Lazy<GoogleCloudWorkspace> workspace;
 
     /// <summary>Creates a receiver for the channels one adapter opened.</summary>
     /// <param name="workspace">The adapter.</param>
     public GooglePushReceiver(GoogleCloudWorkspace workspace)
+        : this(workspace?.Metadata.Name ?? throw new ArgumentNullException(nameof(workspace)), () => workspace)
     {
-        ArgumentNullException.ThrowIfNull(workspace);
-        this.workspace = workspace;
-        Name = ReceiverName(workspace.Metadata.Name);
+    }
+
+    // The adapter is resolved at the first request, so registering the receiver does not build the adapter early.
+    internal GooglePushReceiver(string adapterName, Func<GoogleCloudWorkspace> workspace)
+    {
+        this.adapterName = adapterName;
+        this.workspace = new Lazy<GoogleCloudWorkspace>(workspace);
+        Name = ReceiverName(adapterName);
     }
 
     /// <inheritdoc />
@@ -69,7 +76,7 @@ public sealed class GooglePushReceiver : WebhookReceiverBase
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult<object?>(workspace.VerifyPushNotification(request.Headers));
+        return ValueTask.FromResult<object?>(workspace.Value.VerifyPushNotification(request.Headers));
     }
 
     /// <inheritdoc />
@@ -81,19 +88,22 @@ public sealed class GooglePushReceiver : WebhookReceiverBase
             return Task.FromResult(WebhookReceipt.Empty);
         }
 
-        var source = CoCreationEventSources.WorkspaceActivitySourceName(workspace.Metadata.Name, notification.Channel.WorkspaceId);
+        var source = CoCreationEventSources.WorkspaceActivitySourceName(adapterName, notification.Channel.WorkspaceId);
         return Task.FromResult(new WebhookReceipt([], [source]));
     }
 }
 
 /// <summary>Replaces an adapter's push channels before they expire; run by the SDK's scheduler every quarter of the renewal margin.</summary>
-internal sealed class GooglePushChannelRenewal(GoogleCloudWorkspace workspace, TimeSpan renewBefore, Microsoft.Extensions.Logging.ILogger logger) : ICoCreationScheduledWork
+internal sealed class GooglePushChannelRenewal(Func<GoogleCloudWorkspace> adapter, TimeSpan renewBefore, Microsoft.Extensions.Logging.ILogger logger) : ICoCreationScheduledWork
 {
+    private readonly Lazy<GoogleCloudWorkspace> lazy = new(adapter);
+
     // A quarter of the renewal margin leaves three more chances before a channel expires.
     public TimeSpan? Period { get; } = renewBefore / 4;
 
     public async Task RunDueAsync(CancellationToken cancellationToken = default)
     {
+        var workspace = lazy.Value;
         if (workspace.PushChannels.Count == 0)
         {
             return;

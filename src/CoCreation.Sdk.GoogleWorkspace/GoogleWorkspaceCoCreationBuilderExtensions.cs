@@ -85,8 +85,8 @@ public static class GoogleWorkspaceCoCreationBuilderExtensions
         http.AddHttpMessageHandler(sp => new GoogleAuthHandler(name, new Lazy<ITokenAccess>(() => sp.GetRequiredKeyedService<ITokenAccess>(CredentialKey(name)))));
 
         // Push: channel renewal is work for the SDK's scheduler, and notifications come in through the pipeline.
-        builder.AddScheduledWork(sp => new GooglePushChannelRenewal(Adapter(sp, name), sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name).PushChannelRenewBefore, Logger(sp)));
-        builder.AddWebhookReceiver(sp => new GooglePushReceiver(Adapter(sp, name)));
+        builder.AddScheduledWork(sp => new GooglePushChannelRenewal(() => Adapter(sp, name), sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name).PushChannelRenewBefore, Logger(sp)));
+        builder.AddWebhookReceiver(sp => new GooglePushReceiver(name, () => Adapter(sp, name)));
 
         return builder.AddCloudWorkspace(name, sp =>
         {
