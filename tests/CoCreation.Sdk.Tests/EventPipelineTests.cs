@@ -117,6 +117,26 @@ public sealed class EventPipelineTests
     }
 
     [Test]
+    public async Task A_verified_notification_without_data_polls_the_sources_it_names()
+    {
+        var source = new CouponFeed("shop-coupons");
+        var nudge = new NudgeReceiver("shop-push", ["shop-coupons", "not-registered"]);
+        await using var sdk = Harness(build: b => b.AddEventSource(_ => source).AddWebhookReceiver(_ => nudge));
+        var minji = await sdk.SignInNewAsync("minji", "en-US");
+        source.Add(new CouponRedeemedData("PUSHED", 5m, "KRW", minji.ParticipantId));
+
+        var results = await sdk.Services.GetRequiredService<IEventPipeline>().ReceiveWebhookAsync("shop-push", new WebhookRequest([new("X-Token", "ok")], ReadOnlyMemory<byte>.Empty));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Select(r => r.Event.GetData<CouponRedeemedData>().Code), Is.EqualTo(new[] { "PUSHED" }));
+            Assert.That(source.CursorsSeen, Is.EqualTo(new string?[] { null }), "polled once, from the stored (empty) cursor");
+            Assert.That(await sdk.Store.GetCursorAsync("shop-coupons"), Is.EqualTo("1"));
+            Assert.That(sdk.SocialSns.InboxOf("minji"), Has.Count.EqualTo(1));
+        }
+    }
+
+    [Test]
     public async Task Unknown_receivers_and_sources_are_refused_by_name()
     {
         await using var sdk = Harness();
@@ -352,6 +372,17 @@ public sealed class EventPipelineTests
             var data = new CouponRedeemedData(root.GetProperty("code").GetString()!, 100m, "KRW", root.GetProperty("participant").GetString()!);
             return Task.FromResult(new WebhookReceipt([data.ToEvent(root.GetProperty("id").GetString()!, new Uri("urn:example:shop"), SdkHarness.Start)], []));
         }
+    }
+
+    private sealed class NudgeReceiver(string name, IReadOnlyList<string> sources) : WebhookReceiverBase
+    {
+        public override string Name { get; } = name;
+
+        protected override ValueTask<object?> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken)
+            => request.GetHeader("x-token") == "ok" ? ValueTask.FromResult<object?>(null) : throw new WebhookVerificationException(Name, "no token");
+
+        protected override Task<WebhookReceipt> ParseAsync(WebhookRequest request, object? verified, CancellationToken cancellationToken)
+            => Task.FromResult(new WebhookReceipt([], sources));
     }
 
     private sealed class CountingWork(TimeSpan? period) : ICoCreationScheduledWork
