@@ -21,6 +21,13 @@ public static class CoCreationEventSources
     /// <returns>The source URI.</returns>
     public static Uri Module(string module) => new(Prefix + "module:" + CoCreationGuard.NotBlank(module, nameof(module)));
 
+    /// <summary>The <see cref="IEventSource.Name"/> (cursor key) of a workspace's activity feed: <c>workspace:{adapter}:{workspace id}</c>.</summary>
+    /// <param name="adapterName">The cloud workspace adapter's registered name.</param>
+    /// <param name="workspaceId">The workspace id.</param>
+    /// <returns>The source name.</returns>
+    public static string WorkspaceActivitySourceName(string adapterName, string workspaceId)
+        => "workspace:" + CoCreationGuard.NotBlank(adapterName, nameof(adapterName)) + ":" + CoCreationGuard.NotBlank(workspaceId, nameof(workspaceId));
+
     /// <summary>Reads the enterprise adapter name out of a source.</summary>
     /// <param name="source">The source.</param>
     /// <param name="name">The adapter name, when the source is an enterprise source.</param>

@@ -25,7 +25,8 @@ namespace CoCreation.Sdk.GoogleWorkspace;
 /// <para>
 /// Push: <see cref="WatchAsync"/> opens a Drive and a Calendar channel for a workspace; <see cref="VerifyPushNotification"/>
 /// checks <c>X-Goog-Channel-Token</c> in constant time before it reads anything else; channels are replaced before they
-/// expire on the adapter's <see cref="TimeProvider"/>. Channels are kept in memory: after a restart, call
+/// expire by scheduled work the SDK's scheduler runs (the adapter starts no timer of its own); a
+/// <see cref="GooglePushReceiver"/> takes notifications into the event pipeline. Channels are kept in memory: after a restart, call
 /// <see cref="WatchAsync"/> again.
 /// </para>
 /// <para>Safe for concurrent use.</para>
@@ -59,9 +60,6 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly ConcurrentDictionary<string, ChannelState> channels = new(StringComparer.Ordinal);
-    private readonly object timerGate = new();
-    private ITimer? renewalTimer;
-    private int renewing;
 
     internal GoogleCloudWorkspace(string name, GoogleWorkspaceOptions options, Func<IGoogleApi> api, TimeProvider time, ILogger logger)
     {
@@ -81,9 +79,6 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
 
     /// <summary>The push channels currently open.</summary>
     public IReadOnlyList<GooglePushChannel> PushChannels => channels.Values.Select(c => c.Channel).OrderBy(c => c.Expiration).ToList();
-
-    /// <summary>The renewal started by the latest timer tick, for tests and graceful shutdown.</summary>
-    internal Task LastRenewal { get; private set; } = Task.CompletedTask;
 
     private string Name => Metadata.Name;
 
@@ -110,7 +105,6 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
             opened.Add(await OpenChannelAsync(GooglePushSource.CalendarEvents, workspace.Id, workspace.CalendarId, cancellationToken).ConfigureAwait(false));
         }
 
-        EnsureRenewalTimer();
         return opened;
     }
 
@@ -129,8 +123,9 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
 
     /// <summary>
     /// Replaces every channel that expires within <see cref="GoogleWorkspaceOptions.PushChannelRenewBefore"/> on the
-    /// adapter's clock: a new channel is opened first, then the old one is stopped. A timer calls this on its own once
-    /// a channel is open; call it yourself to renew at a time of your choosing.
+    /// adapter's clock: a new channel is opened first, then the old one is stopped. The SDK's scheduler calls this every
+    /// quarter of <see cref="GoogleWorkspaceOptions.PushChannelRenewBefore"/> (work registered by <c>AddGoogleWorkspace</c>);
+    /// call it yourself to renew at a time of your choosing.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many channels were replaced.</returns>
@@ -202,14 +197,9 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
         return new GooglePushNotification { Channel = match.Channel, ResourceState = resourceState.Trim(), MessageNumber = number };
     }
 
-    /// <summary>Stops the renewal timer. Open channels stay open at Google until they expire.</summary>
+    /// <summary>Releases nothing: channel renewal runs on the SDK's scheduler now. Kept so that existing <c>using</c> statements compile.</summary>
     public void Dispose()
     {
-        lock (timerGate)
-        {
-            renewalTimer?.Dispose();
-            renewalTimer = null;
-        }
     }
 
     /// <inheritdoc />
@@ -672,45 +662,6 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
         var body = new ChannelDto { Id = state.Channel.Id, ResourceId = state.Channel.ResourceId };
         var call = new GoogleCall("channels.stop");
         await DeleteIgnoringGoneAsync(call, ct => state.Channel.Source == GooglePushSource.DriveChanges ? api().StopDriveChannelAsync(body, ct) : api().StopCalendarChannelAsync(body, ct), cancellationToken).ConfigureAwait(false);
-    }
-
-    private void EnsureRenewalTimer()
-    {
-        lock (timerGate)
-        {
-            if (renewalTimer is not null)
-            {
-                return;
-            }
-
-            // Ticking at a quarter of the renewal margin leaves three more chances before a channel expires.
-            var period = options.PushChannelRenewBefore / 4;
-            renewalTimer = time.CreateTimer(_ => OnRenewalTick(), null, period, period);
-        }
-    }
-
-    private void OnRenewalTick()
-    {
-        if (Interlocked.Exchange(ref renewing, 1) == 1)
-        {
-            return;
-        }
-
-        LastRenewal = Task.Run(async () =>
-        {
-            try
-            {
-                await RenewExpiringChannelsAsync().ConfigureAwait(false);
-            }
-            catch (CoCreationException ex)
-            {
-                Log.ChannelRenewalFailed(logger, Name, ex);
-            }
-            finally
-            {
-                Volatile.Write(ref renewing, 0);
-            }
-        });
     }
 
     private sealed record ChannelState(GooglePushChannel Channel, string? CalendarId, byte[] TokenBytes)

@@ -84,6 +84,10 @@ public static class GoogleWorkspaceCoCreationBuilderExtensions
             .Configure((resilience, sp) => GoogleResilience.Configure(resilience, sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name), sp.GetRequiredService<TimeProvider>()));
         http.AddHttpMessageHandler(sp => new GoogleAuthHandler(name, new Lazy<ITokenAccess>(() => sp.GetRequiredKeyedService<ITokenAccess>(CredentialKey(name)))));
 
+        // Push: channel renewal is work for the SDK's scheduler, and notifications come in through the pipeline.
+        builder.AddScheduledWork(sp => new GooglePushChannelRenewal(() => Adapter(sp, name), sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name).PushChannelRenewBefore, Logger(sp)));
+        builder.AddWebhookReceiver(sp => new GooglePushReceiver(name, () => Adapter(sp, name)));
+
         return builder.AddCloudWorkspace(name, sp =>
         {
             var options = sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name);
@@ -92,6 +96,9 @@ public static class GoogleWorkspaceCoCreationBuilderExtensions
             return new GoogleCloudWorkspace(name, options, () => sp.GetRequiredKeyedService<IGoogleApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp));
         });
     }
+
+    private static GoogleCloudWorkspace Adapter(IServiceProvider services, string name)
+        => (GoogleCloudWorkspace)services.GetRequiredKeyedService<ICloudWorkspace>(name);
 
     private static string ApiKey(string name) => "CoCreation.Sdk.GoogleWorkspace.Api." + name;
 

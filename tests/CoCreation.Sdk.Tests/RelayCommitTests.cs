@@ -73,7 +73,13 @@ public sealed class RelayCommitTests
         return ids;
     }
 
-    private static RelayWorker Worker(SdkHarness sdk) => sdk.Services.GetServices<IHostedService>().OfType<RelayWorker>().Single();
+    // One scheduler cycle: a period later on the clock, every built-in item is due again.
+    private static async Task SchedulerCycleAsync(SdkHarness sdk)
+    {
+        var scheduler = sdk.Services.GetServices<IHostedService>().OfType<CoCreationScheduler>().Single();
+        sdk.Clock.Advance(scheduler.Interval);
+        await scheduler.RunDueAsync(CancellationToken.None);
+    }
 
     private static void AssertEachInboxHoldsOne(SdkHarness sdk, int members)
     {
@@ -270,7 +276,7 @@ public sealed class RelayCommitTests
         Assert.That(await sdk.Store.GetDueOutboxAsync(sdk.Clock.GetUtcNow(), 100), Has.Count.EqualTo(10), "the worker finds them due");
 
         store.FailWhen(null);
-        await Worker(sdk).RunOnceAsync(CancellationToken.None);
+        await SchedulerCycleAsync(sdk);
 
         Assert.That(await sdk.Store.GetOutboxByStatusAsync(DeliveryStatus.Delivered), Has.Count.EqualTo(10));
         Assert.That(await sdk.Store.GetOutboxByStatusAsync(DeliveryStatus.Pending), Is.Empty);
@@ -280,7 +286,7 @@ public sealed class RelayCommitTests
         Assert.That(sdk.SocialSns.Messages, Has.Count.EqualTo(10), "the network dropped the re-sends by key");
         AssertEachInboxHoldsOne(sdk, 10);
 
-        await Worker(sdk).RunOnceAsync(CancellationToken.None);
+        await SchedulerCycleAsync(sdk);
         Assert.That(sdk.SocialSns.SentKeys, Has.Count.EqualTo(20), "a later run sends nothing");
     }
 
@@ -331,7 +337,7 @@ public sealed class RelayCommitTests
         Assert.That(pending.Select(m => m.RecipientId), Is.EquivalentTo(members.Skip(4)));
         Assert.That(sdk.SocialSns.SentKeys, Has.Count.EqualTo(4));
 
-        await Worker(sdk).RunOnceAsync(CancellationToken.None);
+        await SchedulerCycleAsync(sdk);
 
         Assert.That(await sdk.Store.GetOutboxByStatusAsync(DeliveryStatus.Delivered), Has.Count.EqualTo(10));
         Assert.That(sdk.SocialSns.SentKeys, Has.Count.EqualTo(10), "nothing stored as delivered was sent again");

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace CoCreation.Sdk;
 
-/// <summary>Adds relay rules, a store and the background relay worker to an <see cref="ICoCreationBuilder"/>.</summary>
+/// <summary>Adds relay rules, a store, event sources and the scheduler to an <see cref="ICoCreationBuilder"/>.</summary>
 public static class CoCreationSdkBuilderExtensions
 {
     /// <summary>The relay worker's interval when none is given: 30 seconds.</summary>
@@ -58,17 +59,31 @@ public static class CoCreationSdkBuilderExtensions
     }
 
     /// <summary>
-    /// Adds a hosted background service that, every <paramref name="interval"/> on the registered
-    /// <see cref="TimeProvider"/>, enforces grant expiry, polls the enterprise systems' events and delivers due
-    /// retries. A failing cycle is logged and the worker carries on.
+    /// Adds the SDK's scheduler (see <see cref="AddCoCreationScheduler"/>): the same call under its older name. The
+    /// scheduler replaced the relay worker; it does what the worker did and also runs every
+    /// <see cref="ICoCreationScheduledWork"/> on its own period.
     /// </summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="interval">The pause between cycles; <see langword="null"/> for <see cref="DefaultRelayWorkerInterval"/>.</param>
+    /// <param name="interval">The default period; <see langword="null"/> for <see cref="DefaultRelayWorkerInterval"/>.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     /// <exception cref="CoCreationValidationException"><paramref name="interval"/> is zero or negative.</exception>
-    /// <remarks>Calling it again changes the interval; there is still one worker.</remarks>
     public static ICoCreationBuilder AddRelayWorker(this ICoCreationBuilder builder, TimeSpan? interval = null)
+        => AddCoCreationScheduler(builder, interval);
+
+    /// <summary>
+    /// Adds the one hosted scheduler that runs all periodic work on the registered <see cref="TimeProvider"/>: every
+    /// <paramref name="interval"/> it enforces grant expiry, polls every event source and delivers due retries, and it
+    /// runs each registered <see cref="ICoCreationScheduledWork"/> on its <see cref="ICoCreationScheduledWork.Period"/>
+    /// (or the interval). A failing item is logged and the scheduler carries on.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="interval">The default period; <see langword="null"/> for <see cref="DefaultRelayWorkerInterval"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CoCreationValidationException"><paramref name="interval"/> is zero or negative.</exception>
+    /// <remarks>Calling it again changes the interval; there is still one scheduler.</remarks>
+    public static ICoCreationBuilder AddCoCreationScheduler(this ICoCreationBuilder builder, TimeSpan? interval = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var value = interval ?? DefaultRelayWorkerInterval;
@@ -77,9 +92,31 @@ public static class CoCreationSdkBuilderExtensions
             throw new CoCreationValidationException(nameof(interval), $"must be longer than zero (was {value}).");
         }
 
-        builder.Services.RemoveAll<RelayWorkerSettings>();
-        builder.Services.AddSingleton(new RelayWorkerSettings(value));
-        builder.Services.AddHostedService<RelayWorker>();
+        builder.Services.RemoveAll<SchedulerSettings>();
+        builder.Services.AddSingleton(new SchedulerSettings(value));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CoCreationScheduler>());
         return builder;
+    }
+
+    /// <summary>
+    /// Adds a <see cref="WorkspaceActivitySource"/>: the activity of <paramref name="workspace"/> at the cloud workspace
+    /// adapter named <paramref name="workspaceAdapter"/> becomes <see cref="CoCreationEventTypes.WorkspaceActivity"/> events.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="workspaceAdapter">The cloud workspace adapter's registered name.</param>
+    /// <param name="workspace">The workspace to follow.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="CoCreationValidationException">The adapter name is blank or the workspace has no id.</exception>
+    public static ICoCreationBuilder AddWorkspaceActivitySource(this ICoCreationBuilder builder, string workspaceAdapter, Workspaces.WorkspaceRef workspace)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        CoCreationGuard.NotBlank(workspaceAdapter, nameof(workspaceAdapter));
+        if (workspace is null)
+        {
+            throw new CoCreationValidationException(nameof(workspace), "must not be null.");
+        }
+
+        CoCreationGuard.NotBlank(workspace.Id, "WorkspaceRef.Id");
+        return builder.AddEventSource(sp => new WorkspaceActivitySource(sp.GetRequiredService<ICoCreationProviders>().GetCloudWorkspace(workspaceAdapter), workspace));
     }
 }

@@ -9,7 +9,7 @@ public static class CoCreationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the orchestrator: <see cref="ISnsSignIn"/>, <see cref="IIdentityMap"/>, <see cref="IAccessGrants"/>,
-    /// <see cref="IAuditLog"/>, <see cref="IEventRelay"/> and <see cref="ICoCreationProviders"/> as singletons, the
+    /// <see cref="IAuditLog"/>, <see cref="IEventRelay"/>, <see cref="IEventPipeline"/> (the same relay) and <see cref="ICoCreationProviders"/> as singletons, the
     /// <see cref="InMemoryCoCreationStore"/> unless a store is already registered, and <see cref="TimeProvider.System"/>
     /// unless a <see cref="TimeProvider"/> is already registered.
     /// </summary>
@@ -41,7 +41,9 @@ public static class CoCreationServiceCollectionExtensions
         services.TryAddSingleton<IAccessGrants, AccessGrants>();
         services.TryAddSingleton<IIdentityMap, IdentityMap>();
         services.TryAddSingleton<ISnsSignIn, SnsSignIn>();
-        services.TryAddSingleton<IEventRelay, EventRelay>();
+        services.TryAddSingleton<EventRelay>();
+        services.TryAddSingleton<IEventRelay>(sp => sp.GetRequiredService<EventRelay>());
+        services.TryAddSingleton<IEventPipeline>(sp => sp.GetRequiredService<EventRelay>());
         return new CoCreationBuilder(services);
     }
 

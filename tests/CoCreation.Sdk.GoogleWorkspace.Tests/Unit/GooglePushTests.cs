@@ -108,16 +108,17 @@ public sealed class GooglePushTests
     }
 
     [Test]
-    public async Task Channels_AreRenewedOnTheClock_BeforeTheyExpire_AndOldTokensStopWorkingAsync()
+    public async Task Channels_AreRenewedByScheduledWork_BeforeTheyExpire_AndOldTokensStopWorkingAsync()
     {
         var first = await adapter.WatchAsync(ws);
         var oldToken = TokenOf(first[0].Id);
+        var renewal = provider.GetServices<ICoCreationScheduledWork>().Single();
+        Assert.That(renewal.Period, Is.EqualTo(TimeSpan.FromMinutes(15)), "a quarter of the renewal margin");
 
-        time.Advance(TimeSpan.FromHours(4));
-        await adapter.LastRenewal;
+        // What the SDK's scheduler does: run the work once per period on the clock.
+        await RunPeriodsAsync(renewal, TimeSpan.FromHours(4));
         var stillOpen = adapter.PushChannels.Select(c => c.Id).ToList();
-        time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(15));
-        await adapter.LastRenewal;
+        await RunPeriodsAsync(renewal, TimeSpan.FromHours(1) + TimeSpan.FromMinutes(15));
 
         var renewed = adapter.PushChannels;
         using (Assert.EnterMultipleScope())
@@ -152,6 +153,52 @@ public sealed class GooglePushTests
         using var noPush = GoogleTestHost.Build(fake, o => o.PushAddress = null);
 
         Assert.CatchAsync<CapabilityNotSupportedException>(() => noPush.Workspace().WatchAsync(ws));
+    }
+
+    [Test]
+    public async Task Receiver_RefusesAForgedNotification_BeforeReadingTheBodyAsync()
+    {
+        var channel = (await adapter.WatchAsync(ws))[0];
+        var receiver = (GooglePushReceiver)provider.GetServices<IWebhookReceiver>().Single();
+        var forged = new WebhookRequest(Headers(channel.Id, "forged-token-of-the-same-length-forged-token-000", "change", "4"), _ => throw new AssertionException("the body was read"));
+
+        var ex = Assert.ThrowsAsync<WebhookVerificationException>(() => receiver.ReceiveAsync(forged));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(receiver.Name, Is.EqualTo(GooglePushReceiver.ReceiverName(GoogleTestHost.Name)));
+            Assert.That(ex!.Message, Does.Contain("token"));
+            Assert.That(forged.IsBodyRead, Is.False, "refused before the body was read");
+        }
+    }
+
+    [Test]
+    public async Task Receiver_TurnsAVerifiedChange_IntoAPollOfTheWorkspaceActivitySourceAsync()
+    {
+        var channel = (await adapter.WatchAsync(ws)).Single(c => c.Source == GooglePushSource.DriveChanges);
+        var receiver = provider.GetServices<IWebhookReceiver>().Single();
+
+        var sync = await receiver.ReceiveAsync(new WebhookRequest(Headers(channel.Id, TokenOf(channel.Id), "sync", "1"), ReadOnlyMemory<byte>.Empty));
+        var change = new WebhookRequest(Headers(channel.Id, TokenOf(channel.Id), "change", "2"), ReadOnlyMemory<byte>.Empty);
+        var receipt = await receiver.ReceiveAsync(change);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sync.Events, Is.Empty);
+            Assert.That(sync.SourcesToPoll, Is.Empty, "the opening handshake changes nothing");
+            Assert.That(receipt.Events, Is.Empty, "Google's notifications carry no data");
+            Assert.That(receipt.SourcesToPoll, Is.EqualTo(new[] { CoCreationEventSources.WorkspaceActivitySourceName(GoogleTestHost.Name, ws.Id) }));
+            Assert.That(change.IsBodyRead, Is.False);
+        }
+    }
+
+    private async Task RunPeriodsAsync(ICoCreationScheduledWork work, TimeSpan span)
+    {
+        for (var passed = TimeSpan.Zero; passed < span; passed += work.Period!.Value)
+        {
+            time.Advance(work.Period!.Value);
+            await work.RunDueAsync();
+        }
     }
 
     private static Dictionary<string, string> Headers(string channelId, string token, string state, string number) => new()

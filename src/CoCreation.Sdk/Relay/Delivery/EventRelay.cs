@@ -26,7 +26,7 @@ namespace CoCreation.Sdk;
 /// recording is kept as short as the store allows.
 /// </para>
 /// </remarks>
-internal sealed class EventRelay : IEventRelay
+internal sealed partial class EventRelay : IEventRelay, IEventPipeline
 {
     internal const int DueBatchSize = 200;
 
@@ -44,6 +44,8 @@ internal sealed class EventRelay : IEventRelay
     private readonly Random _random;
     private readonly Lock _randomGate = new();
     private readonly KeyedLock _locks = new();
+    private readonly IReadOnlyDictionary<string, IEventSource> _sources;
+    private readonly IReadOnlyDictionary<string, IWebhookReceiver> _receivers;
 
     public EventRelay(
         ICoCreationStore store,
@@ -52,8 +54,10 @@ internal sealed class EventRelay : IEventRelay
         IEnumerable<RelayRule> rules,
         IOptions<CoCreationOptions> options,
         TimeProvider time,
+        IEnumerable<IEventSource> sources,
+        IEnumerable<IWebhookReceiver> receivers,
         ILogger<EventRelay>? logger = null)
-        : this(store, providers, identities, rules, options, time, logger, Random.Shared)
+        : this(store, providers, identities, rules, options, time, logger, Random.Shared, sources, receivers)
     {
     }
 
@@ -65,8 +69,12 @@ internal sealed class EventRelay : IEventRelay
         IOptions<CoCreationOptions> options,
         TimeProvider time,
         ILogger<EventRelay>? logger,
-        Random random)
+        Random random,
+        IEnumerable<IEventSource>? sources = null,
+        IEnumerable<IWebhookReceiver>? receivers = null)
     {
+        _sources = CheckNames(sources ?? [], s => s.Name, "IEventSource.Name");
+        _receivers = CheckNames(receivers ?? [], r => r.Name, "IWebhookReceiver.Name");
         _store = store;
         _providers = providers;
         _identities = identities;
@@ -105,30 +113,6 @@ internal sealed class EventRelay : IEventRelay
         return new RelayResult(@event, await DeliverEventAsync(@event, routed, cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<IReadOnlyList<RelayResult>> PollSourcesAsync(CancellationToken cancellationToken = default)
-    {
-        var results = new List<RelayResult>();
-        foreach (var system in _providers.EnterpriseSystems)
-        {
-            try
-            {
-                await PollEnterpriseAsync(system, results, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-#pragma warning disable CA1031 // One failing source must not stop the others; its cursor stays where it was.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.PollFailed(_logger, ex, system);
-            }
-        }
-
-        return results;
-    }
-
     public async Task<IReadOnlyList<DeliveryResult>> DeliverDueAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
@@ -149,230 +133,11 @@ internal sealed class EventRelay : IEventRelay
         return results;
     }
 
-    public Task<IReadOnlyList<OutboxMessage>> GetDeadLettersAsync(CancellationToken cancellationToken = default)
-        => _store.GetOutboxByStatusAsync(DeliveryStatus.DeadLettered, cancellationToken);
-
-    public async Task<IReadOnlyList<DeliveryResult>> ReplayDeadLettersAsync(CancellationToken cancellationToken = default)
-    {
-        var deadLetters = await _store.GetOutboxByStatusAsync(DeliveryStatus.DeadLettered, cancellationToken).ConfigureAwait(false);
-        var results = new List<DeliveryResult>(deadLetters.Count);
-        foreach (var candidate in deadLetters)
-        {
-            using var _ = await _locks.AcquireAsync(candidate.DeliveryKey, cancellationToken).ConfigureAwait(false);
-            var message = await _store.GetOutboxMessageAsync(candidate.DeliveryKey, cancellationToken).ConfigureAwait(false);
-            if (message is not { Status: DeliveryStatus.DeadLettered })
-            {
-                continue;
-            }
-
-            var reset = message with
-            {
-                Status = DeliveryStatus.Pending,
-                Attempts = 0,
-                FailedNetworks = [],
-                NextAttemptAt = _time.GetUtcNow(),
-                LastError = null,
-            };
-            await _store.ApplyAsync(new StoreChanges().PutOutbox(reset), cancellationToken).ConfigureAwait(false);
-            Log.Replayed(_logger, reset.DeliveryKey);
-            results.Add(await AttemptAsync(reset, null, cancellationToken).ConfigureAwait(false));
-        }
-
-        return results;
-    }
-
-    /// <summary>The delivery key: the first 32 hex characters of SHA-256 over event key, recipient and channel.</summary>
-    internal static string DeliveryKey(CoCreationEvent @event, string recipientId, RelayChannel channel)
-        => Hashing.Sha256Hex($"{@event.Key}\n{recipientId}\n{channel}", 32);
-
-    private static void Validate(CoCreationEvent @event)
-    {
-        if (@event is null)
-        {
-            throw new CoCreationValidationException("event", "must not be null.");
-        }
-
-        CoCreationGuard.NotBlank(@event.Id, "Event.Id");
-        CoCreationGuard.NotBlank(@event.Type, "Event.Type");
-        CoCreationGuard.NotBlank(@event.Source?.OriginalString, "Event.Source");
-    }
-
-    private async Task<IReadOnlyList<string>> ResolveAsync(RelayRule rule, CoCreationEvent @event, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (!rule.Matches(@event))
-            {
-                return [];
-            }
-
-            var recipients = await rule.Recipients.Resolve(@event, _identities, cancellationToken).ConfigureAwait(false);
-            return (recipients ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToArray();
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-#pragma warning disable CA1031 // A faulty rule is the app's bug; it must not stop the other rules or the relay.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Log.RuleFailed(_logger, ex, rule.Name, @event.Type);
-            return [];
-        }
-    }
-
-    private async Task PollEnterpriseAsync(string system, List<RelayResult> results, CancellationToken cancellationToken)
-    {
-        var adapter = _providers.GetEnterprise(system);
-        var source = $"enterprise:{system}";
-        var cursor = await _store.GetCursorAsync(source, cancellationToken).ConfigureAwait(false);
-        var count = 0;
-        while (true)
-        {
-            var page = await adapter.ReadEventsAsync(cursor, cancellationToken).ConfigureAwait(false);
-            foreach (var @event in page.Events)
-            {
-                try
-                {
-                    results.Add(await PublishAsync(@event, cancellationToken).ConfigureAwait(false));
-                }
-                catch (CoCreationValidationException ex)
-                {
-                    // A malformed event never becomes valid; skipping it keeps the source from being stuck on it.
-                    Log.InvalidEvent(_logger, system, ex.Field);
-                }
-
-                count++;
-            }
-
-            // Only now, with the page's deliveries in the outbox, may the cursor move past them.
-            if (!string.IsNullOrEmpty(page.Cursor) && page.Cursor != cursor)
-            {
-                await _store.ApplyAsync(new StoreChanges().SetCursor(source, page.Cursor), cancellationToken).ConfigureAwait(false);
-                cursor = page.Cursor;
-            }
-
-            if (!page.HasMore || page.Events.Count == 0 || count >= _options.MaxEventsPerPoll)
-            {
-                break;
-            }
-        }
-
-        Log.Polled(_logger, count, system);
-    }
-
-    // Callers hold the lock of every routed key.
-    private async Task<IReadOnlyList<DeliveryResult>> DeliverEventAsync(CoCreationEvent @event, List<Routed> routed, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        var results = new DeliveryResult?[routed.Count];
-        var firstOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var toAttempt = new List<(int Index, OutboxMessage Message)>();
-        var enqueue = new StoreChanges();
-        for (var i = 0; i < routed.Count; i++)
-        {
-            var (key, rule, recipientId) = routed[i];
-            if (!firstOf.TryAdd(key, i))
-            {
-                // Two rules routed the same delivery (recipient and channel): it is answered from the first below.
-                continue;
-            }
-
-            var existing = await _store.GetOutboxMessageAsync(key, cancellationToken).ConfigureAwait(false);
-            if (existing is null)
-            {
-                var message = new OutboxMessage
-                {
-                    DeliveryKey = key,
-                    Event = @event,
-                    RuleName = rule.Name,
-                    RecipientId = recipientId,
-                    Channel = rule.Channel,
-                    Status = DeliveryStatus.Pending,
-                    NextAttemptAt = now,
-                    CreatedAt = now,
-                };
-                enqueue.PutOutbox(message);
-                toAttempt.Add((i, message));
-                continue;
-            }
-
-            switch (existing.Status)
-            {
-                case DeliveryStatus.Delivered:
-                    results[i] = Duplicate(existing.DeliveryKey, ResultOf(existing));
-                    break;
-                case DeliveryStatus.Pending when existing.NextAttemptAt > now:
-                case DeliveryStatus.DeadLettered:
-                    // Not due, or given up: the retry schedule and ReplayDeadLettersAsync decide, not a repeated publish.
-                    results[i] = ResultOf(existing);
-                    break;
-                default:
-                    // Pending and due, or unreachable before: tried again, without enqueuing it a second time.
-                    toAttempt.Add((i, existing));
-                    break;
-            }
-        }
-
-        // One transaction for every new delivery of the event; nothing has been sent yet, so a failure here loses nothing.
-        if (!enqueue.IsEmpty)
-        {
-            await _store.ApplyAsync(enqueue, cancellationToken).ConfigureAwait(false);
-        }
-
-        var batch = new OutcomeBatch(_store, MaxHeldOutcomes);
-        try
-        {
-            foreach (var (index, message) in toAttempt)
-            {
-                results[index] = await AttemptAsync(message, batch, cancellationToken).ConfigureAwait(false);
-            }
-
-            await batch.FlushAsync().ConfigureAwait(false);
-        }
-        catch (Exception failure) when (batch.Count > 0)
-        {
-            // Cancelled, or a send or read failed: the outcomes already known are stored before the failure goes up.
-            // If that fails too, those deliveries stay pending and the re-send carries the same idempotency key.
-            await FlushAfterFailureAsync(batch, failure).ConfigureAwait(false);
-            throw;
-        }
-
-        for (var i = 0; i < routed.Count; i++)
-        {
-            if (results[i] is null)
-            {
-                var first = results[firstOf[routed[i].Key]]!;
-                results[i] = first.Status == DeliveryStatus.Delivered
-                    ? Duplicate(first.DeliveryKey, first with { Network = null, MessageId = null, Text = null })
-                    : first;
-            }
-        }
-
-        return results!;
-    }
-
     private DeliveryResult Duplicate(string deliveryKey, DeliveryResult delivered)
     {
         Log.Duplicate(_logger, deliveryKey);
         CoCreationDiagnostics.RecordDelivery(DeliveryStatus.Duplicate, null, 0);
         return delivered with { Status = DeliveryStatus.Duplicate };
-    }
-
-    private async Task FlushAfterFailureAsync(OutcomeBatch batch, Exception failure)
-    {
-        var count = batch.Count;
-        try
-        {
-            await batch.FlushAsync().ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The original failure is what the caller must see; this one is logged.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Log.OutcomesNotStored(_logger, ex, count, failure.GetType().Name);
-        }
     }
 
     // Callers hold the delivery key's lock. Without a batch the outcome is stored at once.
@@ -588,50 +353,9 @@ internal sealed class EventRelay : IEventRelay
         Error = message.LastError,
     };
 
-    private readonly record struct Routed(string Key, RelayRule Rule, string RecipientId);
-
     /// <summary>One attempt: the outbox entry to store, the result to return, and whether a network without idempotency keys was called.</summary>
     private readonly record struct Attempt(OutboxMessage Outcome, DeliveryResult Result, string? Network, bool SentWithoutKey)
     {
         public static Attempt Of(OutboxMessage outcome, bool sentWithoutKey = false) => new(outcome, ResultOf(outcome), null, sentWithoutKey);
-    }
-
-    /// <summary>
-    /// Delivery outcomes held for one commit. Stores write them without observing cancellation: once a network has
-    /// taken a message, its record is written even when the caller gives up.
-    /// </summary>
-    private sealed class OutcomeBatch(ICoCreationStore store, int capacity)
-    {
-        private List<OutboxMessage> _held = [];
-
-        public int Count => _held.Count;
-
-        /// <summary>Holds an outcome; stores the held ones when <paramref name="storeNow"/> or when the batch is full.</summary>
-        public Task AddAsync(OutboxMessage outcome, bool storeNow)
-        {
-            _held.Add(outcome);
-            return storeNow || _held.Count >= capacity ? FlushAsync() : Task.CompletedTask;
-        }
-
-        /// <summary>
-        /// Stores the held outcomes in one <see cref="ICoCreationStore.ApplyAsync"/>. They are let go before the write,
-        /// so a failed write is not tried again here: its deliveries stay pending in the store, all of them.
-        /// </summary>
-        public Task FlushAsync()
-        {
-            if (_held.Count == 0)
-            {
-                return Task.CompletedTask;
-            }
-
-            var changes = new StoreChanges();
-            foreach (var outcome in _held)
-            {
-                changes.PutOutbox(outcome);
-            }
-
-            _held = [];
-            return store.ApplyAsync(changes, CancellationToken.None);
-        }
     }
 }

@@ -1,0 +1,65 @@
+namespace CoCreation.Sdk;
+
+/// <summary>
+/// Routes events to people over SNS: rules pick recipients, a channel and a localized template;
+/// the relay delivers at least once through an outbox and de-duplicates per event, recipient and channel.
+/// </summary>
+/// <remarks>
+/// Once running, the relay never throws for delivery failures: it returns results and records
+/// failures (retry schedule, dead letters). It throws only for bad arguments.
+/// </remarks>
+public interface IEventRelay
+{
+    /// <summary>Routes an event, enqueues a delivery per recipient and tries each delivery now.</summary>
+    /// <remarks>
+    /// The event's new deliveries are enqueued in one store transaction; deliveries already in the outbox are not
+    /// enqueued again. Where the network honours idempotency keys (<see cref="Sns.SnsCapabilities.SupportsIdempotencyKeys"/>)
+    /// the outcomes are stored together after the sends; until then the deliveries stay pending, and if the process stops
+    /// or the store fails first they are sent again with the same key, which the network drops. Where it does not, each
+    /// outcome is stored right after its send. A store failure is thrown; cancellation stops the event, after the
+    /// outcomes of the sends already made are stored.
+    /// </remarks>
+    /// <param name="event">The event.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One result per recipient and channel.</returns>
+    Task<RelayResult> PublishAsync(CoCreationEvent @event, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads every registered enterprise system's events from its stored cursor and publishes them.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The results of every event read.</returns>
+    Task<IReadOnlyList<RelayResult>> PollSourcesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Tries every delivery whose retry time has come on the clock.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The outcome of each attempt.</returns>
+    Task<IReadOnlyList<DeliveryResult>> DeliverDueAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lists deliveries that gave up.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The dead letters, oldest first.</returns>
+    Task<IReadOnlyList<OutboxMessage>> GetDeadLettersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Tries dead letters again now (after the provider recovered). Already-delivered ones are not sent again.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The outcome of each attempt.</returns>
+    Task<IReadOnlyList<DeliveryResult>> ReplayDeadLettersAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Options of the event relay.</summary>
+public sealed class RelayOptions
+{
+    /// <summary>Attempts per delivery before it becomes a dead letter. Default 5.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>The first retry delay; doubled on each attempt (with jitter) unless the provider says how long to wait. Default 2 s.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest retry delay. Default 10 min.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The culture used when a recipient has none. Default <c>ko-KR</c>.</summary>
+    public string DefaultLocale { get; set; } = "ko-KR";
+
+    /// <summary>How many events one source read fetches at most per poll. Default 500.</summary>
+    public int MaxEventsPerPoll { get; set; } = 500;
+}

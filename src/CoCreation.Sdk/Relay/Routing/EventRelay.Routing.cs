@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using CoCreation.Sdk.Diagnostics;
+using CoCreation.Sdk.Sns;
+using Microsoft.Extensions.Logging;
+
+namespace CoCreation.Sdk;
+
+/// <summary>Routing: which rules match an event and whom they reach.</summary>
+internal sealed partial class EventRelay
+{
+    /// <summary>The delivery key: the first 32 hex characters of SHA-256 over event key, recipient and channel.</summary>
+    internal static string DeliveryKey(CoCreationEvent @event, string recipientId, RelayChannel channel)
+        => Hashing.Sha256Hex($"{@event.Key}\n{recipientId}\n{channel}", 32);
+
+    private static void Validate(CoCreationEvent @event)
+    {
+        if (@event is null)
+        {
+            throw new CoCreationValidationException("event", "must not be null.");
+        }
+
+        CoCreationGuard.NotBlank(@event.Id, "Event.Id");
+        CoCreationGuard.NotBlank(@event.Type, "Event.Type");
+        CoCreationGuard.NotBlank(@event.Source?.OriginalString, "Event.Source");
+    }
+
+    private async Task<IReadOnlyList<string>> ResolveAsync(RelayRule rule, CoCreationEvent @event, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!rule.Matches(@event))
+            {
+                return [];
+            }
+
+            var recipients = await rule.Recipients.Resolve(@event, _identities, cancellationToken).ConfigureAwait(false);
+            return (recipients ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToArray();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A faulty rule is the app's bug; it must not stop the other rules or the relay.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.RuleFailed(_logger, ex, rule.Name, @event.Type);
+            return [];
+        }
+    }
+
+
+    private readonly record struct Routed(string Key, RelayRule Rule, string RecipientId);
+}

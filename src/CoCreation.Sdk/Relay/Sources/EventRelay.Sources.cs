@@ -1,0 +1,155 @@
+using CoCreation.Sdk.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace CoCreation.Sdk;
+
+/// <summary>Sources and webhooks: the pull and push ways into the relay.</summary>
+internal sealed partial class EventRelay
+{
+    public IReadOnlyList<string> SourceNames => [.. AllSources().Select(s => s.Name)];
+
+    public async Task<IReadOnlyList<RelayResult>> PollSourcesAsync(CancellationToken cancellationToken = default)
+    {
+        var results = new List<RelayResult>();
+        foreach (var source in AllSources())
+        {
+            try
+            {
+                await PollSourceAsync(source, results, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // One failing source must not stop the others; its cursor stays where it was.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.PollFailed(_logger, ex, source.Name);
+            }
+        }
+
+        return results;
+    }
+
+    public async Task<IReadOnlyList<RelayResult>> PollAsync(string sourceName, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(sourceName, nameof(sourceName));
+        var source = AllSources().FirstOrDefault(s => string.Equals(s.Name, sourceName, StringComparison.Ordinal))
+            ?? throw new CoCreationValidationException(nameof(sourceName), $"no event source named '{sourceName}' is registered.");
+        var results = new List<RelayResult>();
+        await PollSourceAsync(source, results, cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    public async Task<IReadOnlyList<RelayResult>> ReceiveWebhookAsync(string receiverName, WebhookRequest request, CancellationToken cancellationToken = default)
+    {
+        CoCreationGuard.NotBlank(receiverName, nameof(receiverName));
+        if (request is null)
+        {
+            throw new CoCreationValidationException(nameof(request), "must not be null.");
+        }
+
+        if (!_receivers.TryGetValue(receiverName, out var receiver))
+        {
+            throw new CoCreationValidationException(nameof(receiverName), $"no webhook receiver named '{receiverName}' is registered.");
+        }
+
+        // Verification happens inside the receiver, before it parses; a refusal goes up as WebhookVerificationException.
+        var receipt = await receiver.ReceiveAsync(request, cancellationToken).ConfigureAwait(false);
+        var results = new List<RelayResult>();
+        foreach (var @event in receipt.Events)
+        {
+            await PublishCheckedAsync(@event, receiverName, results, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var name in receipt.SourcesToPoll.Distinct(StringComparer.Ordinal))
+        {
+            var source = AllSources().FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+            if (source is null)
+            {
+                PipelineLog.NoSuchSource(_logger, receiverName, name);
+                continue;
+            }
+
+            await PollSourceAsync(source, results, cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    private static Dictionary<string, T> CheckNames<T>(IEnumerable<T> items, Func<T, string> name, string field)
+    {
+        var byName = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var key = CoCreationGuard.NotBlank(name(item), field);
+            if (!byName.TryAdd(key, item))
+            {
+                throw new CoCreationValidationException(field, $"'{key}' is registered twice.");
+            }
+        }
+
+        return byName;
+    }
+
+    // Each enterprise system is a source; a registered source of the same name takes its place.
+    private IEnumerable<IEventSource> AllSources()
+    {
+        foreach (var system in _providers.EnterpriseSystems)
+        {
+            var name = EnterpriseEventSource.NameOf(system);
+            if (!_sources.ContainsKey(name))
+            {
+                yield return new EnterpriseEventSource(system, _providers.GetEnterprise(system));
+            }
+        }
+
+        foreach (var source in _sources.Values)
+        {
+            yield return source;
+        }
+    }
+
+    private async Task PublishCheckedAsync(CoCreationEvent @event, string from, List<RelayResult> results, CancellationToken cancellationToken)
+    {
+        try
+        {
+            results.Add(await PublishAsync(@event, cancellationToken).ConfigureAwait(false));
+        }
+        catch (CoCreationValidationException ex)
+        {
+            // A malformed event never becomes valid; skipping it keeps the source from being stuck on it.
+            Log.InvalidEvent(_logger, from, ex.Field);
+        }
+    }
+
+    private async Task PollSourceAsync(IEventSource source, List<RelayResult> results, CancellationToken cancellationToken)
+    {
+        var cursor = await _store.GetCursorAsync(source.Name, cancellationToken).ConfigureAwait(false);
+        var count = 0;
+        while (true)
+        {
+            var page = await source.ReadAsync(cursor, cancellationToken).ConfigureAwait(false);
+            foreach (var @event in page.Events)
+            {
+                await PublishCheckedAsync(@event, source.Name, results, cancellationToken).ConfigureAwait(false);
+                count++;
+            }
+
+            // Only now, with the page's deliveries in the outbox, may the cursor move past them.
+            if (!string.IsNullOrEmpty(page.Cursor) && page.Cursor != cursor)
+            {
+                await _store.ApplyAsync(new StoreChanges().SetCursor(source.Name, page.Cursor), cancellationToken).ConfigureAwait(false);
+                cursor = page.Cursor;
+            }
+
+            if (!page.HasMore || page.Events.Count == 0 || count >= _options.MaxEventsPerPoll)
+            {
+                break;
+            }
+        }
+
+        Log.Polled(_logger, count, source.Name);
+    }
+}
