@@ -8,6 +8,8 @@ there packable; a project can opt out with <IsPackable>false</IsPackable>), so a
 as soon as its project exists. For each one, in DIR (default artifacts/packages):
 
 - <id>.<version>.nupkg exists, with README.md at the package root and <readme>README.md</readme>;
+- each assembly was built with deterministic source paths (ContinuousIntegrationBuild, so run it on a
+  package built with CI=true, as .ci/run does);
 - the .nuspec has a description, tags, a licence, the project URL, and <repository> with the declared
   RepositoryUrl and the commit that was packed;
 - <id>.<version>.snupkg exists and holds a portable PDB for every assembly of the package, each with a
@@ -37,6 +39,7 @@ NUSPEC_NS = "{http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd}"
 SOURCELINK_GUID = bytes.fromhex("560511cc91a0384d9fec25ab9a351a6a")
 SOURCELINK_JSON_START = b'{"documents":'
 FLOOR_PREFIX = "Microsoft.Extensions."
+PDB_PATH = re.compile(rb"([\x20-\x7e]+\.pdb)\x00")
 PROPERTY_CONDITION = re.compile(r"^\s*'\$\((\w+)\)'\s*==\s*'true'\s*$")
 
 
@@ -211,6 +214,13 @@ def check_package(project: Project, packages_dir: Path, version: str, repository
     assemblies = sorted(n for n in names if n.startswith("lib/") and n.endswith(".dll"))
     if not assemblies:
         problems.append("no assembly under lib/")
+    with zipfile.ZipFile(nupkg) as archive:
+        for dll in assemblies:
+            # A deterministic CI build maps source paths to /_/; the PDB path in the assembly shows it.
+            pdb_paths = PDB_PATH.findall(archive.read(dll))
+            if not pdb_paths or any(not path.startswith(b"/_/") for path in pdb_paths):
+                problems.append(f"{dll} was not built with deterministic source paths "
+                                "(ContinuousIntegrationBuild; build with CI=true)")
     if not snupkg.exists():
         problems.append(f"{snupkg.name} is missing (IncludeSymbols, SymbolPackageFormat=snupkg)")
         return problems
