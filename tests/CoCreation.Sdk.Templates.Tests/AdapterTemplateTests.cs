@@ -91,6 +91,7 @@ public sealed partial class AdapterTemplateTests
         {
             Assert.That(texts.Where(t => t.Value.Contains("ExampleSocial", StringComparison.Ordinal)).Select(t => t.Key), Is.Empty, "files still naming the sample's provider");
             Assert.That(texts.Where(t => t.Value.Contains("ProjectReference Include=\"../../../src", StringComparison.Ordinal)).Select(t => t.Key), Is.Empty, "files still referencing the SDK's source");
+            Assert.That(texts.Where(t => t.Value.Contains("CoCreationSdkSource", StringComparison.Ordinal)).Select(t => t.Key), Is.Empty, "files still switching between source and packages");
             Assert.That(texts["Directory.Packages.props"], Does.Contain($"Include=\"CoCreation.Sdk.Testing\" Version=\"{version}\""), "the SDK version defaults to the template's");
             Assert.That(texts[Path.Combine("Contoso", "ContosoCoCreationBuilderExtensions.cs")], Does.Contain("AddContoso("));
         }
