@@ -33,6 +33,8 @@ public sealed partial class AdapterTemplateTests
     private string? feed;
     private string? version;
     private string? generated;
+    private Task? packages;
+    private Task? generation;
     private bool failed;
 
     [OneTimeSetUp]
@@ -123,13 +125,13 @@ public sealed partial class AdapterTemplateTests
         }
     }
 
-    private async Task EnsurePackagesAsync()
-    {
-        if (feed is not null)
-        {
-            return;
-        }
+    // Each step runs once; a later test that needs a failed step fails with the same message instead of repeating it.
+    private Task EnsurePackagesAsync() => packages ??= PackAsync();
 
+    private Task EnsureGeneratedAsync() => generation ??= GenerateAsync();
+
+    private async Task PackAsync()
+    {
         if (Environment.GetEnvironmentVariable(PackagesDirVariable) is { Length: > 0 } given)
         {
             var template = Directory.Exists(given) ? Directory.GetFiles(given, "CoCreation.Sdk.Templates.*.nupkg").OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault() : null;
@@ -155,18 +157,14 @@ public sealed partial class AdapterTemplateTests
         feed = packFeed;
     }
 
-    private async Task EnsureGeneratedAsync()
+    private async Task GenerateAsync()
     {
-        if (generated is not null)
-        {
-            return;
-        }
-
         await EnsurePackagesAsync();
         var hive = Path.Combine(work, "hive");
         var install = await ChildProcess.RunDotnetAsync(work, NewLimit, childEnvironment,
             "new", "install", Path.Combine(feed!, $"CoCreation.Sdk.Templates.{version}.nupkg"), "--debug:custom-hive", hive);
         Assert.That(install.ExitCode, Is.Zero, install.Describe());
+        Assert.That(install.Output, Does.Contain("cocreation-adapter"), "the package installs the template\n" + install.Describe());
 
         var output = Path.Combine(work, "Contoso");
         var create = await ChildProcess.RunDotnetAsync(work, NewLimit, childEnvironment,
