@@ -48,6 +48,7 @@ public sealed class ExampleSocialAdapterTests
         Assert.That(ex!.Failures, Has.Some.Contains("BaseAddress must be an absolute http or https address").And.Some.Contains("RequestTimeout"));
         Assert.That(ex.Message, Does.Not.Contain(brandToken));
         Assert.That(new ExampleSocialOptions { AccessToken = brandToken }.ToString(), Does.Not.Contain(brandToken));
+        Assert.That(new ApiCall("publish", HttpMethod.Post, "v1/posts", brandToken).ToString(), Does.Not.Contain(brandToken));
     }
 
     [Test]

@@ -180,6 +180,10 @@ internal sealed record ApiCall(string Operation, HttpMethod Method, string Path,
 
     /// <summary>The resource a 404 means is missing.</summary>
     public (string Kind, string Id)? Resource { get; init; }
+
+    /// <summary>Describes the call without its token or body.</summary>
+    /// <returns>The operation, method and path.</returns>
+    public override string ToString() => $"{Operation} ({Method} {Path})";
 }
 
 /// <summary>The error body of the ExampleSocial API.</summary>
