@@ -132,8 +132,9 @@ public sealed partial class AdapterTemplateTests
 
     private async Task PackAsync()
     {
-        if (Environment.GetEnvironmentVariable(PackagesDirVariable) is { Length: > 0 } given)
+        if (Environment.GetEnvironmentVariable(PackagesDirVariable) is { Length: > 0 } named)
         {
+            var given = Path.GetFullPath(named, RepositoryRoot());
             var template = Directory.Exists(given) ? Directory.GetFiles(given, "CoCreation.Sdk.Templates.*.nupkg").OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault() : null;
             Assert.That(template, Is.Not.Null, $"{PackagesDirVariable}={given} holds no CoCreation.Sdk.Templates package");
             version = Path.GetFileNameWithoutExtension(template)!["CoCreation.Sdk.Templates.".Length..];
