@@ -87,8 +87,10 @@ public static class OpinionsBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var probe = new OpinionOptions();
         configure(probe);
-        ModuleInstanceRegistry.Register<OpinionCampaigns>(builder.Services, OpinionCampaigns.ModuleName, name);
+
+        // Everything is checked before anything is registered.
         probe.Validate();
+        ModuleInstanceRegistry.Register<OpinionCampaigns>(builder.Services, OpinionCampaigns.ModuleName, name);
         builder.Services.Configure(name, configure);
         builder.Services.AddOptions<OpinionOptions>(name).ValidateOnStart();
         AddShared(builder.Services);
