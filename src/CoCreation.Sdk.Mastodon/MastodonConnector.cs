@@ -182,11 +182,7 @@ public sealed class MastodonConnector : SnsConnectorBase
             return;
         }
 
-        CoCreationGuard.NotBlank(request.Text, "PostRequest.Text");
-        for (var i = 0; i < request.Mentions.Count; i++)
-        {
-            CoCreationGuard.NotBlank(request.Mentions[i], $"PostRequest.Mentions[{i}]");
-        }
+        ValidatePostContent(request);
     }
 
     /// <summary>Checks only what does not depend on the instance's limits until they have been read; the rest is checked after.</summary>
@@ -200,16 +196,7 @@ public sealed class MastodonConnector : SnsConnectorBase
             return;
         }
 
-        CoCreationGuard.NotBlank(request.Question, "PollRequest.Question");
-        if (request.Options is null || request.Options.Count < 2)
-        {
-            throw new CoCreationValidationException("PollRequest.Options", $"a poll needs at least 2 options (got {request.Options?.Count ?? 0}).");
-        }
-
-        for (var i = 0; i < request.Options.Count; i++)
-        {
-            CoCreationGuard.NotBlank(request.Options[i], $"PollRequest.Options[{i}]");
-        }
+        ValidatePollContent(request);
     }
 
     /// <inheritdoc />
