@@ -1,10 +1,9 @@
 using CoCreation.Sdk.Bluesky;
 using CoCreation.Sdk.Bluesky.Implementation;
+using CoCreation.Sdk.Http;
 using CoCreation.Sdk.Sns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -25,12 +24,7 @@ public static class BlueskyCoCreationBuilderExtensions
     /// <exception cref="CoCreationValidationException">The name is blank or already registered.</exception>
     /// <remarks>The options are validated when the host starts (<c>ValidateOnStart</c>) and when the connector is first resolved.</remarks>
     public static ICoCreationBuilder AddBluesky(this ICoCreationBuilder builder, string name, Action<BlueskyOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        CoCreationGuard.NotBlank(name, nameof(name));
-        return AddCore(builder, name, options => options.Configure(configure));
-    }
+        => AddCore(builder, name, HttpAdapterBuilderExtensions.ConfigureWith(configure));
 
     /// <summary>
     /// Registers a <see cref="BlueskyConnector"/> under <paramref name="name"/> with options bound from a configuration
@@ -42,12 +36,7 @@ public static class BlueskyCoCreationBuilderExtensions
     /// <returns>The builder.</returns>
     /// <exception cref="CoCreationValidationException">The name is blank or already registered.</exception>
     public static ICoCreationBuilder AddBluesky(this ICoCreationBuilder builder, string name, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        CoCreationGuard.NotBlank(name, nameof(name));
-        return AddCore(builder, name, options => options.Bind(configuration));
-    }
+        => AddCore(builder, name, HttpAdapterBuilderExtensions.BindTo<BlueskyOptions>(configuration));
 
     /// <summary>
     /// The name of the <see cref="HttpClient"/> a connector registered under <paramref name="name"/> sends with; configure
@@ -55,46 +44,20 @@ public static class BlueskyCoCreationBuilderExtensions
     /// </summary>
     /// <param name="name">The connector name.</param>
     /// <returns>The HTTP client name.</returns>
-    public static string HttpClientName(string name) => "CoCreation.Sdk.Bluesky." + name;
+    public static string HttpClientName(string name) => Package + "." + name;
+
+    private const string Package = "CoCreation.Sdk.Bluesky";
 
     private static ICoCreationBuilder AddCore(ICoCreationBuilder builder, string name, Action<OptionsBuilder<BlueskyOptions>> configureOptions)
     {
-        // Refuse before anything is registered, so a duplicate leaves the collection as it was.
-        builder.ThrowIfProviderRegistered(ProviderKind.Sns, name);
-        var services = builder.Services;
+        var adapter = builder.AddHttpAdapter<BlueskyOptions, BlueskyOptionsValidator>(ProviderKind.Sns, name, Package, configureOptions);
 
-        configureOptions(services.AddOptions<BlueskyOptions>(name).ValidateOnStart());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BlueskyOptions>, BlueskyOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        // XRPC paths are relative ("xrpc/…"), so the base must end with a slash to keep any path prefix.
+        adapter.AddHttpClient(options => HttpAdapterBuilder<BlueskyOptions>.WithTrailingSlash(options.Service), XrpcClient.RetryRules);
 
-        services
-            .AddHttpClient(HttpClientName(name))
-            .ConfigureHttpClient((sp, client) =>
-            {
-                var options = sp.GetRequiredService<IOptionsMonitor<BlueskyOptions>>().Get(name);
-
-                // XRPC paths are relative ("xrpc/…"), so the base must end with a slash to keep any path prefix.
-                var service = options.Service!.AbsoluteUri;
-                client.BaseAddress = new Uri(service.EndsWith('/') ? service : service + "/");
-
-                // The pipeline's total timeout governs; HttpClient's own would cut retries short.
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .AddStandardResilienceHandler()
-            .Configure((resilience, sp) =>
-            {
-                var options = sp.GetRequiredService<IOptionsMonitor<BlueskyOptions>>().Get(name);
-                BlueskyResilience.Configure(resilience, options, sp.GetRequiredService<TimeProvider>());
-            });
-
+        // Creating the client per call lets the factory rotate handlers (DNS changes) under a long-lived connector.
         return builder.AddSnsConnector(name, sp =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<BlueskyOptions>>().Get(name);
-            var factory = sp.GetRequiredService<IHttpClientFactory>();
-
-            // Creating the client per call lets the factory rotate handlers (DNS changes) under a long-lived connector.
-            return new BlueskyConnector(name, options, () => factory.CreateClient(HttpClientName(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp));
-        });
+            new BlueskyConnector(name, adapter.Options(sp), () => adapter.CreateClient(sp), sp.GetRequiredService<TimeProvider>(), Logger(sp)));
     }
 
     private static ILogger Logger(IServiceProvider services)

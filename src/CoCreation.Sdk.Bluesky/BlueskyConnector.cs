@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using CoCreation.Sdk.Bluesky.Implementation;
+using CoCreation.Sdk.Http;
 using CoCreation.Sdk.Sns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -142,7 +143,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
         }
 
         var after = string.IsNullOrWhiteSpace(cursor) ? null : cursor.Trim();
-        var call = new XrpcCall("app.bsky.notification.listNotifications", "brand");
+        var call = new HttpCall("app.bsky.notification.listNotifications", "brand");
         var page = await AsBrandAsync(
             session => xrpc.QueryAsync(
                 call,
@@ -279,8 +280,8 @@ public sealed class BlueskyConnector : SnsConnectorBase
         }
 
         var proxy = options.ChatService!;
-        var convoCall = new XrpcCall("chat.bsky.convo.getConvoForMembers", "brand", "account", recipient);
-        var sendCall = new XrpcCall("chat.bsky.convo.sendMessage", "brand");
+        var convoCall = new HttpCall("chat.bsky.convo.getConvoForMembers", "brand", "account", recipient);
+        var sendCall = new HttpCall("chat.bsky.convo.sendMessage", "brand");
         var message = await AsBrandAsync(
             async session =>
             {
@@ -315,7 +316,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
             async (continuation, hint, ct) =>
             {
                 var size = Math.Clamp(hint ?? DefaultSearchPageSize, 1, MaxSearchPageSize);
-                var call = new XrpcCall("app.bsky.feed.searchPosts", "brand");
+                var call = new HttpCall("app.bsky.feed.searchPosts", "brand");
                 var result = await AsBrandAsync(
                     session => xrpc.QueryAsync(
                         call,
@@ -380,7 +381,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
 
     private async Task<List<SnsPost>> ReadThreadFromAppViewAsync(string id, CancellationToken cancellationToken)
     {
-        var call = new XrpcCall("app.bsky.feed.getPostThread", "brand", "post", id);
+        var call = new HttpCall("app.bsky.feed.getPostThread", "brand", "post", id);
         var result = await AsBrandAsync(
             session => xrpc.QueryAsync(
                 call,
@@ -459,7 +460,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
     private async Task<List<SnsPost>> ScanThreadAsync(string rootUri, CancellationToken cancellationToken)
     {
         var replies = new List<SnsPost>();
-        var reposCall = new XrpcCall("com.atproto.sync.listRepos", "no");
+        var reposCall = new HttpCall("com.atproto.sync.listRepos", "no");
         string? repoCursor = null;
         while (true)
         {
@@ -490,7 +491,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
 
     private async Task CollectRepliesAsync(string did, string rootUri, List<SnsPost> replies, CancellationToken cancellationToken)
     {
-        var call = new XrpcCall("com.atproto.repo.listRecords", "no", "repository", did);
+        var call = new HttpCall("com.atproto.repo.listRecords", "no", "repository", did);
         string? cursor = null;
         while (true)
         {
@@ -525,7 +526,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
             return known;
         }
 
-        var call = new XrpcCall("com.atproto.repo.describeRepo", "no", "repository", did);
+        var call = new HttpCall("com.atproto.repo.describeRepo", "no", "repository", did);
         var described = await xrpc.QueryAsync(call, [new("repo", did)], null, BlueskyJsonContext.Default.DescribeRepoDto, cancellationToken).ConfigureAwait(false);
         var handle = described.Handle ?? throw xrpc.Malformed(call);
         handles[did] = handle;
@@ -573,7 +574,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
             return handle;
         }
 
-        var call = new XrpcCall("com.atproto.identity.resolveHandle", "no");
+        var call = new HttpCall("com.atproto.identity.resolveHandle", "no");
         try
         {
             var resolved = await xrpc.QueryAsync(call, [new("handle", handle)], null, BlueskyJsonContext.Default.ResolveHandleDto, cancellationToken).ConfigureAwait(false);
@@ -598,7 +599,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
 
     private async Task<RecordDto> GetPostRecordAsync(AtUri uri, CancellationToken cancellationToken)
     {
-        var call = new XrpcCall("com.atproto.repo.getRecord", "no", "post", uri.ToString());
+        var call = new HttpCall("com.atproto.repo.getRecord", "no", "post", uri.ToString());
         var record = await xrpc.QueryAsync(
             call,
             [new("repo", uri.Repo), new("collection", uri.Collection), new("rkey", uri.RecordKey)],
@@ -610,7 +611,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
 
     private async Task<SnsPost> CreatePostAsync(string did, string handle, string token, string owner, PostRecordDto record, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
-        var call = new XrpcCall("com.atproto.repo.createRecord", owner);
+        var call = new HttpCall("com.atproto.repo.createRecord", owner);
         var body = new CreateRecordRequestDto { Repo = did, Collection = PostCollection, Record = record };
         var created = await xrpc.ProcedureAsync(call, body, BlueskyJsonContext.Default.CreateRecordRequestDto, token, BlueskyJsonContext.Default.CreateRecordResponseDto, cancellationToken).ConfigureAwait(false);
         if (created.Uri is not { Length: > 0 } uri)
@@ -638,7 +639,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
 
     private async Task<SessionDto> GetSessionAsync(string token, string owner, CancellationToken cancellationToken)
     {
-        var call = new XrpcCall("com.atproto.server.getSession", owner, Secrets: [token]);
+        var call = new HttpCall("com.atproto.server.getSession", owner, Secrets: [token]);
         var session = await xrpc.QueryAsync(call, [], token, BlueskyJsonContext.Default.SessionDto, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(session.Did) || string.IsNullOrEmpty(session.Handle))
         {
@@ -655,7 +656,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
 
     private async Task<BlueskySession> CreateSessionCoreAsync(string identifier, string password, string owner, CancellationToken cancellationToken)
     {
-        var call = new XrpcCall("com.atproto.server.createSession", owner, Secrets: [password]);
+        var call = new HttpCall("com.atproto.server.createSession", owner, Secrets: [password]);
         var body = new CreateSessionRequestDto { Identifier = identifier, Password = password };
         var session = await xrpc.ProcedureAsync(call, body, BlueskyJsonContext.Default.CreateSessionRequestDto, null, BlueskyJsonContext.Default.SessionDto, cancellationToken).ConfigureAwait(false);
         return ToSession(session, call);
@@ -663,12 +664,12 @@ public sealed class BlueskyConnector : SnsConnectorBase
 
     private async Task<BlueskySession> RefreshSessionCoreAsync(string refreshJwt, string owner, CancellationToken cancellationToken)
     {
-        var call = new XrpcCall("com.atproto.server.refreshSession", owner, Secrets: [refreshJwt]);
+        var call = new HttpCall("com.atproto.server.refreshSession", owner, Secrets: [refreshJwt]);
         var session = await xrpc.ProcedureAsync<CreateSessionRequestDto, SessionDto>(call, null, BlueskyJsonContext.Default.CreateSessionRequestDto, refreshJwt, BlueskyJsonContext.Default.SessionDto, cancellationToken).ConfigureAwait(false);
         return ToSession(session, call);
     }
 
-    private BlueskySession ToSession(SessionDto session, XrpcCall call)
+    private BlueskySession ToSession(SessionDto session, HttpCall call)
         => session is { Did.Length: > 0, Handle.Length: > 0, AccessJwt.Length: > 0, RefreshJwt.Length: > 0 }
             ? new BlueskySession { Did = session.Did, Handle = session.Handle, AccessJwt = session.AccessJwt, RefreshJwt = session.RefreshJwt }
             : throw xrpc.Malformed(call);
@@ -745,7 +746,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
         }
     }
 
-    private SnsPost ToPost(PostViewDto view, XrpcCall call)
+    private SnsPost ToPost(PostViewDto view, HttpCall call)
     {
         if (view.Uri is null || view.Author?.Did is null || view.Author.Handle is null || view.Record is null)
         {
@@ -755,7 +756,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
         return ToPost(view.Uri, view.Author.Did, view.Author.Handle, view.Record, view.IndexedAt, call);
     }
 
-    private SnsPost ToPost(string uri, string did, string handle, PostRecordDto record, DateTimeOffset? indexedAt, XrpcCall call)
+    private SnsPost ToPost(string uri, string did, string handle, PostRecordDto record, DateTimeOffset? indexedAt, HttpCall call)
     {
         var createdAt = ParseTime(record.CreatedAt) ?? indexedAt ?? throw xrpc.Malformed(call);
         return new SnsPost
@@ -770,7 +771,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
         };
     }
 
-    private SnsIdentity ToIdentity(ProfileBasicDto profile, XrpcCall call)
+    private SnsIdentity ToIdentity(ProfileBasicDto profile, HttpCall call)
         => new()
         {
             Network = Metadata.Name,

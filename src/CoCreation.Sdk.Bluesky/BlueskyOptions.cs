@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using CoCreation.Sdk.Http;
 
 namespace CoCreation.Sdk.Bluesky;
 
@@ -24,8 +24,8 @@ public enum BlueskyReadMode
 /// Settings of one Bluesky connector (one brand account on one PDS), registered under a name with
 /// <c>AddBluesky(name, …)</c>. Bindable from configuration; validated when the app starts.
 /// </summary>
-/// <remarks><see cref="ToString"/> never shows <see cref="AppPassword"/>. Do not change an instance after the app has started.</remarks>
-public sealed class BlueskyOptions
+/// <remarks>Timeouts and retries are inherited from <see cref="HttpAdapterOptions"/>; only queries (GETs) are ever retried, procedures (POSTs) never. <see cref="ToString"/> never shows <see cref="AppPassword"/>. Do not change an instance after the app has started.</remarks>
+public sealed class BlueskyOptions : HttpAdapterOptions
 {
     /// <summary>The brand account's PDS, for example <c>https://bsky.social/</c>. Required.</summary>
     public Uri? Service { get; set; }
@@ -46,25 +46,6 @@ public sealed class BlueskyOptions
     /// <summary>Where threads are read from. Default: <see cref="BlueskyReadMode.AppView"/>.</summary>
     public BlueskyReadMode ReadMode { get; set; } = BlueskyReadMode.AppView;
 
-    /// <summary>How long one HTTP attempt may take. Default: 10 seconds.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long one call may take with all its retries. Default: 30 seconds.</summary>
-    public TimeSpan TotalRequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How many times a failed query (a GET) is retried (0 to 10). Default: 3. Procedures (POSTs) are never retried.</summary>
-    public int MaxRetryAttempts { get; set; } = 3;
-
-    /// <summary>The first back-off delay when the server does not say how long to wait; later ones grow exponentially with jitter. Default: 1 second.</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// The longest wait a server may ask for (<c>Retry-After</c> or <c>RateLimit-Reset</c>) that a call still waits out
-    /// and retries. A longer one fails the call at once with <see cref="RateLimitedException"/>, carrying the wait.
-    /// Default: 10 seconds.
-    /// </summary>
-    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
-
     /// <summary>Returns a description without the app password.</summary>
     /// <returns>The service, identifier and whether a password is set.</returns>
     public override string ToString()
@@ -73,72 +54,23 @@ public sealed class BlueskyOptions
 
 /// <summary>Validates <see cref="BlueskyOptions"/> when the app starts (and when a connector is first created).</summary>
 /// <remarks>Stateless and safe for concurrent use. Messages never contain the app password.</remarks>
-public sealed class BlueskyOptionsValidator : IValidateOptions<BlueskyOptions>
+public sealed class BlueskyOptionsValidator : AdapterOptionsValidator<BlueskyOptions>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, BlueskyOptions options)
+    protected override string AdapterKind => "Bluesky connector";
+
+    /// <inheritdoc />
+    protected override void Check(BlueskyOptions options, OptionsFailures failures)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var prefix = $"Bluesky connector '{name}': ";
-        var failures = new List<string>();
-        if (options.Service is null)
-        {
-            failures.Add(prefix + "Service is required (the brand account's PDS, for example https://bsky.social/).");
-        }
-        else if (!options.Service.IsAbsoluteUri || (options.Service.Scheme != Uri.UriSchemeHttps && options.Service.Scheme != Uri.UriSchemeHttp))
-        {
-            failures.Add(prefix + "Service must be an absolute http or https address.");
-        }
-        else if (!string.IsNullOrEmpty(options.Service.Query) || !string.IsNullOrEmpty(options.Service.Fragment))
-        {
-            failures.Add(prefix + "Service must not have a query or fragment.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Identifier))
-        {
-            failures.Add(prefix + "Identifier is required (the brand account's handle or DID).");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.AppPassword))
-        {
-            failures.Add(prefix + "AppPassword is required (an app password of the brand account).");
-        }
-
-        if (options.ChatService is { } chat && (!chat.StartsWith("did:", StringComparison.Ordinal) || chat.IndexOf('#', StringComparison.Ordinal) is < 5 || chat.EndsWith('#') || chat.Any(char.IsWhiteSpace)))
-        {
-            failures.Add(prefix + "ChatService must be a DID and a service id, for example did:web:api.bsky.chat#bsky_chat.");
-        }
-
-        if (!Enum.IsDefined(options.ReadMode))
-        {
-            failures.Add(prefix + $"ReadMode '{options.ReadMode}' is not known.");
-        }
-
-        if (options.AttemptTimeout < TimeSpan.FromMilliseconds(10))
-        {
-            failures.Add(prefix + "AttemptTimeout must be at least 10 ms.");
-        }
-
-        if (options.TotalRequestTimeout < options.AttemptTimeout)
-        {
-            failures.Add(prefix + "TotalRequestTimeout must be at least AttemptTimeout.");
-        }
-
-        if (options.MaxRetryAttempts is < 0 or > 10)
-        {
-            failures.Add(prefix + $"MaxRetryAttempts must be between 0 and 10 (was {options.MaxRetryAttempts}).");
-        }
-
-        if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > TimeSpan.FromDays(1))
-        {
-            failures.Add(prefix + "RetryBaseDelay must be between 0 and 1 day.");
-        }
-
-        if (options.MaxRetryAfter < TimeSpan.Zero)
-        {
-            failures.Add(prefix + "MaxRetryAfter must not be negative.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        ArgumentNullException.ThrowIfNull(failures);
+        failures.RequireBaseAddress(options.Service, nameof(options.Service), example: "https://bsky.social/ (the brand account's PDS)");
+        failures.RequireValue(options.Identifier, nameof(options.Identifier), "the brand account's handle or DID");
+        failures.RequireValue(options.AppPassword, nameof(options.AppPassword), "an app password of the brand account");
+        failures.Require(
+            options.ChatService is not { } chat || (chat.StartsWith("did:", StringComparison.Ordinal) && chat.IndexOf('#', StringComparison.Ordinal) >= 5 && !chat.EndsWith('#') && !chat.Any(char.IsWhiteSpace)),
+            nameof(options.ChatService),
+            "must be a DID and a service id, for example did:web:api.bsky.chat#bsky_chat.");
+        failures.Require(Enum.IsDefined(options.ReadMode), nameof(options.ReadMode), $"'{options.ReadMode}' is not known.");
     }
 }

@@ -37,11 +37,6 @@ public sealed class EmbeddedSnsConnector : SnsConnectorBase
     /// <inheritdoc />
     protected override Task<SnsPost> PublishCoreAsync(PostRequest request, CancellationToken cancellationToken)
     {
-        if (request.InReplyToId is not null)
-        {
-            CoCreationGuard.NotBlank(request.InReplyToId, "PostRequest.InReplyToId");
-        }
-
         for (var i = 0; i < request.Mentions.Count; i++)
         {
             if (!EmbeddedSnsText.IsWellFormedMention(request.Mentions[i]))
@@ -50,21 +45,12 @@ public sealed class EmbeddedSnsConnector : SnsConnectorBase
             }
         }
 
-        if (!Enum.IsDefined(request.Visibility))
-        {
-            throw new CoCreationValidationException("PostRequest.Visibility", $"{request.Visibility} is not a visibility.");
-        }
-
-        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "PostRequest.IdempotencyKey");
         return Run(() => Network.Publish(Metadata.Name, brandCredential, request), cancellationToken);
     }
 
     /// <inheritdoc />
     protected override Task<SnsPoll> CreatePollCoreAsync(PollRequest request, CancellationToken cancellationToken)
-    {
-        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "PollRequest.IdempotencyKey");
-        return Run(() => Network.CreatePoll(Metadata.Name, brandCredential, request), cancellationToken);
-    }
+        => Run(() => Network.CreatePoll(Metadata.Name, brandCredential, request), cancellationToken);
 
     /// <inheritdoc />
     protected override Task<PollResults> GetPollResultsCoreAsync(string pollId, CancellationToken cancellationToken)
@@ -72,10 +58,7 @@ public sealed class EmbeddedSnsConnector : SnsConnectorBase
 
     /// <inheritdoc />
     protected override Task<SnsMessage> SendDirectMessageCoreAsync(DirectMessageRequest request, CancellationToken cancellationToken)
-    {
-        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "DirectMessageRequest.IdempotencyKey");
-        return Run(() => Network.SendDirectMessage(Metadata.Name, brandCredential, request), cancellationToken);
-    }
+        => Run(() => Network.SendDirectMessage(Metadata.Name, brandCredential, request), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>Pages hold 20 posts unless a size hint says otherwise (at most 100); continuation tokens are opaque and bound to the query.</remarks>

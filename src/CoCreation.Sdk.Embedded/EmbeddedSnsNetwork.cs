@@ -380,50 +380,35 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         }
     }
 
+    private List<T> ReadAccount<T>(string subject, Func<AccountState, IEnumerable<T>> read)
+    {
+        CoCreationGuard.NotBlank(subject, nameof(subject));
+        lock (gate)
+        {
+            return read(FindAccountLocked(subject, NetworkKind)).ToList();
+        }
+    }
+
     /// <summary>The direct messages an account received, oldest first.</summary>
     /// <param name="subject">The account's subject.</param>
     /// <returns>The messages.</returns>
     /// <exception cref="ResourceNotFoundException">No such account.</exception>
     public IReadOnlyList<SnsMessage> GetInbox(string subject)
-    {
-        CoCreationGuard.NotBlank(subject, nameof(subject));
-        lock (gate)
-        {
-            return FindAccountLocked(subject, NetworkKind).Inbox
-                .Select(m => ToSnsMessage(m, NetworkKind))
-                .ToList();
-        }
-    }
+        => ReadAccount(subject, account => account.Inbox.Select(m => ToSnsMessage(m, NetworkKind)));
 
     /// <summary>The posts (not direct messages) that mention an account, oldest first.</summary>
     /// <param name="subject">The account's subject.</param>
     /// <returns>The posts.</returns>
     /// <exception cref="ResourceNotFoundException">No such account.</exception>
     public IReadOnlyList<SnsPost> GetMentions(string subject)
-    {
-        CoCreationGuard.NotBlank(subject, nameof(subject));
-        lock (gate)
-        {
-            return FindAccountLocked(subject, NetworkKind).Mentions
-                .Select(p => ToSnsPost(p, NetworkKind))
-                .ToList();
-        }
-    }
+        => ReadAccount(subject, account => account.Mentions.Select(p => ToSnsPost(p, NetworkKind)));
 
     /// <summary>The posts an account published (including replies and polls), oldest first.</summary>
     /// <param name="subject">The account's subject.</param>
     /// <returns>The posts.</returns>
     /// <exception cref="ResourceNotFoundException">No such account.</exception>
     public IReadOnlyList<SnsPost> GetPostsBy(string subject)
-    {
-        CoCreationGuard.NotBlank(subject, nameof(subject));
-        lock (gate)
-        {
-            return FindAccountLocked(subject, NetworkKind).Posts
-                .Select(p => ToSnsPost(p, NetworkKind))
-                .ToList();
-        }
-    }
+        => ReadAccount(subject, account => account.Posts.Select(p => ToSnsPost(p, NetworkKind)));
 
     /// <summary>Reads one post by id.</summary>
     /// <param name="postId">The post id.</param>

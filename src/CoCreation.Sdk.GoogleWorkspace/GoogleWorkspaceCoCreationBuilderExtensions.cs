@@ -1,11 +1,11 @@
 using CoCreation.Sdk.GoogleWorkspace;
 using CoCreation.Sdk.GoogleWorkspace.Implementation;
+using CoCreation.Sdk.Http;
 using CoCreation.Sdk.Workspaces;
 using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -27,12 +27,7 @@ public static class GoogleWorkspaceCoCreationBuilderExtensions
     /// <exception cref="CoCreationValidationException">The name is blank or already registered.</exception>
     /// <remarks>The options are validated when the host starts (<c>ValidateOnStart</c>) and when the adapter is first resolved.</remarks>
     public static ICoCreationBuilder AddGoogleWorkspace(this ICoCreationBuilder builder, string name, Action<GoogleWorkspaceOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        CoCreationGuard.NotBlank(name, nameof(name));
-        return AddCore(builder, name, options => options.Configure(configure));
-    }
+        => AddCore(builder, name, HttpAdapterBuilderExtensions.ConfigureWith(configure));
 
     /// <summary>
     /// Registers a <see cref="GoogleCloudWorkspace"/> under <paramref name="name"/> with options bound from a configuration
@@ -44,57 +39,38 @@ public static class GoogleWorkspaceCoCreationBuilderExtensions
     /// <returns>The builder.</returns>
     /// <exception cref="CoCreationValidationException">The name is blank or already registered.</exception>
     public static ICoCreationBuilder AddGoogleWorkspace(this ICoCreationBuilder builder, string name, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        CoCreationGuard.NotBlank(name, nameof(name));
-        return AddCore(builder, name, options => options.Bind(configuration));
-    }
+        => AddCore(builder, name, HttpAdapterBuilderExtensions.BindTo<GoogleWorkspaceOptions>(configuration));
 
     /// <summary>The name of the <see cref="HttpClient"/> an adapter registered under <paramref name="name"/> sends with; configure it further with <c>services.AddHttpClient(GoogleWorkspaceCoCreationBuilderExtensions.HttpClientName(name))</c>.</summary>
     /// <param name="name">The adapter name.</param>
     /// <returns>The HTTP client name.</returns>
-    public static string HttpClientName(string name) => "CoCreation.Sdk.GoogleWorkspace." + name;
+    public static string HttpClientName(string name) => Package + "." + name;
+
+    private const string Package = "CoCreation.Sdk.GoogleWorkspace";
 
     private static ICoCreationBuilder AddCore(ICoCreationBuilder builder, string name, Action<OptionsBuilder<GoogleWorkspaceOptions>> configureOptions)
     {
-        // Refuse before anything is registered, so a duplicate leaves the collection as it was.
-        builder.ThrowIfProviderRegistered(ProviderKind.CloudWorkspace, name);
+        var adapter = builder.AddHttpAdapter<GoogleWorkspaceOptions, GoogleWorkspaceOptionsValidator>(ProviderKind.CloudWorkspace, name, Package, configureOptions);
         var services = builder.Services;
 
-        configureOptions(services.AddOptions<GoogleWorkspaceOptions>(name).ValidateOnStart());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GoogleWorkspaceOptions>, GoogleWorkspaceOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-
         // One credential per adapter, so Google.Apis.Auth's token cache is shared by every request.
-        services.TryAddKeyedSingleton<ITokenAccess>(CredentialKey(name), (sp, _) => GoogleCredentials.Create(sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name)));
-
-        var http = services
-            .AddKeyedRefitGeneratedClient<IGoogleApi>(ApiKey(name), _ => GoogleRefit.Settings, HttpClientName(name))
-            .ConfigureHttpClient((sp, client) =>
-            {
-                client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name).ApiBaseAddress;
-
-                // The pipeline's total timeout governs; HttpClient's own would cut retries short.
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            });
+        services.TryAddKeyedSingleton<ITokenAccess>(CredentialKey(name), (sp, _) => GoogleCredentials.Create(adapter.Options(sp)));
 
         // Resilience outside, authorization inside: every attempt carries a current token.
-        http.AddStandardResilienceHandler()
-            .Configure((resilience, sp) => GoogleResilience.Configure(resilience, sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name), sp.GetRequiredService<TimeProvider>()));
-        http.AddHttpMessageHandler(sp => new GoogleAuthHandler(name, new Lazy<ITokenAccess>(() => sp.GetRequiredKeyedService<ITokenAccess>(CredentialKey(name)))));
+        adapter
+            .ConfigureHttpClient(
+                services.AddKeyedRefitGeneratedClient<IGoogleApi>(ApiKey(name), _ => GoogleRefit.Settings, adapter.HttpClientName),
+                options => options.ApiBaseAddress,
+                GoogleHttp.RetryRules)
+            .AddHttpMessageHandler(sp => new GoogleAuthHandler(name, new Lazy<ITokenAccess>(() => sp.GetRequiredKeyedService<ITokenAccess>(CredentialKey(name)))));
 
         // Push: channel renewal is work for the SDK's scheduler, and notifications come in through the pipeline.
         builder.AddScheduledWork(sp => new GooglePushChannelRenewal(() => Adapter(sp, name), sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name).PushChannelRenewBefore, Logger(sp)));
         builder.AddWebhookReceiver(sp => new GooglePushReceiver(name, () => Adapter(sp, name)));
 
+        // Resolving per call lets the factory rotate handlers under a long-lived adapter.
         return builder.AddCloudWorkspace(name, sp =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name);
-
-            // Resolving per call lets the factory rotate handlers under a long-lived adapter.
-            return new GoogleCloudWorkspace(name, options, () => sp.GetRequiredKeyedService<IGoogleApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp));
-        });
+            new GoogleCloudWorkspace(name, adapter.Options(sp), () => sp.GetRequiredKeyedService<IGoogleApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp)));
     }
 
     private static GoogleCloudWorkspace Adapter(IServiceProvider services, string name)

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using CoCreation.Sdk.GoogleWorkspace.Implementation;
-using Microsoft.Extensions.Options;
+using CoCreation.Sdk.Http;
 
 namespace CoCreation.Sdk.GoogleWorkspace;
 
@@ -18,8 +18,20 @@ namespace CoCreation.Sdk.GoogleWorkspace;
 /// </para>
 /// <para><see cref="ToString"/> never shows a key, secret or token. Do not change an instance after the app has started.</para>
 /// </remarks>
-public sealed class GoogleWorkspaceOptions
+public sealed class GoogleWorkspaceOptions : HttpAdapterOptions
 {
+    /// <summary>
+    /// Creates options with Google's defaults: 30 seconds per attempt, 2 minutes per call, and a <c>Retry-After</c> of
+    /// up to 30 seconds waited out. Transient failures (5xx, 429, rate-limit 403, timeouts) are retried with Google's
+    /// truncated exponential back-off; a POST only after a rate-limit answer.
+    /// </summary>
+    public GoogleWorkspaceOptions()
+    {
+        AttemptTimeout = TimeSpan.FromSeconds(30);
+        TotalRequestTimeout = TimeSpan.FromMinutes(2);
+        MaxRetryAfter = TimeSpan.FromSeconds(30);
+    }
+
     /// <summary>The scopes the adapter needs when it creates its own folders and calendars: <c>drive.file</c>, <c>calendar.app.created</c> and <c>calendar.acls</c>.</summary>
     public static IReadOnlyList<string> DefaultScopes { get; } =
     [
@@ -88,21 +100,6 @@ public sealed class GoogleWorkspaceOptions
     /// <summary>How long before its expiry a push channel is replaced. Default: 1 hour.</summary>
     public TimeSpan PushChannelRenewBefore { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How long one HTTP attempt may take. Default: 30 seconds.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long one call may take with all its retries. Default: 2 minutes.</summary>
-    public TimeSpan TotalRequestTimeout { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>How many times a transient failure (5xx, 429, rate-limit 403, timeout) is retried (0 to 10). Default: 3.</summary>
-    public int MaxRetryAttempts { get; set; } = 3;
-
-    /// <summary>The first back-off delay; later ones grow exponentially with jitter (Google's truncated exponential back-off). Default: 1 second.</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The longest <c>Retry-After</c> a call still waits out; a longer one fails the call with <see cref="RateLimitedException"/> at once. Default: 30 seconds.</summary>
-    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
-
     internal bool UsesServiceAccount
         => !string.IsNullOrWhiteSpace(ServiceAccountKeyJson) || !string.IsNullOrWhiteSpace(ServiceAccountKeyFile)
             || !string.IsNullOrWhiteSpace(ServiceAccountEmail) || !string.IsNullOrWhiteSpace(ServiceAccountPrivateKey);
@@ -118,97 +115,38 @@ public sealed class GoogleWorkspaceOptions
 
 /// <summary>Validates <see cref="GoogleWorkspaceOptions"/> when the app starts (and when the adapter is first created).</summary>
 /// <remarks>Stateless and safe for concurrent use. Messages never contain a key, secret or token.</remarks>
-public sealed class GoogleWorkspaceOptionsValidator : IValidateOptions<GoogleWorkspaceOptions>
+public sealed class GoogleWorkspaceOptionsValidator : AdapterOptionsValidator<GoogleWorkspaceOptions>
 {
     private static readonly string[] SendUpdatesValues = ["all", "externalOnly", "none"];
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, GoogleWorkspaceOptions options)
+    protected override string AdapterKind => "Google Workspace adapter";
+
+    /// <inheritdoc />
+    protected override void Check(GoogleWorkspaceOptions options, OptionsFailures failures)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var prefix = $"Google Workspace adapter '{name}': ";
-        var failures = new List<string>();
-        CheckAddress(options.ApiBaseAddress, "ApiBaseAddress", required: true, httpsOnly: false, prefix, failures);
-        CheckAddress(options.TokenEndpoint, "TokenEndpoint", required: false, httpsOnly: false, prefix, failures);
-        CheckAddress(options.PushAddress, "PushAddress", required: false, httpsOnly: true, prefix, failures);
-        CheckCredential(options, prefix, failures);
-
-        if (options.Scopes is null || options.Scopes.Count == 0 || options.Scopes.Any(string.IsNullOrWhiteSpace))
-        {
-            failures.Add(prefix + "Scopes must name at least one scope and no blank one.");
-        }
-
+        ArgumentNullException.ThrowIfNull(failures);
+        failures.RequireBaseAddress(options.ApiBaseAddress, nameof(options.ApiBaseAddress));
+        failures.RequireBaseAddress(options.TokenEndpoint, nameof(options.TokenEndpoint), required: false);
+        failures.RequireBaseAddress(options.PushAddress, nameof(options.PushAddress), required: false, httpsOnly: true);
+        CheckCredential(options, failures);
+        failures.Require(options.Scopes is { Count: > 0 } scopes && !scopes.Any(string.IsNullOrWhiteSpace), nameof(options.Scopes), "must name at least one scope and no blank one.");
         if (!string.IsNullOrWhiteSpace(options.ParentFolderId) && !string.IsNullOrWhiteSpace(options.SharedDriveId))
         {
-            failures.Add(prefix + "set ParentFolderId or SharedDriveId, not both (a folder inside a shared drive is named by ParentFolderId alone).");
+            failures.AddGeneral("set ParentFolderId or SharedDriveId, not both (a folder inside a shared drive is named by ParentFolderId alone).");
         }
 
-        if (!SendUpdatesValues.Contains(options.SendUpdates, StringComparer.Ordinal))
-        {
-            failures.Add(prefix + $"SendUpdates must be one of {string.Join(", ", SendUpdatesValues)} (was '{options.SendUpdates}').");
-        }
-
-        if (options.PushChannelLifetime < TimeSpan.FromMinutes(5) || options.PushChannelLifetime > TimeSpan.FromDays(30))
-        {
-            failures.Add(prefix + "PushChannelLifetime must be between 5 minutes and 30 days.");
-        }
-
-        if (options.PushChannelRenewBefore <= TimeSpan.Zero || options.PushChannelRenewBefore >= options.PushChannelLifetime)
-        {
-            failures.Add(prefix + "PushChannelRenewBefore must be positive and shorter than PushChannelLifetime.");
-        }
-
-        if (options.AttemptTimeout < TimeSpan.FromMilliseconds(10))
-        {
-            failures.Add(prefix + "AttemptTimeout must be at least 10 ms.");
-        }
-
-        if (options.TotalRequestTimeout < options.AttemptTimeout)
-        {
-            failures.Add(prefix + "TotalRequestTimeout must be at least AttemptTimeout.");
-        }
-
-        if (options.MaxRetryAttempts is < 0 or > 10)
-        {
-            failures.Add(prefix + $"MaxRetryAttempts must be between 0 and 10 (was {options.MaxRetryAttempts}).");
-        }
-
-        if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > TimeSpan.FromDays(1))
-        {
-            failures.Add(prefix + "RetryBaseDelay must be between 0 and 1 day.");
-        }
-
-        if (options.MaxRetryAfter < TimeSpan.Zero)
-        {
-            failures.Add(prefix + "MaxRetryAfter must not be negative.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        failures.Require(SendUpdatesValues.Contains(options.SendUpdates, StringComparer.Ordinal), nameof(options.SendUpdates), $"must be one of {string.Join(", ", SendUpdatesValues)} (was '{options.SendUpdates}').");
+        failures.Require(options.PushChannelLifetime >= TimeSpan.FromMinutes(5) && options.PushChannelLifetime <= TimeSpan.FromDays(30), nameof(options.PushChannelLifetime), "must be between 5 minutes and 30 days.");
+        failures.Require(options.PushChannelRenewBefore > TimeSpan.Zero && options.PushChannelRenewBefore < options.PushChannelLifetime, nameof(options.PushChannelRenewBefore), "must be positive and shorter than PushChannelLifetime.");
     }
 
-    private static void CheckAddress(Uri? address, string field, bool required, bool httpsOnly, string prefix, List<string> failures)
-    {
-        if (address is null)
-        {
-            if (required)
-            {
-                failures.Add(prefix + $"{field} is required.");
-            }
-
-            return;
-        }
-
-        if (!address.IsAbsoluteUri || (address.Scheme != Uri.UriSchemeHttps && (httpsOnly || address.Scheme != Uri.UriSchemeHttp)))
-        {
-            failures.Add(prefix + (httpsOnly ? $"{field} must be an absolute https address (Google only pushes to HTTPS)." : $"{field} must be an absolute http or https address."));
-        }
-    }
-
-    private static void CheckCredential(GoogleWorkspaceOptions options, string prefix, List<string> failures)
+    private static void CheckCredential(GoogleWorkspaceOptions options, OptionsFailures failures)
     {
         if (options.UsesServiceAccount && options.UsesUserTokens)
         {
-            failures.Add(prefix + "set either a service account or a user's OAuth tokens, not both.");
+            failures.AddGeneral("set either a service account or a user's OAuth tokens, not both.");
             return;
         }
 
@@ -217,33 +155,33 @@ public sealed class GoogleWorkspaceOptionsValidator : IValidateOptions<GoogleWor
             var sources = new[] { !string.IsNullOrWhiteSpace(options.ServiceAccountKeyJson), !string.IsNullOrWhiteSpace(options.ServiceAccountKeyFile), !string.IsNullOrWhiteSpace(options.ServiceAccountEmail) || !string.IsNullOrWhiteSpace(options.ServiceAccountPrivateKey) }.Count(s => s);
             if (sources != 1)
             {
-                failures.Add(prefix + "set exactly one of ServiceAccountKeyJson, ServiceAccountKeyFile, or ServiceAccountEmail with ServiceAccountPrivateKey.");
+                failures.AddGeneral("set exactly one of ServiceAccountKeyJson, ServiceAccountKeyFile, or ServiceAccountEmail with ServiceAccountPrivateKey.");
                 return;
             }
 
             if (!string.IsNullOrWhiteSpace(options.ServiceAccountKeyFile) && !File.Exists(options.ServiceAccountKeyFile))
             {
-                failures.Add(prefix + "ServiceAccountKeyFile names a file that does not exist.");
+                failures.AddGeneral("ServiceAccountKeyFile names a file that does not exist.");
             }
             else if (!string.IsNullOrWhiteSpace(options.ServiceAccountKeyJson) && !ServiceAccountKey.TryParse(options.ServiceAccountKeyJson, out _))
             {
-                failures.Add(prefix + "ServiceAccountKeyJson is not a service account JSON key (it needs type 'service_account', client_email and private_key).");
+                failures.AddGeneral("ServiceAccountKeyJson is not a service account JSON key (it needs type 'service_account', client_email and private_key).");
             }
             else if (!string.IsNullOrWhiteSpace(options.ServiceAccountEmail) || !string.IsNullOrWhiteSpace(options.ServiceAccountPrivateKey))
             {
                 if (string.IsNullOrWhiteSpace(options.ServiceAccountEmail) || string.IsNullOrWhiteSpace(options.ServiceAccountPrivateKey))
                 {
-                    failures.Add(prefix + "ServiceAccountEmail and ServiceAccountPrivateKey go together.");
+                    failures.AddGeneral("ServiceAccountEmail and ServiceAccountPrivateKey go together.");
                 }
                 else if (!IsRsaPrivateKey(options.ServiceAccountPrivateKey))
                 {
-                    failures.Add(prefix + "ServiceAccountPrivateKey is not an RSA private key in PEM.");
+                    failures.AddGeneral("ServiceAccountPrivateKey is not an RSA private key in PEM.");
                 }
             }
 
             if (!string.IsNullOrWhiteSpace(options.DelegatedUser) && !IsEmail(options.DelegatedUser))
             {
-                failures.Add(prefix + "DelegatedUser must be an e-mail address.");
+                failures.AddGeneral("DelegatedUser must be an e-mail address.");
             }
 
             return;
@@ -253,18 +191,18 @@ public sealed class GoogleWorkspaceOptionsValidator : IValidateOptions<GoogleWor
         {
             if (string.IsNullOrWhiteSpace(options.ClientId) || string.IsNullOrWhiteSpace(options.ClientSecret) || string.IsNullOrWhiteSpace(options.RefreshToken))
             {
-                failures.Add(prefix + "a user's OAuth tokens need ClientId, ClientSecret and RefreshToken (AccessToken is optional).");
+                failures.AddGeneral("a user's OAuth tokens need ClientId, ClientSecret and RefreshToken (AccessToken is optional).");
             }
 
             if (!string.IsNullOrWhiteSpace(options.DelegatedUser))
             {
-                failures.Add(prefix + "DelegatedUser applies to service accounts only.");
+                failures.AddGeneral("DelegatedUser applies to service accounts only.");
             }
 
             return;
         }
 
-        failures.Add(prefix + "a credential is required: a service account key, or a user's ClientId, ClientSecret and RefreshToken.");
+        failures.AddGeneral("a credential is required: a service account key, or a user's ClientId, ClientSecret and RefreshToken.");
     }
 
     internal static bool IsRsaPrivateKey(string pem)

@@ -1,10 +1,10 @@
+using CoCreation.Sdk.Http;
 using CoCreation.Sdk.Mastodon;
 using CoCreation.Sdk.Mastodon.Implementation;
 using CoCreation.Sdk.Sns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -27,12 +27,7 @@ public static class MastodonCoCreationBuilderExtensions
     /// <exception cref="CoCreationValidationException">The name is blank or already registered.</exception>
     /// <remarks>The options are validated when the host starts (<c>ValidateOnStart</c>) and when the connector is first resolved.</remarks>
     public static ICoCreationBuilder AddMastodon(this ICoCreationBuilder builder, string name, Action<MastodonOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        CoCreationGuard.NotBlank(name, nameof(name));
-        return AddCore(builder, name, options => options.Configure(configure));
-    }
+        => AddCore(builder, name, HttpAdapterBuilderExtensions.ConfigureWith(configure));
 
     /// <summary>
     /// Registers a <see cref="MastodonConnector"/> under <paramref name="name"/> with options bound from a configuration
@@ -44,59 +39,31 @@ public static class MastodonCoCreationBuilderExtensions
     /// <returns>The builder.</returns>
     /// <exception cref="CoCreationValidationException">The name is blank or already registered.</exception>
     public static ICoCreationBuilder AddMastodon(this ICoCreationBuilder builder, string name, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        CoCreationGuard.NotBlank(name, nameof(name));
-        return AddCore(builder, name, options => options.Bind(configuration));
-    }
+        => AddCore(builder, name, HttpAdapterBuilderExtensions.BindTo<MastodonOptions>(configuration));
 
     /// <summary>The name of the <see cref="HttpClient"/> a connector registered under <paramref name="name"/> sends with; configure it further with <c>services.AddHttpClient(MastodonCoCreationBuilderExtensions.HttpClientName(name))</c>, for example to add a proxy.</summary>
     /// <param name="name">The connector name.</param>
     /// <returns>The HTTP client name.</returns>
-    public static string HttpClientName(string name) => "CoCreation.Sdk.Mastodon." + name;
+    public static string HttpClientName(string name) => Package + "." + name;
+
+    private const string Package = "CoCreation.Sdk.Mastodon";
 
     private static ICoCreationBuilder AddCore(ICoCreationBuilder builder, string name, Action<OptionsBuilder<MastodonOptions>> configureOptions)
     {
-        // Refuse before anything is registered, so a duplicate leaves the collection as it was.
-        builder.ThrowIfProviderRegistered(ProviderKind.Sns, name);
-        var services = builder.Services;
-
-        configureOptions(services.AddOptions<MastodonOptions>(name).ValidateOnStart());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MastodonOptions>, MastodonOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        var adapter = builder.AddHttpAdapter<MastodonOptions, MastodonOptionsValidator>(ProviderKind.Sns, name, Package, configureOptions);
 
         // The resilience handler goes on the Refit client's own HttpClient builder (ADR 2).
-        services
-            .AddKeyedRefitGeneratedClient<IMastodonApi>(ApiKey(name), _ => MastodonRefit.Settings, HttpClientName(name))
-            .ConfigureHttpClient((sp, client) =>
-            {
-                var options = sp.GetRequiredService<IOptionsMonitor<MastodonOptions>>().Get(name);
-                client.BaseAddress = options.Instance;
+        adapter.ConfigureHttpClient(
+            builder.Services.AddKeyedRefitGeneratedClient<IMastodonApi>(ApiKey(name), _ => MastodonRefit.Settings, adapter.HttpClientName),
+            options => options.Instance,
+            MastodonHttp.RetryRules);
 
-                // The pipeline's total timeout governs; HttpClient's own would cut retries short.
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .AddStandardResilienceHandler()
-            .Configure((resilience, sp) =>
-            {
-                var options = sp.GetRequiredService<IOptionsMonitor<MastodonOptions>>().Get(name);
-                MastodonResilience.Configure(resilience, options, sp.GetRequiredService<TimeProvider>());
-            });
+        builder.Services.TryAddKeyedSingleton(name, (sp, _) =>
+            new MastodonOAuth(name, adapter.Options(sp).Instance!, () => sp.GetRequiredKeyedService<IMastodonApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp)));
 
-        services.TryAddKeyedSingleton(name, (sp, _) =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<MastodonOptions>>().Get(name);
-            return new MastodonOAuth(name, options.Instance!, () => sp.GetRequiredKeyedService<IMastodonApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp));
-        });
-
+        // Resolving per call lets the factory rotate handlers (DNS changes) under a long-lived connector.
         return builder.AddSnsConnector(name, sp =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<MastodonOptions>>().Get(name);
-
-            // Resolving per call lets the factory rotate handlers (DNS changes) under a long-lived connector.
-            return new MastodonConnector(name, options, () => sp.GetRequiredKeyedService<IMastodonApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp));
-        });
+            new MastodonConnector(name, adapter.Options(sp), () => sp.GetRequiredKeyedService<IMastodonApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp)));
     }
 
     private static string ApiKey(string name) => "CoCreation.Sdk.Mastodon.Api." + name;

@@ -1,3 +1,4 @@
+using CoCreation.Sdk.Http;
 using CoCreation.Sdk.Mastodon.Implementation;
 using CoCreation.Sdk.Sns;
 using Microsoft.Extensions.Logging;
@@ -125,7 +126,7 @@ public sealed class MastodonConnector : SnsConnectorBase
     public async Task<MastodonNotificationPage> ReadNotificationsAsync(string? cursor, CancellationToken cancellationToken = default)
     {
         var caps = await EnsureCapabilitiesAsync(false, cancellationToken).ConfigureAwait(false);
-        var call = new MastodonCall("GET /api/v1/notifications", "brand", Secret: brandToken);
+        var call = new HttpCall("GET /api/v1/notifications", "brand", Secrets: [brandToken]);
         var after = string.IsNullOrWhiteSpace(cursor) ? null : cursor.Trim();
         var result = await http.SendAsync(
             call,
@@ -181,11 +182,7 @@ public sealed class MastodonConnector : SnsConnectorBase
             return;
         }
 
-        CoCreationGuard.NotBlank(request.Text, "PostRequest.Text");
-        for (var i = 0; i < request.Mentions.Count; i++)
-        {
-            CoCreationGuard.NotBlank(request.Mentions[i], $"PostRequest.Mentions[{i}]");
-        }
+        ValidatePostContent(request);
     }
 
     /// <summary>Checks only what does not depend on the instance's limits until they have been read; the rest is checked after.</summary>
@@ -199,16 +196,7 @@ public sealed class MastodonConnector : SnsConnectorBase
             return;
         }
 
-        CoCreationGuard.NotBlank(request.Question, "PollRequest.Question");
-        if (request.Options is null || request.Options.Count < 2)
-        {
-            throw new CoCreationValidationException("PollRequest.Options", $"a poll needs at least 2 options (got {request.Options?.Count ?? 0}).");
-        }
-
-        for (var i = 0; i < request.Options.Count; i++)
-        {
-            CoCreationGuard.NotBlank(request.Options[i], $"PollRequest.Options[{i}]");
-        }
+        ValidatePollContent(request);
     }
 
     /// <inheritdoc />
@@ -279,7 +267,7 @@ public sealed class MastodonConnector : SnsConnectorBase
     protected override async Task<PollResults> GetPollResultsCoreAsync(string pollId, CancellationToken cancellationToken)
     {
         await EnsureCapabilitiesAsync(false, cancellationToken).ConfigureAwait(false);
-        var call = new MastodonCall("GET /api/v1/polls/{id}", "brand", "poll", pollId, brandToken);
+        var call = new HttpCall("GET /api/v1/polls/{id}", "brand", "poll", pollId, [brandToken]);
         var poll = (await http.SendAsync(call, ct => Api.GetPollAsync(pollId, Bearer(brandToken), ct), MastodonJsonContext.Default.MastodonPollDto, cancellationToken).ConfigureAwait(false)).Value;
         if (string.IsNullOrEmpty(poll.Id) || poll.Options is null)
         {
@@ -305,7 +293,7 @@ public sealed class MastodonConnector : SnsConnectorBase
     {
         var caps = await EnsureCapabilitiesAsync(false, cancellationToken).ConfigureAwait(false);
         var subject = request.RecipientSubject.Trim();
-        var accountCall = new MastodonCall("GET /api/v1/accounts/{id}", "brand", "account", subject, brandToken);
+        var accountCall = new HttpCall("GET /api/v1/accounts/{id}", "brand", "account", subject, [brandToken]);
         var recipient = (await http.SendAsync(accountCall, ct => Api.GetAccountAsync(subject, Bearer(brandToken), ct), MastodonJsonContext.Default.MastodonAccountDto, cancellationToken).ConfigureAwait(false)).Value;
         if (string.IsNullOrEmpty(recipient.Acct))
         {
@@ -341,7 +329,7 @@ public sealed class MastodonConnector : SnsConnectorBase
 
                 // Ask for one more than the page so the last page is known without an extra empty request.
                 var ask = Math.Min(size + 1, MaxSearchPageSize);
-                var call = new MastodonCall("GET /api/v2/search", "brand", Secret: brandToken);
+                var call = new HttpCall("GET /api/v2/search", "brand", Secrets: [brandToken]);
                 var result = await http.SendAsync(
                     call,
                     c => Api.SearchAsync(text, "statuses", "false", ask, continuation, Bearer(brandToken), c),
@@ -372,7 +360,7 @@ public sealed class MastodonConnector : SnsConnectorBase
             async (continuation, hint, ct) =>
             {
                 var caps = await EnsureCapabilitiesAsync(false, ct).ConfigureAwait(false);
-                var call = new MastodonCall("GET /api/v1/statuses/{id}/context", "brand", "post", id, brandToken);
+                var call = new HttpCall("GET /api/v1/statuses/{id}/context", "brand", "post", id, [brandToken]);
                 var context = (await http.SendAsync(call, c => Api.GetContextAsync(id, Bearer(brandToken), c), MastodonJsonContext.Default.MastodonContextDto, ct).ConfigureAwait(false)).Value;
                 var thread = (context.Descendants ?? [])
                     .OrderBy(s => s.CreatedAt)
@@ -408,14 +396,14 @@ public sealed class MastodonConnector : SnsConnectorBase
     private async Task<SnsIdentity> VerifyAsync(string token, string owner, CancellationToken cancellationToken)
     {
         var caps = await EnsureCapabilitiesAsync(false, cancellationToken).ConfigureAwait(false);
-        var call = new MastodonCall("GET /api/v1/accounts/verify_credentials", owner, Secret: token);
+        var call = new HttpCall("GET /api/v1/accounts/verify_credentials", owner, Secrets: [token]);
         var account = (await http.SendAsync(call, ct => Api.VerifyCredentialsAsync(Bearer(token), ct), MastodonJsonContext.Default.MastodonAccountDto, cancellationToken).ConfigureAwait(false)).Value;
         return ToIdentity(account, caps.Domain, call);
     }
 
-    private async Task<(MastodonStatusDto Status, MastodonCall Call)> CreateStatusAsync(CreateStatusRequestDto body, string token, string owner, string? idempotencyKey, CancellationToken cancellationToken)
+    private async Task<(MastodonStatusDto Status, HttpCall Call)> CreateStatusAsync(CreateStatusRequestDto body, string token, string owner, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var call = new MastodonCall(StatusesOperation, owner, body.InReplyToId is null ? null : "post", body.InReplyToId, token);
+        var call = new HttpCall(StatusesOperation, owner, body.InReplyToId is null ? null : "post", body.InReplyToId, [token]);
         var key = Trimmed(idempotencyKey);
         var status = (await http.SendAsync(call, ct => Api.CreateStatusAsync(body, Bearer(token), key, ct), MastodonJsonContext.Default.MastodonStatusDto, cancellationToken).ConfigureAwait(false)).Value;
         return (status, call);
@@ -430,7 +418,7 @@ public sealed class MastodonConnector : SnsConnectorBase
         }
     }
 
-    private SnsIdentity ToIdentity(MastodonAccountDto account, string domain, MastodonCall call)
+    private SnsIdentity ToIdentity(MastodonAccountDto account, string domain, HttpCall call)
     {
         if (string.IsNullOrEmpty(account.Id) || string.IsNullOrEmpty(account.Acct))
         {
@@ -448,7 +436,7 @@ public sealed class MastodonConnector : SnsConnectorBase
         };
     }
 
-    private SnsPost ToPost(MastodonStatusDto status, string domain, MastodonCall call)
+    private SnsPost ToPost(MastodonStatusDto status, string domain, HttpCall call)
     {
         if (string.IsNullOrEmpty(status.Id) || status.Account is not { Id.Length: > 0, Acct.Length: > 0 } author || status.CreatedAt == default)
         {
@@ -512,7 +500,7 @@ public sealed class MastodonConnector : SnsConnectorBase
     {
         var now = time.GetUtcNow();
         var hostDomain = options.Instance!.Host;
-        var call = new MastodonCall("GET /api/v2/instance", "no");
+        var call = new HttpCall("GET /api/v2/instance", "no");
         MastodonInstanceDto instance;
         try
         {

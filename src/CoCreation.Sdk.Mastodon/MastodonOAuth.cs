@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using CoCreation.Sdk.Http;
 using CoCreation.Sdk.Mastodon.Implementation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -78,7 +79,7 @@ public sealed class MastodonOAuth
         }
 
         var body = new CreateAppRequestDto { ClientName = clientName.Trim(), RedirectUris = [.. uris], Scopes = string.Join(' ', scopeList), Website = website?.AbsoluteUri };
-        var call = new MastodonCall("POST /api/v1/apps", "no");
+        var call = new HttpCall("POST /api/v1/apps", "no");
         var app = (await http.SendAsync(call, ct => Api.CreateAppAsync(body, ct), MastodonJsonContext.Default.CredentialApplicationDto, cancellationToken).ConfigureAwait(false)).Value;
         if (string.IsNullOrEmpty(app.ClientId) || string.IsNullOrEmpty(app.ClientSecret))
         {
@@ -145,7 +146,7 @@ public sealed class MastodonOAuth
             RedirectUri = redirectUri.Trim(),
             CodeVerifier = codeVerifier,
         };
-        var call = new MastodonCall("POST /oauth/token", "client", Secret: application.ClientSecret);
+        var call = new HttpCall("POST /oauth/token", "client", Secrets: [application.ClientSecret]);
         TokenDto token;
         try
         {
@@ -179,7 +180,7 @@ public sealed class MastodonOAuth
         ArgumentNullException.ThrowIfNull(application);
         CoCreationGuard.NotBlank(accessToken, nameof(accessToken));
         var body = new RevokeRequestDto { ClientId = application.ClientId, ClientSecret = application.ClientSecret, Token = accessToken };
-        var call = new MastodonCall("POST /oauth/revoke", "client", Secret: accessToken);
+        var call = new HttpCall("POST /oauth/revoke", "client", Secrets: [accessToken]);
         using var response = await http.SendRawAsync(call, ct => Api.RevokeTokenAsync(body, ct), cancellationToken).ConfigureAwait(false);
     }
 

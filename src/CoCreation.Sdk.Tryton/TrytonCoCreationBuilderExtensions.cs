@@ -1,12 +1,10 @@
+using CoCreation.Sdk.Http;
 using CoCreation.Sdk.Tryton;
 using CoCreation.Sdk.Tryton.Implementation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace CoCreation.Sdk;
 
@@ -35,12 +33,7 @@ public static class TrytonCoCreationBuilderExtensions
     /// <exception cref="CoCreationValidationException">The name is blank or already registered.</exception>
     /// <remarks>The options are validated when the host starts (<c>ValidateOnStart</c>) and when the adapter is first resolved.</remarks>
     public static ICoCreationBuilder AddTryton(this ICoCreationBuilder builder, string name, Action<TrytonOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        CoCreationGuard.NotBlank(name, nameof(name));
-        return AddCore(builder, name, options => options.Configure(configure));
-    }
+        => AddCore(builder, name, HttpAdapterBuilderExtensions.ConfigureWith(configure));
 
     /// <summary>Registers a <see cref="TrytonEnterpriseAdapter"/> under <paramref name="name"/> with options bound from a configuration section.</summary>
     /// <param name="builder">The builder.</param>
@@ -49,64 +42,24 @@ public static class TrytonCoCreationBuilderExtensions
     /// <returns>The builder.</returns>
     /// <exception cref="CoCreationValidationException">The name is blank or already registered.</exception>
     public static ICoCreationBuilder AddTryton(this ICoCreationBuilder builder, string name, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        CoCreationGuard.NotBlank(name, nameof(name));
-        return AddCore(builder, name, options => options.Bind(configuration));
-    }
+        => AddCore(builder, name, HttpAdapterBuilderExtensions.BindTo<TrytonOptions>(configuration));
 
     /// <summary>The name of the <see cref="HttpClient"/> an adapter registered under <paramref name="name"/> sends with.</summary>
     /// <param name="name">The adapter name.</param>
     /// <returns>The HTTP client name.</returns>
-    public static string HttpClientName(string name) => "CoCreation.Sdk.Tryton." + name;
+    public static string HttpClientName(string name) => Package + "." + name;
+
+    private const string Package = "CoCreation.Sdk.Tryton";
 
     private static ICoCreationBuilder AddCore(ICoCreationBuilder builder, string name, Action<OptionsBuilder<TrytonOptions>> configureOptions)
     {
-        // Refuse before anything is registered, so a duplicate leaves the collection as it was.
-        builder.ThrowIfProviderRegistered(ProviderKind.Enterprise, name);
-        var services = builder.Services;
+        var adapter = builder.AddHttpAdapter<TrytonOptions, TrytonOptionsValidator>(ProviderKind.Enterprise, name, Package, configureOptions);
 
-        configureOptions(services.AddOptions<TrytonOptions>(name).ValidateOnStart());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrytonOptions>, TrytonOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        // The RPC client builds absolute endpoint addresses itself, so the HTTP client needs no base address.
+        adapter.AddHttpClient(null, TrytonRpc.RetryRules);
 
-        services.AddHttpClient(HttpClientName(name))
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddStandardResilienceHandler()
-            .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptionsMonitor<TrytonOptions>>().Get(name)));
-
+        // Resolving per call lets the factory rotate handlers under a long-lived adapter.
         return builder.AddEnterpriseAdapter(name, sp =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<TrytonOptions>>().Get(name);
-            var factory = sp.GetRequiredService<IHttpClientFactory>();
-
-            // Resolving per call lets the factory rotate handlers under a long-lived adapter.
-            return new TrytonEnterpriseAdapter(name, options, () => factory.CreateClient(HttpClientName(name)), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<TrytonEnterpriseAdapter>>());
-        });
-    }
-
-    internal static void ConfigureResilience(HttpStandardResilienceOptions resilience, TrytonOptions options)
-    {
-        resilience.AttemptTimeout.Timeout = options.AttemptTimeout;
-        resilience.TotalRequestTimeout.Timeout = options.TotalRequestTimeout;
-        resilience.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts);
-        resilience.Retry.Delay = options.RetryBaseDelay;
-        resilience.Retry.BackoffType = DelayBackoffType.Exponential;
-        resilience.Retry.UseJitter = true;
-
-        // Every JSON-RPC call is a POST: only reads (marked by the client) may be sent twice; a create never is.
-        resilience.Retry.ShouldHandle = args =>
-        {
-            var request = args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage();
-            var safe = request is not null && request.Options.TryGetValue(TrytonRpc.SafeToRepeat, out var repeat) && repeat;
-            return ValueTask.FromResult(options.MaxRetryAttempts > 0 && safe && HttpClientResiliencePredicates.IsTransient(args.Outcome));
-        };
-
-        var minimumSampling = options.AttemptTimeout * 2;
-        if (resilience.CircuitBreaker.SamplingDuration < minimumSampling)
-        {
-            resilience.CircuitBreaker.SamplingDuration = minimumSampling;
-        }
+            new TrytonEnterpriseAdapter(name, adapter.Options(sp), () => adapter.CreateClient(sp), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<TrytonEnterpriseAdapter>>()));
     }
 }

@@ -62,16 +62,16 @@ public sealed partial class TrytonEnterpriseAdapter : EnterpriseAdapterBase, IPr
         CoCreationGuard.NotBlank(name, nameof(name));
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClient);
-        var failures = TrytonOptionsValidator.Check(name, options);
-        if (failures.Count > 0)
+        var validation = new TrytonOptionsValidator().Validate(name, options);
+        if (validation.Failed)
         {
-            throw new CoCreationValidationException(nameof(options), string.Join(" ", failures));
+            throw new CoCreationValidationException(nameof(options), string.Join(" ", validation.Failures));
         }
 
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _source = CoCreationEventSources.Enterprise(name);
-        _rpc = new TrytonRpc(name, options, httpClient, (ILogger?)logger ?? NullLogger.Instance);
+        _rpc = new TrytonRpc(name, options, httpClient, _time, (ILogger?)logger ?? NullLogger.Instance);
         Metadata = new EnterpriseSystemMetadata(name, ProviderName, "Tryton ERP");
         Capabilities = new EnterpriseCapabilities { Roles = [.. options.RoleGroups.Keys], SupportsWebhooks = false, SupportsAccountErasure = true };
     }

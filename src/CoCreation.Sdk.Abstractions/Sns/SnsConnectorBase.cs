@@ -60,6 +60,7 @@ public abstract class SnsConnectorBase : ISnsConnector
         CoCreationGuard.NotBlank(request.RecipientSubject, "DirectMessageRequest.RecipientSubject");
         CoCreationGuard.NotBlank(request.Text, "DirectMessageRequest.Text");
         CoCreationGuard.MaxLength(request.Text, Capabilities.MaxPostLength, "DirectMessageRequest.Text");
+        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "DirectMessageRequest.IdempotencyKey");
         return SendDirectMessageCoreAsync(request, cancellationToken);
     }
 
@@ -94,18 +95,66 @@ public abstract class SnsConnectorBase : ISnsConnector
     /// <exception cref="CapabilityNotSupportedException">Member posting is not supported.</exception>
     protected virtual void ValidatePost(PostRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        CoCreationGuard.NotBlank(request.Text, "PostRequest.Text");
+        ValidatePostContent(request);
         CoCreationGuard.MaxLength(request.Text, Capabilities.MaxPostLength, "PostRequest.Text");
-        for (var i = 0; i < request.Mentions.Count; i++)
-        {
-            CoCreationGuard.NotBlank(request.Mentions[i], $"PostRequest.Mentions[{i}]");
-        }
 
         if (request.Author is not null && !Capabilities.SupportsMemberPosting)
         {
             throw new CapabilityNotSupportedException(Metadata.Name, "posting as a member");
         }
+    }
+
+    /// <summary>
+    /// Checks what a post needs on every network, whatever its capabilities: text, mentions, the reply target, the
+    /// visibility and the idempotency key. <see cref="ValidatePost"/> calls it; an override that cannot check the
+    /// capabilities yet calls it alone.
+    /// </summary>
+    /// <param name="request">The post.</param>
+    /// <exception cref="CoCreationValidationException">A field is blank, unknown or too long.</exception>
+    protected static void ValidatePostContent(PostRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        CoCreationGuard.NotBlank(request.Text, "PostRequest.Text");
+        for (var i = 0; i < request.Mentions.Count; i++)
+        {
+            CoCreationGuard.NotBlank(request.Mentions[i], $"PostRequest.Mentions[{i}]");
+        }
+
+        if (request.InReplyToId is not null)
+        {
+            CoCreationGuard.NotBlank(request.InReplyToId, "PostRequest.InReplyToId");
+        }
+
+        if (!Enum.IsDefined(request.Visibility))
+        {
+            throw new CoCreationValidationException("PostRequest.Visibility", $"{request.Visibility} is not a visibility.");
+        }
+
+        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "PostRequest.IdempotencyKey");
+    }
+
+    /// <summary>
+    /// Checks what a poll needs on every network, whatever its capabilities: a question, at least two options, none
+    /// blank, and the idempotency key. <see cref="ValidatePoll"/> calls it; an override that cannot check the
+    /// capabilities yet calls it alone.
+    /// </summary>
+    /// <param name="request">The poll.</param>
+    /// <exception cref="CoCreationValidationException">A field is blank or too long, or there are fewer than two options.</exception>
+    protected static void ValidatePollContent(PollRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        CoCreationGuard.NotBlank(request.Question, "PollRequest.Question");
+        if (request.Options is null || request.Options.Count < 2)
+        {
+            throw new CoCreationValidationException("PollRequest.Options", $"a poll needs at least 2 options (got {request.Options?.Count ?? 0}).");
+        }
+
+        for (var i = 0; i < request.Options.Count; i++)
+        {
+            CoCreationGuard.NotBlank(request.Options[i], $"PollRequest.Options[{i}]");
+        }
+
+        CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "PollRequest.IdempotencyKey");
     }
 
     /// <summary>Checks a poll against the capabilities; called by <see cref="CreatePollAsync"/>.</summary>
@@ -121,12 +170,8 @@ public abstract class SnsConnectorBase : ISnsConnector
             throw new CapabilityNotSupportedException(Metadata.Name, "polls");
         }
 
-        CoCreationGuard.NotBlank(request.Question, "PollRequest.Question");
+        ValidatePollContent(request);
         CoCreationGuard.MaxLength(request.Question, caps.MaxPostLength, "PollRequest.Question");
-        if (request.Options is null || request.Options.Count < 2)
-        {
-            throw new CoCreationValidationException("PollRequest.Options", $"a poll needs at least 2 options (got {request.Options?.Count ?? 0}).");
-        }
 
         if (request.Options.Count > caps.MaxPollOptions)
         {
@@ -137,7 +182,6 @@ public abstract class SnsConnectorBase : ISnsConnector
         for (var i = 0; i < request.Options.Count; i++)
         {
             var field = $"PollRequest.Options[{i}]";
-            CoCreationGuard.NotBlank(request.Options[i], field);
             CoCreationGuard.MaxLength(request.Options[i], caps.MaxPollOptionLength, field);
             if (!seen.Add(request.Options[i].Trim()))
             {

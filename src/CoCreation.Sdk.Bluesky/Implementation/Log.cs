@@ -5,12 +5,6 @@ namespace CoCreation.Sdk.Bluesky.Implementation;
 /// <summary>The adapter's log messages. None of them carries a token, a password or a post's text.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Bluesky connector '{Connector}': {Method} failed with HTTP {StatusCode} ({Error}).")]
-    public static partial void RequestFailed(ILogger logger, string connector, string method, int statusCode, string error);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Bluesky connector '{Connector}': {Method} failed before a response arrived ({Reason}).")]
-    public static partial void TransportFailed(ILogger logger, string connector, string method, string reason);
-
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Bluesky connector '{Connector}' signed in the brand account {Did}.")]
     public static partial void BrandSignedIn(ILogger logger, string connector, string did);
 

@@ -13,76 +13,51 @@ namespace CoCreation.Sdk.GoogleWorkspace.Implementation;
 internal sealed record GoogleCall(string Operation, string? ResourceKind = null, string? ResourceId = null)
 {
     public override string ToString() => Operation;
+
+    public HttpCall ToHttpCall() => new(Operation, null, ResourceKind, ResourceId);
 }
 
 /// <summary>
-/// Runs Refit calls and turns Google's answers into values or the SDK's exceptions. Retries have already happened
-/// inside the HTTP pipeline (<see cref="GoogleResilience"/>) when a response reaches this class.
+/// Google's side of the shared HTTP layer: its error body (<c>{"error": {"message", "errors": [{"reason"}], "status"}}</c>),
+/// its rate-limit 403s, and Google's truncated exponential back-off. Retries have already happened inside the HTTP
+/// pipeline when a response reaches this class.
 /// </summary>
 internal sealed class GoogleHttp(string provider, TimeProvider time, ILogger logger)
 {
     /// <summary>The wait reported when Google rate-limits without saying for how long (it sends no rate-limit headers).</summary>
     internal static readonly TimeSpan FallbackRateLimitWait = TimeSpan.FromSeconds(30);
 
-    private const int MaxErrorTextLength = 300;
     private static readonly string[] RateLimitReasons = ["userRateLimitExceeded", "rateLimitExceeded"];
+
+    /// <summary>
+    /// Idempotent methods retry every transient failure; a POST retries only a rate-limit answer (429, or a 403 whose
+    /// reason is a rate limit), which Google gives before doing anything. <c>Retry-After</c> is honoured where sent.
+    /// </summary>
+    public static readonly HttpRetryRules RetryRules = new() { IsRateLimitRefusal = IsRateLimitedAsync };
+
+    /// <summary>How Google's error answers map to the SDK's exceptions.</summary>
+    public static readonly HttpErrorProfile Errors = new("Google")
+    {
+        ParseError = body => ParseError(body) switch { var (reason, message) => new ProviderErrorBody(reason, message) },
+        FallbackRateLimitWait = FallbackRateLimitWait,
+        RateLimitCodes = new HashSet<string>(RateLimitReasons, StringComparer.Ordinal),
+        ForbiddenIsCredentialFailure = false,
+        CredentialNoun = "access token",
+        UnauthorizedAdvice = "The credential is invalid, expired or revoked.",
+    };
+
+    private readonly HttpAdapterCalls calls = new(provider, Errors, time, logger);
 
     public string Provider => provider;
 
     public async Task<T> SendAsync<T>(GoogleCall call, Func<CancellationToken, Task<HttpResponseMessage>> send, JsonTypeInfo<T> type, CancellationToken cancellationToken)
-    {
-        using var response = await SendRawAsync(call, send, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return JsonSerializer.Deserialize(body, type) ?? throw Malformed(call, null);
-        }
-        catch (JsonException ex)
-        {
-            throw Malformed(call, ex);
-        }
-    }
+        => await calls.SendJsonAsync(call.ToHttpCall(), send, type, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Sends and checks the status; the caller owns the successful response.</summary>
-    public async Task<HttpResponseMessage> SendRawAsync(GoogleCall call, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
-    {
-        HttpResponseMessage response;
-        try
-        {
-            response = await send(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested) && ex is not CoCreationException)
-        {
-            // Refit wraps what the handlers threw; a refused credential must reach the caller as itself.
-            if (HttpTransportFailures.Find<CoCreationException>(ex) is { } sdkException)
-            {
-                throw sdkException;
-            }
+    public Task<HttpResponseMessage> SendRawAsync(GoogleCall call, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+        => calls.SendAsync(call.ToHttpCall(), send, cancellationToken);
 
-            throw TransportFailure(call, ex);
-        }
-
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            string body;
-            try
-            {
-                body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException)
-            {
-                body = string.Empty;
-            }
-
-            Log.RequestFailed(logger, provider, call.Operation, (int)response.StatusCode);
-            throw MapError(call, response, body);
-        }
-    }
+    public ProviderException Malformed(GoogleCall call, Exception? cause) => calls.Malformed(call.ToHttpCall(), cause);
 
     /// <summary>Whether an error body names one of Google's rate-limit reasons.</summary>
     public static bool IsRateLimitReason(string? reason) => reason is not null && RateLimitReasons.Contains(reason, StringComparer.Ordinal);
@@ -99,7 +74,7 @@ internal sealed class GoogleHttp(string provider, TimeProvider time, ILogger log
         {
             var error = JsonSerializer.Deserialize(body, GoogleJsonContext.Default.GoogleErrorEnvelopeDto)?.Error;
             var reason = error?.Errors?.Select(e => e.Reason).FirstOrDefault(r => !string.IsNullOrWhiteSpace(r)) ?? error?.Status;
-            return (reason, Shorten(error?.Message));
+            return (reason, error?.Message);
         }
         catch (JsonException)
         {
@@ -108,47 +83,22 @@ internal sealed class GoogleHttp(string provider, TimeProvider time, ILogger log
         }
     }
 
-    public ProviderException Malformed(GoogleCall call, Exception? cause)
-        => new(provider, $"Google ({provider}) answered {call.Operation} with a body that is not the expected JSON.", null, "malformed_response", false, null, cause);
-
-    private Exception MapError(GoogleCall call, HttpResponseMessage response, string body)
+    /// <summary>429, or a 403 whose error reason is <c>userRateLimitExceeded</c> or <c>rateLimitExceeded</c>.</summary>
+    internal static async ValueTask<bool> IsRateLimitedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var status = response.StatusCode;
-        var (reason, message) = ParseError(body);
-        var detail = reason is null ? $"HTTP {(int)status}" : message is null ? reason : $"{reason} ({message})";
-        var delay = GoogleResilience.ReadRetryAfter(response, time);
-        switch (status)
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            case HttpStatusCode.Unauthorized:
-                return new CredentialException(provider, $"Google ({provider}) refused the access token for {call.Operation}: {detail}. The credential is invalid, expired or revoked.");
-            case HttpStatusCode.TooManyRequests:
-            case HttpStatusCode.Forbidden when IsRateLimitReason(reason):
-                return new RateLimitedException(provider, delay ?? FallbackRateLimitWait);
-            case HttpStatusCode.NotFound when call.ResourceKind is not null && call.ResourceId is not null:
-                return new ResourceNotFoundException(provider, call.ResourceKind, call.ResourceId);
-            case HttpStatusCode.RequestTimeout:
-            case >= HttpStatusCode.InternalServerError:
-                return new ProviderException(provider, $"Google ({provider}) failed {call.Operation}: {detail}. The call may succeed later.", status, reason, true, delay);
-            default:
-                return new ProviderException(provider, $"Google ({provider}) refused {call.Operation}: {detail}.", status, reason, false, delay);
-        }
-    }
-
-    private ProviderException TransportFailure(GoogleCall call, Exception exception)
-    {
-        var result = HttpTransportFailures.Classify("Google", provider, call.Operation, exception);
-        Log.TransportFailed(logger, provider, call.Operation, result.ProviderErrorCode ?? exception.GetType().Name);
-        return result;
-    }
-
-    private static string? Shorten(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
+            return true;
         }
 
-        text = text.Trim();
-        return text.Length <= MaxErrorTextLength ? text : text[..MaxErrorTextLength] + "…";
+        if (response.StatusCode != HttpStatusCode.Forbidden)
+        {
+            return false;
+        }
+
+        // Buffer the body so the error mapping can read it again after the pipeline gives up.
+        await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return IsRateLimitReason(ParseError(body).Reason);
     }
 }

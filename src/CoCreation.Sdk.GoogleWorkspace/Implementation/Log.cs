@@ -5,12 +5,6 @@ namespace CoCreation.Sdk.GoogleWorkspace.Implementation;
 /// <summary>The adapter's log messages. None of them carries a key, token, channel token or document text.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Google Workspace adapter '{Adapter}': {Operation} failed with HTTP {StatusCode}.")]
-    public static partial void RequestFailed(ILogger logger, string adapter, string operation, int statusCode);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Google Workspace adapter '{Adapter}': {Operation} failed before a response arrived ({Reason}).")]
-    public static partial void TransportFailed(ILogger logger, string adapter, string operation, string reason);
-
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Google Workspace adapter '{Adapter}': the calendar sync token of workspace {WorkspaceId} expired (410 Gone); reading the calendar in full again.")]
     public static partial void CalendarResync(ILogger logger, string adapter, string workspaceId);
 

@@ -13,10 +13,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Mastodon connector '{Connector}' could not refresh the instance limits; keeping the ones read before.")]
     public static partial void CapabilitiesRefreshFailed(ILogger logger, string connector, Exception exception);
-
-    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Mastodon connector '{Connector}': {Operation} failed with HTTP {StatusCode}.")]
-    public static partial void RequestFailed(ILogger logger, string connector, string operation, int statusCode);
-
-    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Mastodon connector '{Connector}': {Operation} failed before a response arrived ({Reason}).")]
-    public static partial void TransportFailed(ILogger logger, string connector, string operation, string reason);
 }

@@ -23,6 +23,9 @@ internal sealed class TrytonRpc
     /// <summary>Marks a request as safe to send again (a read); the resilience pipeline retries only those.</summary>
     internal static readonly HttpRequestOptionsKey<bool> SafeToRepeat = new("CoCreation.Sdk.Tryton.SafeToRepeat");
 
+    /// <summary>Every JSON-RPC call is a POST: only reads (marked by <see cref="SafeToRepeat"/>) may be sent twice; a create never is.</summary>
+    internal static readonly HttpRetryRules RetryRules = new() { IsSafeToRepeat = HttpRetryRules.Marked(SafeToRepeat) };
+
     private static readonly HashSet<string> ReadMethods = new(StringComparer.Ordinal)
     {
         "read", "search", "search_read", "search_count", "fields_get", "get_preferences",
@@ -31,17 +34,19 @@ internal sealed class TrytonRpc
     private readonly string _name;
     private readonly TrytonOptions _options;
     private readonly Func<HttpClient> _client;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Uri _endpoint;
     private readonly SemaphoreSlim _loginGate = new(1, 1);
     private Session? _session;
     private long _nextId;
 
-    public TrytonRpc(string name, TrytonOptions options, Func<HttpClient> client, ILogger logger)
+    public TrytonRpc(string name, TrytonOptions options, Func<HttpClient> client, TimeProvider time, ILogger logger)
     {
         _name = name;
         _options = options;
         _client = client;
+        _time = time;
         _logger = logger;
         var baseUri = options.Url!.AbsoluteUri.EndsWith('/') ? options.Url : new Uri(options.Url.AbsoluteUri + "/");
         _endpoint = new Uri(baseUri, Uri.EscapeDataString(options.Database!) + "/");
@@ -183,7 +188,7 @@ internal sealed class TrytonRpc
 
             if (status == HttpStatusCode.TooManyRequests)
             {
-                var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMinutes(1);
+                var wait = RateLimitHeaders.ReadRetryAfter(response, _time.GetUtcNow()) ?? TimeSpan.FromMinutes(1);
                 throw new RateLimitedException(_name, wait);
             }
 

@@ -1,6 +1,6 @@
 using System.Net;
+using CoCreation.Sdk.Http;
 using CoCreation.Sdk.Mastodon.Implementation;
-using Microsoft.Extensions.Time.Testing;
 using Polly;
 
 namespace CoCreation.Sdk.Mastodon.Tests.Unit;
@@ -21,16 +21,15 @@ public sealed class MastodonInternalsTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(MastodonHeaders.ReadRateLimit(iso.Headers), Is.EqualTo(new RateLimitInfo(300, 12, Now.AddMinutes(5))));
-            Assert.That(MastodonHeaders.ReadRateLimit(unix.Headers), Is.EqualTo(new RateLimitInfo(300, 0, Now.AddMinutes(1))));
-            Assert.That(MastodonHeaders.ReadRateLimit(partial.Headers), Is.Null);
+            Assert.That(RateLimitHeaders.Read(iso.Headers, RateLimitHeaderNames.XRateLimit), Is.EqualTo(new RateLimitInfo(300, 12, Now.AddMinutes(5))));
+            Assert.That(RateLimitHeaders.Read(unix.Headers, RateLimitHeaderNames.XRateLimit), Is.EqualTo(new RateLimitInfo(300, 0, Now.AddMinutes(1))));
+            Assert.That(RateLimitHeaders.Read(partial.Headers, RateLimitHeaderNames.XRateLimit), Is.Null);
         }
     }
 
     [Test]
     public void ServerDelay_PrefersRetryAfter_ThenTheRateLimitResetOnA429()
     {
-        var clock = new FakeTimeProvider(Now);
         using var delta = Response(HttpStatusCode.ServiceUnavailable, ("Retry-After", "7"));
         using var date = Response(HttpStatusCode.TooManyRequests, ("Retry-After", Now.AddSeconds(20).ToString("R")), ("X-RateLimit-Reset", "2026-11-28T09:05:00Z"));
         using var reset = Response(HttpStatusCode.TooManyRequests, ("X-RateLimit-Reset", "2026-11-28T09:00:12Z"));
@@ -39,11 +38,11 @@ public sealed class MastodonInternalsTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(MastodonHeaders.ReadServerDelay(delta, clock), Is.EqualTo(TimeSpan.FromSeconds(7)));
-            Assert.That(MastodonHeaders.ReadServerDelay(date, clock), Is.EqualTo(TimeSpan.FromSeconds(20)));
-            Assert.That(MastodonHeaders.ReadServerDelay(reset, clock), Is.EqualTo(TimeSpan.FromSeconds(12)));
-            Assert.That(MastodonHeaders.ReadServerDelay(resetOn503, clock), Is.Null, "a reset only says how long to wait on a 429");
-            Assert.That(MastodonHeaders.ReadServerDelay(past, clock), Is.EqualTo(TimeSpan.Zero));
+            Assert.That(MastodonHttp.RetryRules.ServerDelay(delta, Now), Is.EqualTo(TimeSpan.FromSeconds(7)));
+            Assert.That(MastodonHttp.RetryRules.ServerDelay(date, Now), Is.EqualTo(TimeSpan.FromSeconds(20)));
+            Assert.That(MastodonHttp.RetryRules.ServerDelay(reset, Now), Is.EqualTo(TimeSpan.FromSeconds(12)));
+            Assert.That(MastodonHttp.RetryRules.ServerDelay(resetOn503, Now), Is.Null, "a reset only says how long to wait on a 429");
+            Assert.That(MastodonHttp.RetryRules.ServerDelay(past, Now), Is.EqualTo(TimeSpan.Zero));
         }
     }
 
@@ -101,7 +100,6 @@ public sealed class MastodonInternalsTests
     public void RetryPredicate_RepeatsOnlyWhatIsSafe_AndLeavesLongWaitsToTheCaller()
     {
         var options = new MastodonOptions { MaxRetryAfter = TimeSpan.FromSeconds(10) };
-        var clock = new FakeTimeProvider(Now);
         bool Retries(HttpMethod method, HttpStatusCode status, string? key = null, string? retryAfter = null)
         {
             var request = new HttpRequestMessage(method, "https://fashion.social/api/v1/statuses");
@@ -119,7 +117,7 @@ public sealed class MastodonInternalsTests
             var context = ResilienceContextPool.Shared.Get();
             try
             {
-                return MastodonResilience.ShouldRetry(Outcome.FromResult(response), context, options, clock);
+                return HttpAdapterResilience.ShouldRetryAsync(Outcome.FromResult(response), context, options, MastodonHttp.RetryRules, Now).AsTask().GetAwaiter().GetResult();
             }
             finally
             {

@@ -6,9 +6,10 @@ namespace CoCreation.Sdk.Http;
 
 /// <summary>
 /// Turns a failure that happened before any HTTP response arrived into a <see cref="ProviderException"/>, the same way
-/// in every HTTP adapter. Compiled into each adapter package (linked from <c>src/Shared</c>), so it stays internal.
+/// in every HTTP adapter: a timeout, an open circuit and an unreachable server are transient; anything else is not.
 /// </summary>
-internal static class HttpTransportFailures
+/// <remarks>Stateless and safe for concurrent use.</remarks>
+public static class HttpTransportFailures
 {
     /// <summary>Classifies <paramref name="exception"/>: timeout, open circuit, unreachable, or another failure before a response.</summary>
     /// <param name="service">The service's display name for messages, for example <c>Mastodon</c>.</param>
@@ -18,6 +19,7 @@ internal static class HttpTransportFailures
     /// <returns>The typed failure; transient ones are marked retryable.</returns>
     public static ProviderException Classify(string service, string provider, string operation, Exception exception)
     {
+        ArgumentNullException.ThrowIfNull(exception);
         if (Find<TimeoutRejectedException>(exception) is not null || Find<TimeoutException>(exception) is not null || exception is OperationCanceledException)
         {
             return new ProviderException(provider, $"{service} ({provider}) did not answer {operation} in time.", HttpStatusCode.RequestTimeout, "timeout", true, null, exception);
@@ -40,7 +42,7 @@ internal static class HttpTransportFailures
     /// <typeparam name="T">The exception type looked for.</typeparam>
     /// <param name="exception">Where the chain starts.</param>
     /// <returns>The match, or <see langword="null"/>.</returns>
-    public static T? Find<T>(Exception exception)
+    public static T? Find<T>(Exception? exception)
         where T : Exception
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
