@@ -42,6 +42,7 @@ public static class CoCreationServiceCollectionExtensions
         services.TryAddSingleton<IIdentityMap, IdentityMap>();
         services.TryAddSingleton<ISnsSignIn, SnsSignIn>();
         services.TryAddSingleton<IEventRelay, EventRelay>();
+        services.AddCredentialHealth();
         return new CoCreationBuilder(services);
     }
 
