@@ -93,7 +93,10 @@ public static class BlueskyCoCreationBuilderExtensions
             var factory = sp.GetRequiredService<IHttpClientFactory>();
 
             // Creating the client per call lets the factory rotate handlers (DNS changes) under a long-lived connector.
-            return new BlueskyConnector(name, options, () => factory.CreateClient(HttpClientName(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp));
+            return new BlueskyConnector(name, options, () => factory.CreateClient(HttpClientName(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp))
+            {
+                HealthReporter = sp.GetService<Health.ICredentialHealthReporter>() ?? Health.NullCredentialHealthReporter.Instance,
+            };
         });
     }
 
