@@ -82,7 +82,11 @@ public static class GoogleWorkspaceCoCreationBuilderExtensions
         // Resilience outside, authorization inside: every attempt carries a current token.
         http.AddStandardResilienceHandler()
             .Configure((resilience, sp) => GoogleResilience.Configure(resilience, sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name), sp.GetRequiredService<TimeProvider>()));
-        http.AddHttpMessageHandler(sp => new GoogleAuthHandler(name, new Lazy<ITokenAccess>(() => sp.GetRequiredKeyedService<ITokenAccess>(CredentialKey(name)))));
+        http.AddHttpMessageHandler(sp => new GoogleAuthHandler(
+            name,
+            new Lazy<ITokenAccess>(() => sp.GetRequiredKeyedService<ITokenAccess>(CredentialKey(name))),
+            sp.GetService<Health.ICredentialHealthReporter>(),
+            () => GoogleCredentialHealth.For(name, sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name))));
 
         return builder.AddCloudWorkspace(name, sp =>
         {
