@@ -85,7 +85,7 @@ public static class GoogleWorkspaceCoCreationBuilderExtensions
         http.AddHttpMessageHandler(sp => new GoogleAuthHandler(
             name,
             new Lazy<ITokenAccess>(() => sp.GetRequiredKeyedService<ITokenAccess>(CredentialKey(name))),
-            sp.GetService<Health.ICredentialHealthReporter>(),
+            sp.GetService<Health.ICredentialHealthReporter>() ?? Health.NullCredentialHealthReporter.Instance,
             () => GoogleCredentialHealth.For(name, sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name))));
 
         return builder.AddCloudWorkspace(name, sp =>

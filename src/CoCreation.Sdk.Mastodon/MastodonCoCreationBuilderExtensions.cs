@@ -95,7 +95,10 @@ public static class MastodonCoCreationBuilderExtensions
             var options = sp.GetRequiredService<IOptionsMonitor<MastodonOptions>>().Get(name);
 
             // Resolving per call lets the factory rotate handlers (DNS changes) under a long-lived connector.
-            return new MastodonConnector(name, options, () => sp.GetRequiredKeyedService<IMastodonApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp));
+            return new MastodonConnector(name, options, () => sp.GetRequiredKeyedService<IMastodonApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp))
+            {
+                HealthReporter = sp.GetService<Health.ICredentialHealthReporter>() ?? Health.NullCredentialHealthReporter.Instance,
+            };
         });
     }
 

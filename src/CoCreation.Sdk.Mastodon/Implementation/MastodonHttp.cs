@@ -83,6 +83,7 @@ internal sealed partial class MastodonHttp(string provider, TimeProvider time, I
 
         if (response.IsSuccessStatusCode)
         {
+            await BrandTokenAcceptedAsync(call).ConfigureAwait(false);
             return response;
         }
 
@@ -90,7 +91,7 @@ internal sealed partial class MastodonHttp(string provider, TimeProvider time, I
         {
             var body = await ReadBodySafelyAsync(response, cancellationToken).ConfigureAwait(false);
             Log.RequestFailed(logger, provider, call.Operation, (int)response.StatusCode);
-            throw MapError(call, response, body);
+            throw await BrandTokenCheckedAsync(call, response.StatusCode, MapError(call, response, body)).ConfigureAwait(false);
         }
     }
 
