@@ -82,7 +82,10 @@ public static class TrytonCoCreationBuilderExtensions
             var factory = sp.GetRequiredService<IHttpClientFactory>();
 
             // Resolving per call lets the factory rotate handlers under a long-lived adapter.
-            return new TrytonEnterpriseAdapter(name, options, () => factory.CreateClient(HttpClientName(name)), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<TrytonEnterpriseAdapter>>());
+            return new TrytonEnterpriseAdapter(name, options, () => factory.CreateClient(HttpClientName(name)), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<TrytonEnterpriseAdapter>>())
+            {
+                HealthReporter = sp.GetService<Health.ICredentialHealthReporter>() ?? Health.NullCredentialHealthReporter.Instance,
+            };
         });
     }
 
