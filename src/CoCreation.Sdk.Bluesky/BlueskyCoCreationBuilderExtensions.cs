@@ -57,7 +57,10 @@ public static class BlueskyCoCreationBuilderExtensions
 
         // Creating the client per call lets the factory rotate handlers (DNS changes) under a long-lived connector.
         return builder.AddSnsConnector(name, sp =>
-            new BlueskyConnector(name, adapter.Options(sp), () => adapter.CreateClient(sp), sp.GetRequiredService<TimeProvider>(), Logger(sp)));
+            new BlueskyConnector(name, adapter.Options(sp), () => adapter.CreateClient(sp), sp.GetRequiredService<TimeProvider>(), Logger(sp))
+            {
+                HealthReporter = sp.GetService<Health.ICredentialHealthReporter>() ?? Health.NullCredentialHealthReporter.Instance,
+            });
     }
 
     private static ILogger Logger(IServiceProvider services)

@@ -28,7 +28,7 @@ namespace CoCreation.Sdk.Bluesky;
 /// </para>
 /// <para>Instances are safe for concurrent use; register them with <c>AddBluesky</c>.</para>
 /// </remarks>
-public sealed class BlueskyConnector : SnsConnectorBase
+public sealed partial class BlueskyConnector : SnsConnectorBase
 {
     private const string PostCollection = "app.bsky.feed.post";
     private const string MentionFeature = "app.bsky.richtext.facet#mention";
@@ -45,9 +45,7 @@ public sealed class BlueskyConnector : SnsConnectorBase
     private readonly XrpcClient xrpc;
     private readonly TimeProvider time;
     private readonly ILogger logger;
-    private readonly SemaphoreSlim sessionGate = new(1, 1);
     private readonly ConcurrentDictionary<string, string> handles = new(StringComparer.Ordinal);
-    private BlueskySession? brandSession;
 
     internal BlueskyConnector(string name, BlueskyOptions options, Func<HttpClient> httpClientFactory, TimeProvider time, ILogger logger)
     {
@@ -700,50 +698,33 @@ public sealed class BlueskyConnector : SnsConnectorBase
     }
 
     /// <summary>Returns the brand session, signing in on first use or renewing <paramref name="stale"/> once it has expired.</summary>
+    /// <remarks>
+    /// One renewal at a time: callers that find the same stale session share one <c>refreshSession</c>, whose rotated
+    /// refresh token is stored once. A refusal of both the refresh token and the app password is reported as
+    /// <see cref="Sdk.Health.CredentialState.NeedsReauth"/>, after the shared renewal has ended (the alert may come back
+    /// through this connector).
+    /// </remarks>
     private async Task<BlueskySession> BrandSessionAsync(BlueskySession? stale, CancellationToken cancellationToken)
     {
-        var current = Volatile.Read(ref brandSession);
-        if (current is not null && !ReferenceEquals(current, stale))
-        {
-            return current;
-        }
-
-        await sessionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var before = brandSessions.GetCurrent(BrandCredential.Account);
+        BlueskySession session;
         try
         {
-            current = Volatile.Read(ref brandSession);
-            if (current is not null && !ReferenceEquals(current, stale))
-            {
-                return current;
-            }
-
-            BlueskySession? renewed = null;
-            if (current is not null)
-            {
-                Log.RefreshingBrandSession(logger, Metadata.Name);
-                try
-                {
-                    renewed = await RefreshSessionCoreAsync(current.RefreshJwt, "brand", cancellationToken).ConfigureAwait(false);
-                }
-                catch (CredentialException)
-                {
-                    // The refresh token has expired or was revoked too: sign in again with the app password.
-                }
-            }
-
-            if (renewed is null)
-            {
-                renewed = await CreateSessionCoreAsync(options.Identifier!.Trim(), options.AppPassword!, "brand", cancellationToken).ConfigureAwait(false);
-                Log.BrandSignedIn(logger, Metadata.Name, renewed.Did);
-            }
-
-            Volatile.Write(ref brandSession, renewed);
-            return renewed;
+            session = await brandSessions.GetOrRefreshAsync(BrandCredential.Account, stale, RenewBrandSessionAsync, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (Sdk.Health.ReauthorizationRequiredException ex)
         {
-            sessionGate.Release();
+            await HealthReporter.ReportNeedsReauthAsync(ex.Credential, ex.Reason, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
+
+        if (!ReferenceEquals(session, before))
+        {
+            // A renewal went through: the refresh token or app password was accepted.
+            await HealthReporter.ReportHealthyAsync(BrandCredential, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return session;
     }
 
     private SnsPost ToPost(PostViewDto view, HttpCall call)

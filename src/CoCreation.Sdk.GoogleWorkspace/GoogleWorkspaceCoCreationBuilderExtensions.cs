@@ -62,7 +62,11 @@ public static class GoogleWorkspaceCoCreationBuilderExtensions
                 services.AddKeyedRefitGeneratedClient<IGoogleApi>(ApiKey(name), _ => GoogleRefit.Settings, adapter.HttpClientName),
                 options => options.ApiBaseAddress,
                 GoogleHttp.RetryRules)
-            .AddHttpMessageHandler(sp => new GoogleAuthHandler(name, new Lazy<ITokenAccess>(() => sp.GetRequiredKeyedService<ITokenAccess>(CredentialKey(name)))));
+            .AddHttpMessageHandler(sp => new GoogleAuthHandler(
+                name,
+                new Lazy<ITokenAccess>(() => sp.GetRequiredKeyedService<ITokenAccess>(CredentialKey(name))),
+                sp.GetService<Health.ICredentialHealthReporter>() ?? Health.NullCredentialHealthReporter.Instance,
+                () => GoogleCredentialHealth.For(name, adapter.Options(sp))));
 
         // Push: channel renewal is work for the SDK's scheduler, and notifications come in through the pipeline.
         builder.AddScheduledWork(sp => new GooglePushChannelRenewal(() => Adapter(sp, name), sp.GetRequiredService<IOptionsMonitor<GoogleWorkspaceOptions>>().Get(name).PushChannelRenewBefore, Logger(sp)));

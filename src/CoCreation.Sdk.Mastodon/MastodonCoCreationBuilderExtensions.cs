@@ -63,7 +63,10 @@ public static class MastodonCoCreationBuilderExtensions
 
         // Resolving per call lets the factory rotate handlers (DNS changes) under a long-lived connector.
         return builder.AddSnsConnector(name, sp =>
-            new MastodonConnector(name, adapter.Options(sp), () => sp.GetRequiredKeyedService<IMastodonApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp)));
+            new MastodonConnector(name, adapter.Options(sp), () => sp.GetRequiredKeyedService<IMastodonApi>(ApiKey(name)), sp.GetRequiredService<TimeProvider>(), Logger(sp))
+            {
+                HealthReporter = sp.GetService<Health.ICredentialHealthReporter>() ?? Health.NullCredentialHealthReporter.Instance,
+            });
     }
 
     private static string ApiKey(string name) => "CoCreation.Sdk.Mastodon.Api." + name;

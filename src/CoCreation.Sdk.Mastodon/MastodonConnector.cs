@@ -26,7 +26,7 @@ namespace CoCreation.Sdk.Mastodon;
 /// </para>
 /// <para>Instances are safe for concurrent use; register them with <c>AddMastodon</c>.</para>
 /// </remarks>
-public sealed class MastodonConnector : SnsConnectorBase
+public sealed partial class MastodonConnector : SnsConnectorBase
 {
     private const string StatusesOperation = "POST /api/v1/statuses";
     private const int MaxSearchPageSize = 40;

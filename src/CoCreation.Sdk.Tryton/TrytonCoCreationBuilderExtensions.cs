@@ -60,6 +60,9 @@ public static class TrytonCoCreationBuilderExtensions
 
         // Resolving per call lets the factory rotate handlers under a long-lived adapter.
         return builder.AddEnterpriseAdapter(name, sp =>
-            new TrytonEnterpriseAdapter(name, adapter.Options(sp), () => adapter.CreateClient(sp), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<TrytonEnterpriseAdapter>>()));
+            new TrytonEnterpriseAdapter(name, adapter.Options(sp), () => adapter.CreateClient(sp), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<TrytonEnterpriseAdapter>>())
+            {
+                HealthReporter = sp.GetService<Health.ICredentialHealthReporter>() ?? Health.NullCredentialHealthReporter.Instance,
+            });
     }
 }

@@ -99,14 +99,28 @@ internal static class GoogleCredentials
 /// Puts <c>Authorization: Bearer</c> on every Drive and Calendar request, asking Google.Apis.Auth for a current token
 /// (it refreshes an expired one). A refused credential becomes <see cref="CredentialException"/> without the secret.
 /// </summary>
-internal sealed class GoogleAuthHandler(string provider, Lazy<ITokenAccess> credential) : DelegatingHandler
+/// <remarks>
+/// <c>invalid_grant</c> (a revoked or expired refresh token, a deleted or disabled key) becomes
+/// <see cref="Health.ReauthorizationRequiredException"/> and is reported as NeedsReauth; every token issued is reported
+/// as healthy. Google.Apis.Auth refreshes one token at a time per credential.
+/// </remarks>
+internal sealed class GoogleAuthHandler(string provider, Lazy<ITokenAccess> credential, Health.ICredentialHealthReporter? health = null, Func<Health.CredentialRef>? credentialRef = null) : DelegatingHandler
 {
+    private Health.CredentialRef? named;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         string token;
         try
         {
             token = await credential.Value.GetAccessTokenForRequestAsync(request.RequestUri?.AbsoluteUri, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenResponseException ex) when (ex.Error?.Error == GoogleCredentialHealth.InvalidGrant && health is not null && credentialRef is not null)
+        {
+            var who = named ??= credentialRef();
+            const string reason = "the token endpoint answered invalid_grant (the refresh token or key was revoked or has expired)";
+            await health.ReportNeedsReauthAsync(who, reason, CancellationToken.None).ConfigureAwait(false);
+            throw new Health.ReauthorizationRequiredException(who, reason, $"Google ({provider}) refused to issue an access token: invalid_grant. The credential of {who.Account} has to be authorised again: sign in and issue a new refresh token, or create a new service account key.");
         }
         catch (TokenResponseException ex)
         {
@@ -116,6 +130,11 @@ internal sealed class GoogleAuthHandler(string provider, Lazy<ITokenAccess> cred
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or System.Security.Cryptography.CryptographicException or IOException)
         {
             throw new CredentialException(provider, $"Google ({provider}) credential could not be used ({ex.GetType().Name}).");
+        }
+
+        if (health is not null && credentialRef is not null)
+        {
+            await health.ReportHealthyAsync(named ??= credentialRef(), CancellationToken.None).ConfigureAwait(false);
         }
 
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -45,14 +45,40 @@ internal sealed partial class MastodonHttp(string provider, TimeProvider time, I
 
     public async Task<MastodonResult<T>> SendAsync<T>(HttpCall call, Func<CancellationToken, Task<HttpResponseMessage>> send, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
-        using var response = await calls.SendAsync(call, send, cancellationToken).ConfigureAwait(false);
+        using var response = await SendCheckedAsync(call, send, cancellationToken).ConfigureAwait(false);
         var value = await calls.ReadJsonAsync(call, response, type, cancellationToken).ConfigureAwait(false);
         return new MastodonResult<T>(value, response.Headers);
     }
 
     /// <summary>Sends and checks the status; the caller owns the successful response.</summary>
     public Task<HttpResponseMessage> SendRawAsync(HttpCall call, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
-        => calls.SendAsync(call, send, cancellationToken);
+        => SendCheckedAsync(call, send, cancellationToken);
+
+    /// <summary>Sends through the shared layer and reports the brand token's health on the way back.</summary>
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpCall call, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        // A 403 is a refusal of this call; only a 401 says the token itself is gone.
+        var status = default(System.Net.HttpStatusCode?);
+        async Task<HttpResponseMessage> Tracked(CancellationToken token)
+        {
+            var answer = await send(token).ConfigureAwait(false);
+            status = answer.StatusCode;
+            return answer;
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await calls.SendAsync(call, Tracked, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CredentialException ex) when (status == System.Net.HttpStatusCode.Unauthorized && ex is not CoCreation.Sdk.Health.ReauthorizationRequiredException)
+        {
+            throw await BrandTokenCheckedAsync(call, ex).ConfigureAwait(false);
+        }
+
+        await BrandTokenAcceptedAsync(call).ConfigureAwait(false);
+        return response;
+    }
 
     /// <summary>A response whose body is not what the operation returns.</summary>
     public ProviderException Malformed(HttpCall call, Exception? cause) => calls.Malformed(call, cause);

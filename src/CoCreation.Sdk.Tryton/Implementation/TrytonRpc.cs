@@ -18,7 +18,7 @@ namespace CoCreation.Sdk.Tryton.Implementation;
 /// a second 401 is a <see cref="CredentialException"/>. Neither the password nor the session key ever reaches a log
 /// line or an exception message. Safe for concurrent use.
 /// </remarks>
-internal sealed class TrytonRpc
+internal sealed partial class TrytonRpc
 {
     /// <summary>Marks a request as safe to send again (a read); the resilience pipeline retries only those.</summary>
     internal static readonly HttpRequestOptionsKey<bool> SafeToRepeat = new("CoCreation.Sdk.Tryton.SafeToRepeat");
@@ -58,7 +58,7 @@ internal sealed class TrytonRpc
     /// <summary>Calls <c>model.{model}.{method}</c> with <paramref name="args"/> and the user's context merged with <paramref name="context"/>.</summary>
     public async Task<JsonNode?> CallAsync(string model, string method, JsonArray args, JsonObject? context, CancellationToken cancellationToken)
     {
-        var session = await EnsureSessionAsync(null, cancellationToken).ConfigureAwait(false);
+        var session = await ReportedSessionAsync(null, cancellationToken).ConfigureAwait(false);
         var safe = ReadMethods.Contains(method);
         for (var attempt = 0; ; attempt++)
         {
@@ -77,7 +77,7 @@ internal sealed class TrytonRpc
             }
 
             Log.SessionExpired(_logger, _name, model, method);
-            session = await EnsureSessionAsync(session, cancellationToken).ConfigureAwait(false);
+            session = await ReportedSessionAsync(session, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -107,13 +107,13 @@ internal sealed class TrytonRpc
             if (login.Status == HttpStatusCode.Unauthorized)
             {
                 Log.LoginRefused(_logger, _name, _options.User);
-                throw new CredentialException(_name, $"Tryton refused the login of user '{_options.User}' to database '{_options.Database}'.");
+                throw LoginRefused();
             }
 
             var result = Result(login, null, "common.db.login") as JsonArray;
             if (result is not { Count: >= 2 } || result[0] is null || result[1] is null)
             {
-                throw new CredentialException(_name, $"Tryton refused the login of user '{_options.User}' to database '{_options.Database}'.");
+                throw LoginRefused();
             }
 
             var userId = result[0]!.GetValue<long>();

@@ -44,6 +44,7 @@ public static class CoCreationServiceCollectionExtensions
         services.TryAddSingleton<EventRelay>();
         services.TryAddSingleton<IEventRelay>(sp => sp.GetRequiredService<EventRelay>());
         services.TryAddSingleton<IEventPipeline>(sp => sp.GetRequiredService<EventRelay>());
+        services.AddCredentialHealth();
         return new CoCreationBuilder(services);
     }
 

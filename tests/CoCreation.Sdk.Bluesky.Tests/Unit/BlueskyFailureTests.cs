@@ -171,7 +171,7 @@ public sealed class BlueskyFailureTests
         const string wrong = "wrong-app-password-1234";
         using var provider = BlueskyTestHost.Build(fake.Url, brand.Handle, wrong, logs: logs);
 
-        var ex = Assert.ThrowsAsync<CredentialException>(() => provider.Connector().PublishAsync(new PostRequest { Text = "Hello" }));
+        var ex = Assert.ThrowsAsync<Sdk.Health.ReauthorizationRequiredException>(() => provider.Connector().PublishAsync(new PostRequest { Text = "Hello" }));
 
         Assert.That(ex!.Message, Does.Not.Contain(wrong));
         Assert.That(logs.Lines, Has.None.Contains(wrong));

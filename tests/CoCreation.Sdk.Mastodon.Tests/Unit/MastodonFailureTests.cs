@@ -212,7 +212,7 @@ public sealed class MastodonFailureTests
     {
         fake.RevokeToken(brandToken);
 
-        var ex = Assert.ThrowsAsync<CredentialException>(() => connector.PublishAsync(new PostRequest { Text = "hello" }));
+        var ex = Assert.ThrowsAsync<Sdk.Health.ReauthorizationRequiredException>(() => connector.PublishAsync(new PostRequest { Text = "hello" }));
 
         Assert.That(ex!.Message, Does.Contain("brand access token").And.Not.Contain(brandToken));
         Assert.That(fake.RequestsTo("POST", Statuses), Is.EqualTo(1));

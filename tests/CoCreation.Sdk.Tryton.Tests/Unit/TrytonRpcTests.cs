@@ -125,7 +125,7 @@ public sealed class TrytonRpcTests
             .RespondWith(Response.Create().WithStatusCode(401));
         var adapter = Adapter();
 
-        var error = Assert.ThrowsAsync<CredentialException>(() => adapter.GetAccountAsync("7"));
+        var error = Assert.ThrowsAsync<Sdk.Health.ReauthorizationRequiredException>(() => adapter.GetAccountAsync("7"));
 
         Assert.That(error!.Message, Does.Contain("'admin'").And.Contain("testdb"));
         AssertNoSecrets(error.ToString());
