@@ -1,5 +1,3 @@
-using CoCreation.Sdk.Sns;
-
 namespace CoCreation.Sdk.CommunityProducts;
 
 /// <summary>Options of the community-products programme, set with <c>AddCommunityProducts(o => …)</c>.</summary>

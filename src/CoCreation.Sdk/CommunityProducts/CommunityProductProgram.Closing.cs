@@ -1,10 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using CoCreation.Sdk.Enterprise;
-using Microsoft.Extensions.Options;
-
 namespace CoCreation.Sdk.CommunityProducts;
 
 // Closing: settlement and the end of sales.

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using CoCreation.Sdk.Enterprise;
-using Microsoft.Extensions.Options;
-
 namespace CoCreation.Sdk.CommunityProducts;
 
 // Production: production requests, progress and production managers.

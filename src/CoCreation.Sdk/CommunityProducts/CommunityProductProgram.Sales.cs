@@ -1,9 +1,4 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using CoCreation.Sdk.Enterprise;
-using CoCreation.Sdk.Sns;
 
 namespace CoCreation.Sdk.CommunityProducts;
 

@@ -1,9 +1,4 @@
-using System.Collections.Immutable;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using CoCreation.Sdk.Enterprise;
-using Microsoft.Extensions.Options;
 
 namespace CoCreation.Sdk.CommunityProducts;
 

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace CoCreation.Sdk.CommunityProducts;
 
 /// <summary>The relay rules of the community-products programme: which event reaches whom, and in what words.</summary>

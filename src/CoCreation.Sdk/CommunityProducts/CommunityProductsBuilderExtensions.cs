@@ -1,7 +1,6 @@
 using CoCreation.Sdk.CommunityProducts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace CoCreation.Sdk;
 

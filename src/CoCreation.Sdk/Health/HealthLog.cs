@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace CoCreation.Sdk.Health;
 
 internal static partial class HealthLog

@@ -1,9 +1,4 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using System.Text.Json;
 using CoCreation.Sdk.Moderation;
-using CoCreation.Sdk.Sns;
-using Microsoft.Extensions.Options;
 
 namespace CoCreation.Sdk.Opinions;
 

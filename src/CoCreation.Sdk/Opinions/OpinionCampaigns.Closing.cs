@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using CoCreation.Sdk.Sns;
-using Microsoft.Extensions.Options;
-
 namespace CoCreation.Sdk.Opinions;
 
 // Closing: ending a campaign.

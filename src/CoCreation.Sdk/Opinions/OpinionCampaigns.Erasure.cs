@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.Options;
-
 namespace CoCreation.Sdk.Opinions;
 
 // Erasure: anonymising a person's responses in every campaign.

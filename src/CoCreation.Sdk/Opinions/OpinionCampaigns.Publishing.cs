@@ -1,6 +1,3 @@
-using System.Text;
-using CoCreation.Sdk.Sns;
-
 namespace CoCreation.Sdk.Opinions;
 
 // Publishing: checking, planning and publishing questions, on threads or by direct message.

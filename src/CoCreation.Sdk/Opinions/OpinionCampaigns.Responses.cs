@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using CoCreation.Sdk.Moderation;
-using CoCreation.Sdk.Sns;
 
 namespace CoCreation.Sdk.Opinions;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.Extensions.Options;
-
 namespace CoCreation.Sdk.Opinions;
 
 // Results: stored responses, poll counts and statistics.

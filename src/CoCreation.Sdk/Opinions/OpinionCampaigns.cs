@@ -1,8 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using CoCreation.Sdk.Moderation;
-using CoCreation.Sdk.Sns;
-using Microsoft.Extensions.Options;
 
 namespace CoCreation.Sdk.Opinions;
 

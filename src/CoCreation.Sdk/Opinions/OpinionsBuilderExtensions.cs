@@ -2,7 +2,6 @@ using CoCreation.Sdk.Moderation;
 using CoCreation.Sdk.Opinions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace CoCreation.Sdk;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using CoCreation.Sdk.Sns;
-
 namespace CoCreation.Sdk.Opinions;
 
 /// <summary>How one question will be published on one network, decided from its capabilities alone.</summary>

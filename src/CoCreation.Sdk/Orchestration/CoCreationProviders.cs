@@ -1,6 +1,3 @@
-using CoCreation.Sdk.Enterprise;
-using CoCreation.Sdk.Sns;
-using CoCreation.Sdk.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoCreation.Sdk;

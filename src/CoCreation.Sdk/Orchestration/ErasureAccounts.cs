@@ -1,6 +1,3 @@
-using CoCreation.Sdk.Enterprise;
-using CoCreation.Sdk.Workspaces;
-
 namespace CoCreation.Sdk;
 
 /// <summary>Anonymises the provider accounts linked to a participant that is being erased.</summary>

@@ -1,5 +1,3 @@
-using CoCreation.Sdk.Workspaces;
-
 namespace CoCreation.Sdk;
 
 /// <summary>What kind of system a grant opens.</summary>

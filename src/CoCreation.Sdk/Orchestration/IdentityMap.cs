@@ -1,8 +1,4 @@
 using CoCreation.Sdk.Diagnostics;
-using CoCreation.Sdk.Enterprise;
-using CoCreation.Sdk.Sns;
-using CoCreation.Sdk.Workspaces;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CoCreation.Sdk;

@@ -1,7 +1,3 @@
-using CoCreation.Sdk.Enterprise;
-using CoCreation.Sdk.Sns;
-using CoCreation.Sdk.Workspaces;
-
 namespace CoCreation.Sdk;
 
 /// <summary>Links one person's SNS identities, cloud accounts and enterprise accounts, and finds them again.</summary>

@@ -1,6 +1,3 @@
-using CoCreation.Sdk.Sns;
-using CoCreation.Sdk.Workspaces;
-
 namespace CoCreation.Sdk;
 
 /// <summary>One person across systems: their SNS identities, cloud accounts and enterprise accounts.</summary>

@@ -1,9 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using CoCreation.Sdk.Diagnostics;
-using CoCreation.Sdk.Sns;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CoCreation.Sdk;

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Net.Mime;
-using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 

@@ -1,9 +1,5 @@
-using System.Collections.Immutable;
 using CoCreation.Sdk.Diagnostics;
-using CoCreation.Sdk.Sns;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace CoCreation.Sdk;
 

@@ -1,5 +1,3 @@
-using CoCreation.Sdk.Enterprise;
-
 namespace CoCreation.Sdk;
 
 /// <summary>An enterprise system's event feed (<see cref="IEnterpriseAdapter.ReadEventsAsync"/>) as an <see cref="IEventSource"/>.</summary>
