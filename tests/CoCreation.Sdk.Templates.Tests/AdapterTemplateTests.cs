@@ -23,6 +23,7 @@ public sealed partial class AdapterTemplateTests
     private static readonly string[] PackedProjects =
     [
         "src/CoCreation.Sdk.Abstractions/CoCreation.Sdk.Abstractions.csproj",
+        "src/CoCreation.Sdk.Http/CoCreation.Sdk.Http.csproj",
         "src/CoCreation.Sdk/CoCreation.Sdk.csproj",
         "src/CoCreation.Sdk.Testing/CoCreation.Sdk.Testing.csproj",
         "templates/CoCreation.Sdk.Templates/CoCreation.Sdk.Templates.csproj",
@@ -72,7 +73,7 @@ public sealed partial class AdapterTemplateTests
     {
         await EnsurePackagesAsync();
 
-        foreach (var id in new[] { "CoCreation.Sdk.Templates", "CoCreation.Sdk.Abstractions", "CoCreation.Sdk", "CoCreation.Sdk.Testing" })
+        foreach (var id in new[] { "CoCreation.Sdk.Templates", "CoCreation.Sdk.Abstractions", "CoCreation.Sdk.Http", "CoCreation.Sdk", "CoCreation.Sdk.Testing" })
         {
             Assert.That(Path.Combine(feed!, $"{id}.{version}.nupkg"), Does.Exist, $"{id} {version} in {feed}");
         }
@@ -95,7 +96,9 @@ public sealed partial class AdapterTemplateTests
             Assert.That(texts.Where(t => t.Value.Contains("ProjectReference Include=\"../../../src", StringComparison.Ordinal)).Select(t => t.Key), Is.Empty, "files still referencing the SDK's source");
             Assert.That(texts.Where(t => t.Value.Contains("CoCreationSdkSource", StringComparison.Ordinal)).Select(t => t.Key), Is.Empty, "files still switching between source and packages");
             Assert.That(texts["Directory.Packages.props"], Does.Contain($"Include=\"CoCreation.Sdk.Testing\" Version=\"{version}\""), "the SDK version defaults to the template's");
-            Assert.That(texts[Path.Combine("Contoso", "ContosoCoCreationBuilderExtensions.cs")], Does.Contain("AddContoso("));
+            Assert.That(texts["Directory.Packages.props"], Does.Contain($"Include=\"CoCreation.Sdk.Http\" Version=\"{version}\""), "the shared HTTP layer at the SDK's version");
+            Assert.That(texts[Path.Combine("Contoso", "Contoso.csproj")], Does.Contain("<PackageReference Include=\"CoCreation.Sdk.Http\" />"), "the adapter builds on the shared HTTP layer's package");
+            Assert.That(texts[Path.Combine("Contoso", "ContosoCoCreationBuilderExtensions.cs")], Does.Contain("AddContoso(").And.Contain("AddHttpAdapter<ContosoOptions, ContosoOptionsValidator>("));
         }
     }
 

@@ -41,11 +41,12 @@ public sealed class ExampleSocialAdapterTests
     [Test]
     public void BadOptions_AreRefusedWithoutShowingTheToken()
     {
-        using var provider = TestHost.Build(new Uri("ftp://files.test/"), brandToken, o => o.RequestTimeout = TimeSpan.Zero);
+        using var provider = TestHost.Build(new Uri("ftp://files.test/"), brandToken, o => o.AttemptTimeout = TimeSpan.Zero);
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredKeyedService<ISnsConnector>(TestHost.Name));
 
-        Assert.That(ex!.Failures, Has.Some.Contains("BaseAddress must be an absolute http or https address").And.Some.Contains("RequestTimeout"));
+        Assert.That(ex!.Failures, Has.Some.Contains("BaseAddress must be an absolute http or https address").And.Some.Contains("AttemptTimeout must be at least 10 ms"));
+        Assert.That(ex.Failures, Is.All.StartsWith($"ExampleSocial connector '{TestHost.Name}': "));
         Assert.That(ex.Message, Does.Not.Contain(brandToken));
         Assert.That(new ExampleSocialOptions { AccessToken = brandToken }.ToString(), Does.Not.Contain(brandToken));
         Assert.That(new ApiCall("publish", HttpMethod.Post, "v1/posts", brandToken).ToString(), Does.Not.Contain(brandToken));
@@ -96,6 +97,33 @@ public sealed class ExampleSocialAdapterTests
     }
 
     [Test]
+    public async Task ShortRetryAfter_IsWaitedOutAndTheReadRetriedAsync()
+    {
+        await using var provider = TestHost.Build(fake.Url, brandToken);
+        var connector = provider.GetRequiredKeyedService<ISnsConnector>(TestHost.Name);
+        fake.FailNext(429, "rate_limited", retryAfterSeconds: 1);
+
+        var identity = await connector.VerifyCredentialsAsync(new SnsCredential(brandToken));
+
+        Assert.That(identity.Handle, Is.EqualTo("brand"));
+        Assert.That(fake.Server.LogEntries.Count(e => e.RequestMessage.Path == "/v1/me"), Is.EqualTo(2), "the refused read and its retry");
+    }
+
+    [Test]
+    public async Task ServerError_IsRetriedForAWriteWithAnIdempotencyKeyAsync()
+    {
+        await using var provider = TestHost.Build(fake.Url, brandToken, o => o.RetryBaseDelay = TimeSpan.Zero);
+        var connector = provider.GetRequiredKeyedService<ISnsConnector>(TestHost.Name);
+        fake.FailNext(503, "maintenance");
+
+        var post = await connector.PublishAsync(new PostRequest { Text = "Keyed, so safe to repeat", IdempotencyKey = "post-1" });
+
+        Assert.That(post.Text, Is.EqualTo("Keyed, so safe to repeat"));
+        Assert.That(fake.PostCount, Is.EqualTo(1));
+        Assert.That(fake.Server.LogEntries.Count(e => e.RequestMessage.Method == "POST"), Is.EqualTo(2), "the failed attempt and its retry");
+    }
+
+    [Test]
     public async Task ServerError_IsTransientProviderExceptionAsync()
     {
         await using var provider = TestHost.Build(fake.Url, brandToken);
@@ -107,6 +135,7 @@ public sealed class ExampleSocialAdapterTests
         Assert.That(ex!.IsTransient, Is.True);
         Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(ex.ProviderErrorCode, Is.EqualTo("maintenance"));
+        Assert.That(fake.Server.LogEntries, Has.Count.EqualTo(1), "a write without an idempotency key is never sent twice");
     }
 
     [Test]

@@ -1,7 +1,7 @@
 namespace ExampleSocial;
 
-// The ExampleSocial API's JSON, in snake_case on the wire (see ExampleSocialHttp.Json). Internal: callers see the
-// SDK's models only.
+// The ExampleSocial API's JSON, in snake_case on the wire (see ExampleSocialJson in ExampleSocialHttp.cs). Internal:
+// callers see the SDK's models only.
 
 internal sealed record ApiAccount(string Id, string Handle, string? DisplayName, DateTimeOffset? CreatedAt, string? Locale);
 
@@ -22,3 +22,8 @@ internal sealed record ApiNewMessage(string To, string Text);
 internal sealed record ApiMessage(string Id, string To, string Text, DateTimeOffset SentAt);
 
 internal sealed record ApiPage<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>The error body of the ExampleSocial API.</summary>
+/// <param name="Error">The machine-readable code, for example <c>invalid_token</c>.</param>
+/// <param name="Message">A sentence for people.</param>
+internal sealed record ApiError(string? Error, string? Message);

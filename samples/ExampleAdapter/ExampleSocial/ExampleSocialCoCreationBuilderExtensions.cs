@@ -1,8 +1,8 @@
+using CoCreation.Sdk.Http;
 using CoCreation.Sdk.Sns;
 using ExampleSocial;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -13,6 +13,8 @@ namespace CoCreation.Sdk;
 /// <summary>Registers ExampleSocial connectors with an <see cref="ICoCreationBuilder"/>.</summary>
 public static class ExampleSocialCoCreationBuilderExtensions
 {
+    private const string ClientPrefix = "ExampleSocial";
+
     /// <summary>
     /// Registers an <see cref="ExampleSocialConnector"/> under <paramref name="name"/> (a keyed <see cref="ISnsConnector"/>).
     /// Several names may point at different brand accounts.
@@ -24,16 +26,11 @@ public static class ExampleSocialCoCreationBuilderExtensions
     /// <exception cref="CoCreationValidationException">The name is blank or already registered.</exception>
     /// <remarks>The options are validated when the host starts (<c>ValidateOnStart</c>) and when the connector is first resolved.</remarks>
     public static ICoCreationBuilder AddExampleSocial(this ICoCreationBuilder builder, string name, Action<ExampleSocialOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        CoCreationGuard.NotBlank(name, nameof(name));
-        return AddCore(builder, name, options => options.Configure(configure));
-    }
+        => AddCore(builder, name, HttpAdapterBuilderExtensions.ConfigureWith(configure));
 
     /// <summary>
     /// Registers an <see cref="ExampleSocialConnector"/> under <paramref name="name"/> with options bound from a configuration
-    /// section holding <c>BaseAddress</c> and <c>AccessToken</c>.
+    /// section holding <c>BaseAddress</c> and <c>AccessToken</c> (and optionally the settings of <see cref="HttpAdapterOptions"/>).
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The connector name.</param>
@@ -41,42 +38,27 @@ public static class ExampleSocialCoCreationBuilderExtensions
     /// <returns>The builder.</returns>
     /// <exception cref="CoCreationValidationException">The name is blank or already registered.</exception>
     public static ICoCreationBuilder AddExampleSocial(this ICoCreationBuilder builder, string name, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        CoCreationGuard.NotBlank(name, nameof(name));
-        return AddCore(builder, name, options => options.Bind(configuration));
-    }
+        => AddCore(builder, name, HttpAdapterBuilderExtensions.BindTo<ExampleSocialOptions>(configuration));
 
     /// <summary>The name of the <see cref="HttpClient"/> a connector registered under <paramref name="name"/> sends with, for further configuration with <c>services.AddHttpClient(...)</c>.</summary>
     /// <param name="name">The connector name.</param>
     /// <returns>The HTTP client name.</returns>
-    public static string HttpClientName(string name) => "ExampleSocial." + name;
+    public static string HttpClientName(string name) => ClientPrefix + "." + name;
 
     private static ICoCreationBuilder AddCore(ICoCreationBuilder builder, string name, Action<OptionsBuilder<ExampleSocialOptions>> configureOptions)
     {
-        // Refuse before anything is registered, so a duplicate leaves the collection as it was.
-        builder.ThrowIfProviderRegistered(ProviderKind.Sns, name);
-        var services = builder.Services;
+        // Refuses a taken name before anything is registered; registers the options, validated on start.
+        var adapter = builder.AddHttpAdapter<ExampleSocialOptions, ExampleSocialOptionsValidator>(ProviderKind.Sns, name, ClientPrefix, configureOptions);
 
-        configureOptions(services.AddOptions<ExampleSocialOptions>(name).ValidateOnStart());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExampleSocialOptions>, ExampleSocialOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(HttpClientName(name), (sp, client) =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<ExampleSocialOptions>>().Get(name);
-            client.BaseAddress = options.BaseAddress;
-            client.Timeout = options.RequestTimeout;
-        });
+        // The named client with the base address and the resilience pipeline (retries, Retry-After, timeouts).
+        adapter.AddHttpClient(options => HttpAdapterBuilder<ExampleSocialOptions>.WithTrailingSlash(options.BaseAddress), ExampleSocialHttp.RetryRules);
 
-        return builder.AddSnsConnector(name, sp =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<ExampleSocialOptions>>().Get(name);
-            var factory = sp.GetRequiredService<IHttpClientFactory>();
-            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger<ExampleSocialConnector>() ?? NullLogger<ExampleSocialConnector>.Instance;
-
-            // Creating the client per call lets the factory rotate handlers under a long-lived connector.
-            return new ExampleSocialConnector(name, options, () => factory.CreateClient(HttpClientName(name)), sp.GetRequiredService<TimeProvider>(), logger);
-        });
+        // Creating the client per call lets the factory rotate handlers under a long-lived connector.
+        return builder.AddSnsConnector(name, sp => new ExampleSocialConnector(
+            name,
+            adapter.Options(sp),
+            () => adapter.CreateClient(sp),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<ExampleSocialConnector>() ?? NullLogger<ExampleSocialConnector>.Instance));
     }
 }

@@ -40,7 +40,7 @@ public sealed class ExampleSocialConnector : SnsConnectorBase
     /// <summary>Creates a connector. Applications use <c>AddExampleSocial</c> instead, which validates the options first.</summary>
     /// <param name="name">The name the connector is registered under.</param>
     /// <param name="options">Validated options.</param>
-    /// <param name="httpClient">Returns the client to send with; its base address is the API's.</param>
+    /// <param name="httpClient">Returns the client to send with: its base address is the API's, and its pipeline retries by <see cref="ExampleSocialHttp.RetryRules"/>.</param>
     /// <param name="timeProvider">The clock, for <c>Retry-After</c> dates.</param>
     /// <param name="logger">Where operations and failures are logged, never with tokens.</param>
     /// <exception cref="CoCreationValidationException">The name is blank, or the options lack a base address or token.</exception>
@@ -58,7 +58,7 @@ public sealed class ExampleSocialConnector : SnsConnectorBase
 
         brandToken = CoCreationGuard.NotBlank(options.AccessToken, "ExampleSocialOptions.AccessToken");
         Metadata = new SnsConnectorMetadata(name, NetworkKind, options.BaseAddress.Host, "ExampleSocial");
-        http = new ExampleSocialHttp(name, httpClient, timeProvider, logger);
+        http = new ExampleSocialHttp(name, httpClient, timeProvider, logger, brandToken);
     }
 
     /// <inheritdoc />
@@ -84,7 +84,7 @@ public sealed class ExampleSocialConnector : SnsConnectorBase
     /// <inheritdoc />
     protected override async Task<SnsIdentity> VerifyCredentialsCoreAsync(SnsCredential credential, CancellationToken cancellationToken)
     {
-        var account = await http.SendAsync<ApiAccount>(new ApiCall("verify credentials", HttpMethod.Get, "v1/me", credential.AccessToken), cancellationToken).ConfigureAwait(false);
+        var account = await http.SendAsync(new ApiCall("verify credentials", HttpMethod.Get, "v1/me", credential.AccessToken), ExampleSocialJson.Default.ApiAccount, cancellationToken).ConfigureAwait(false);
         return new SnsIdentity
         {
             Network = Metadata.Name,
@@ -102,8 +102,9 @@ public sealed class ExampleSocialConnector : SnsConnectorBase
         var text = request.Mentions.Count == 0 ? request.Text : string.Join(' ', request.Mentions.Select(m => "@" + m.TrimStart('@'))) + " " + request.Text;
         CoCreationGuard.MaxLength(text, Capabilities.MaxPostLength, "PostRequest.Text");
         var body = new ApiNewPost(text, request.InReplyToId, Visibility(request.Visibility), request.Language, null);
-        var post = await http.SendAsync<ApiPost>(
+        var post = await http.SendAsync(
             new ApiCall("publish", HttpMethod.Post, "v1/posts", request.Author?.AccessToken ?? brandToken) { Body = body, IdempotencyKey = request.IdempotencyKey },
+            ExampleSocialJson.Default.ApiPost,
             cancellationToken).ConfigureAwait(false);
         return ToPost(post);
     }
@@ -112,8 +113,9 @@ public sealed class ExampleSocialConnector : SnsConnectorBase
     protected override async Task<SnsPoll> CreatePollCoreAsync(PollRequest request, CancellationToken cancellationToken)
     {
         var body = new ApiNewPost(request.Question, null, "public", null, new ApiNewPoll(request.Options, (long)request.Duration.TotalSeconds, request.AllowMultiple));
-        var post = await http.SendAsync<ApiPost>(
+        var post = await http.SendAsync(
             new ApiCall("create poll", HttpMethod.Post, "v1/posts", request.Author?.AccessToken ?? brandToken) { Body = body, IdempotencyKey = request.IdempotencyKey },
+            ExampleSocialJson.Default.ApiPost,
             cancellationToken).ConfigureAwait(false);
         if (post.PollId is null)
         {
@@ -149,13 +151,14 @@ public sealed class ExampleSocialConnector : SnsConnectorBase
     protected override async Task<SnsMessage> SendDirectMessageCoreAsync(DirectMessageRequest request, CancellationToken cancellationToken)
     {
         CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "DirectMessageRequest.IdempotencyKey");
-        var message = await http.SendAsync<ApiMessage>(
+        var message = await http.SendAsync(
             new ApiCall("send direct message", HttpMethod.Post, "v1/messages", brandToken)
             {
                 Body = new ApiNewMessage(request.RecipientSubject, request.Text),
                 IdempotencyKey = request.IdempotencyKey,
                 Resource = ("account", request.RecipientSubject),
             },
+            ExampleSocialJson.Default.ApiMessage,
             cancellationToken).ConfigureAwait(false);
         return new SnsMessage { Id = message.Id, Network = Metadata.Name, RecipientSubject = message.To, Text = message.Text, SentAt = message.SentAt };
     }
@@ -188,13 +191,13 @@ public sealed class ExampleSocialConnector : SnsConnectorBase
                     path += separator + "cursor=" + Uri.EscapeDataString(cursor);
                 }
 
-                var page = await http.SendAsync<ApiPage<ApiPost>>(new ApiCall(operation, HttpMethod.Get, path.TrimEnd('?'), brandToken) { Resource = resource }, ct).ConfigureAwait(false);
+                var page = await http.SendAsync(new ApiCall(operation, HttpMethod.Get, path.TrimEnd('?'), brandToken) { Resource = resource }, ExampleSocialJson.Default.ApiPageApiPost, ct).ConfigureAwait(false);
                 return new Page<SnsPost>(page.Items.Select(ToPost).ToList(), string.IsNullOrEmpty(page.NextCursor) ? null : page.NextCursor);
             },
             cancellationToken);
 
     private Task<ApiPoll> ReadPollAsync(string pollId, CancellationToken cancellationToken)
-        => http.SendAsync<ApiPoll>(new ApiCall("read poll", HttpMethod.Get, $"v1/polls/{Uri.EscapeDataString(pollId)}", brandToken) { Resource = ("poll", pollId) }, cancellationToken);
+        => http.SendAsync(new ApiCall("read poll", HttpMethod.Get, $"v1/polls/{Uri.EscapeDataString(pollId)}", brandToken) { Resource = ("poll", pollId) }, ExampleSocialJson.Default.ApiPoll, cancellationToken);
 
     private SnsPost ToPost(ApiPost post) => new()
     {
