@@ -180,8 +180,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         CoCreationGuard.NotBlank(participantId, nameof(participantId));
         return ReadAsync(() =>
         {
-            var command = Command("SELECT version, json FROM participants WHERE id = $id");
-            command.Parameters.AddWithValue("$id", participantId);
+            var command = Command("SELECT version, json FROM participants WHERE id = $id", ("$id", participantId));
             return ReadParticipant(command);
         }, cancellationToken);
     }
@@ -204,8 +203,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         CoCreationGuard.NotBlank(grantId, nameof(grantId));
         return ReadAsync(() =>
         {
-            var command = Command("SELECT json FROM grants WHERE id = $id");
-            command.Parameters.AddWithValue("$id", grantId);
+            var command = Command("SELECT json FROM grants WHERE id = $id", ("$id", grantId));
             return ReadJson(command, SqliteJsonContext.Default.AccessGrant).FirstOrDefault();
         }, cancellationToken);
     }
@@ -216,8 +214,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         CoCreationGuard.NotBlank(participantId, nameof(participantId));
         return ReadAsync(() =>
         {
-            var command = Command("SELECT json FROM grants WHERE participant_id = $participant ORDER BY seq");
-            command.Parameters.AddWithValue("$participant", participantId);
+            var command = Command("SELECT json FROM grants WHERE participant_id = $participant ORDER BY seq", ("$participant", participantId));
             return ReadJson(command, SqliteJsonContext.Default.AccessGrant);
         }, cancellationToken);
     }
@@ -226,9 +223,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
     public Task<IReadOnlyList<AccessGrant>> GetActiveGrantsExpiringByAsync(DateTimeOffset time, CancellationToken cancellationToken = default)
         => ReadAsync(() =>
         {
-            var command = Command("SELECT json FROM grants WHERE status = $status AND expires_at IS NOT NULL AND expires_at <= $time ORDER BY seq");
-            command.Parameters.AddWithValue("$status", nameof(GrantStatus.Active));
-            command.Parameters.AddWithValue("$time", time.UtcTicks);
+            var command = Command("SELECT json FROM grants WHERE status = $status AND expires_at IS NOT NULL AND expires_at <= $time ORDER BY seq", ("$status", nameof(GrantStatus.Active)), ("$time", time.UtcTicks));
             return ReadJson(command, SqliteJsonContext.Default.AccessGrant);
         }, cancellationToken);
 
@@ -236,17 +231,9 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
     public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string? participantId, CancellationToken cancellationToken = default)
         => ReadAsync(() =>
         {
-            SqliteCommand command;
-            if (participantId is null)
-            {
-                command = Command("SELECT json FROM audit ORDER BY seq");
-            }
-            else
-            {
-                command = Command("SELECT json FROM audit WHERE participant_id = $participant ORDER BY seq");
-                command.Parameters.AddWithValue("$participant", participantId);
-            }
-
+            var command = participantId is null
+                ? Command("SELECT json FROM audit ORDER BY seq")
+                : Command("SELECT json FROM audit WHERE participant_id = $participant ORDER BY seq", ("$participant", participantId));
             return ReadJson(command, SqliteJsonContext.Default.AuditEntry);
         }, cancellationToken);
 
@@ -256,8 +243,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         CoCreationGuard.NotBlank(deliveryKey, nameof(deliveryKey));
         return ReadAsync(() =>
         {
-            var command = Command("SELECT json FROM outbox WHERE delivery_key = $key");
-            command.Parameters.AddWithValue("$key", deliveryKey);
+            var command = Command("SELECT json FROM outbox WHERE delivery_key = $key", ("$key", deliveryKey));
             return ReadJson(command, SqliteJsonContext.Default.OutboxMessage).FirstOrDefault();
         }, cancellationToken);
     }
@@ -269,9 +255,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         return ReadAsync(() =>
         {
             // The literal status lets SQLite use the partial index of pending rows.
-            var command = Command("SELECT json FROM outbox WHERE status = 'Pending' AND next_attempt_at <= $now ORDER BY next_attempt_at, seq LIMIT $max");
-            command.Parameters.AddWithValue("$now", now.UtcTicks);
-            command.Parameters.AddWithValue("$max", max);
+            var command = Command("SELECT json FROM outbox WHERE status = 'Pending' AND next_attempt_at <= $now ORDER BY next_attempt_at, seq LIMIT $max", ("$now", now.UtcTicks), ("$max", max));
             return ReadJson(command, SqliteJsonContext.Default.OutboxMessage);
         }, cancellationToken);
     }
@@ -285,13 +269,8 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
                 // Literal statuses let SQLite use the partial indexes; the other statuses scan the log.
                 DeliveryStatus.Pending => Command("SELECT json FROM outbox WHERE status = 'Pending' ORDER BY seq"),
                 DeliveryStatus.DeadLettered => Command("SELECT json FROM outbox WHERE status = 'DeadLettered' ORDER BY seq"),
-                _ => Command("SELECT json FROM outbox WHERE status = $status ORDER BY seq"),
+                _ => Command("SELECT json FROM outbox WHERE status = $status ORDER BY seq", ("$status", status.ToString())),
             };
-            if (status is not (DeliveryStatus.Pending or DeliveryStatus.DeadLettered))
-            {
-                command.Parameters.AddWithValue("$status", status.ToString());
-            }
-
             return ReadJson(command, SqliteJsonContext.Default.OutboxMessage);
         }, cancellationToken);
 
@@ -301,8 +280,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         CoCreationGuard.NotBlank(source, nameof(source));
         return ReadAsync(() =>
         {
-            var command = Command("SELECT cursor FROM cursors WHERE source = $source");
-            command.Parameters.AddWithValue("$source", source);
+            var command = Command("SELECT cursor FROM cursors WHERE source = $source", ("$source", source));
             return command.ExecuteScalar() as string;
         }, cancellationToken);
     }
@@ -314,9 +292,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         CoCreationGuard.NotBlank(id, nameof(id));
         return ReadAsync(() =>
         {
-            var command = Command("SELECT json FROM documents WHERE collection = $collection AND id = $id");
-            command.Parameters.AddWithValue("$collection", collection);
-            command.Parameters.AddWithValue("$id", id);
+            var command = Command("SELECT json FROM documents WHERE collection = $collection AND id = $id", ("$collection", collection), ("$id", id));
             return command.ExecuteScalar() as string;
         }, cancellationToken);
     }
@@ -327,8 +303,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         CoCreationGuard.NotBlank(collection, nameof(collection));
         return ReadAsync<IReadOnlyList<KeyValuePair<string, string>>>(() =>
         {
-            var command = Command("SELECT id, json FROM documents WHERE collection = $collection ORDER BY id");
-            command.Parameters.AddWithValue("$collection", collection);
+            var command = Command("SELECT id, json FROM documents WHERE collection = $collection ORDER BY id", ("$collection", collection));
             var result = new List<KeyValuePair<string, string>>();
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -424,8 +399,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         foreach (var id in changes.DeletedParticipants)
         {
             // The link rows go with it (ON DELETE CASCADE).
-            var delete = Command("DELETE FROM participants WHERE id = $id");
-            delete.Parameters.AddWithValue("$id", id);
+            var delete = Command("DELETE FROM participants WHERE id = $id", ("$id", id));
             delete.ExecuteNonQuery();
         }
 
@@ -440,21 +414,18 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
                 INSERT INTO grants (id, participant_id, status, expires_at, json) VALUES ($id, $participant, $status, $expires, $json)
                 ON CONFLICT (id) DO UPDATE SET participant_id = excluded.participant_id, status = excluded.status,
                     expires_at = excluded.expires_at, json = excluded.json
-                """);
-            put.Parameters.AddWithValue("$id", grant.Id);
-            put.Parameters.AddWithValue("$participant", grant.ParticipantId);
-            put.Parameters.AddWithValue("$status", grant.Status.ToString());
-            put.Parameters.AddWithValue("$expires", grant.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value);
-            put.Parameters.AddWithValue("$json", SqliteJsonContext.Write(grant, SqliteJsonContext.Default.AccessGrant));
+                """,
+                ("$id", grant.Id),
+                ("$participant", grant.ParticipantId),
+                ("$status", grant.Status.ToString()),
+                ("$expires", grant.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value),
+                ("$json", SqliteJsonContext.Write(grant, SqliteJsonContext.Default.AccessGrant)));
             put.ExecuteNonQuery();
         }
 
         foreach (var entry in changes.Audit)
         {
-            var append = Command("INSERT INTO audit (id, participant_id, json) VALUES ($id, $participant, $json)");
-            append.Parameters.AddWithValue("$id", entry.Id);
-            append.Parameters.AddWithValue("$participant", entry.ParticipantId);
-            append.Parameters.AddWithValue("$json", SqliteJsonContext.Write(entry, SqliteJsonContext.Default.AuditEntry));
+            var append = Command("INSERT INTO audit (id, participant_id, json) VALUES ($id, $participant, $json)", ("$id", entry.Id), ("$participant", entry.ParticipantId), ("$json", SqliteJsonContext.Write(entry, SqliteJsonContext.Default.AuditEntry)));
             append.ExecuteNonQuery();
         }
 
@@ -469,9 +440,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
                 "UPDATE outbox SET recipient_id = $anonymous, json = json_set(json, '$.RecipientId', $anonymous, '$.Event.Data', json('{}')) WHERE recipient_id = $participant",
             })
             {
-                var update = Command(sql);
-                update.Parameters.AddWithValue("$anonymous", anonymousId);
-                update.Parameters.AddWithValue("$participant", participantId);
+                var update = Command(sql, ("$anonymous", anonymousId), ("$participant", participantId));
                 update.ExecuteNonQuery();
             }
         }
@@ -482,38 +451,26 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
                 INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES ($key, $recipient, $status, $next, $json)
                 ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
                     next_attempt_at = excluded.next_attempt_at, json = excluded.json
-                """);
-            put.Parameters.AddWithValue("$key", message.DeliveryKey);
-            put.Parameters.AddWithValue("$recipient", message.RecipientId);
-            put.Parameters.AddWithValue("$status", message.Status.ToString());
-            put.Parameters.AddWithValue("$next", message.NextAttemptAt.UtcTicks);
-            put.Parameters.AddWithValue("$json", SqliteJsonContext.Write(message, SqliteJsonContext.Default.OutboxMessage));
+                """,
+                ("$key", message.DeliveryKey),
+                ("$recipient", message.RecipientId),
+                ("$status", message.Status.ToString()),
+                ("$next", message.NextAttemptAt.UtcTicks),
+                ("$json", SqliteJsonContext.Write(message, SqliteJsonContext.Default.OutboxMessage)));
             put.ExecuteNonQuery();
         }
 
         foreach (var (source, cursor) in changes.Cursors)
         {
-            var put = Command("INSERT INTO cursors (source, cursor) VALUES ($source, $cursor) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor");
-            put.Parameters.AddWithValue("$source", source);
-            put.Parameters.AddWithValue("$cursor", cursor);
+            var put = Command("INSERT INTO cursors (source, cursor) VALUES ($source, $cursor) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor", ("$source", source), ("$cursor", cursor));
             put.ExecuteNonQuery();
         }
 
         foreach (var (collection, id, json) in changes.Documents)
         {
-            SqliteCommand command;
-            if (json is null)
-            {
-                command = Command("DELETE FROM documents WHERE collection = $collection AND id = $id");
-            }
-            else
-            {
-                command = Command("INSERT INTO documents (collection, id, json) VALUES ($collection, $id, $json) ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json");
-                command.Parameters.AddWithValue("$json", json);
-            }
-
-            command.Parameters.AddWithValue("$collection", collection);
-            command.Parameters.AddWithValue("$id", id);
+            var command = json is null
+                ? Command("DELETE FROM documents WHERE collection = $collection AND id = $id", ("$collection", collection), ("$id", id))
+                : Command("INSERT INTO documents (collection, id, json) VALUES ($collection, $id, $json) ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json", ("$collection", collection), ("$id", id), ("$json", json));
             command.ExecuteNonQuery();
         }
 
@@ -545,17 +502,14 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
 
         foreach (var (seq, json) in changed)
         {
-            var update = Command($"UPDATE {table} SET json = $json WHERE seq = $seq");
-            update.Parameters.AddWithValue("$json", json);
-            update.Parameters.AddWithValue("$seq", seq);
+            var update = Command($"UPDATE {table} SET json = $json WHERE seq = $seq", ("$json", json), ("$seq", seq));
             update.ExecuteNonQuery();
         }
     }
 
     private void PutParticipant(Participant participant, long? expected)
     {
-        var read = Command("SELECT version FROM participants WHERE id = $id");
-        read.Parameters.AddWithValue("$id", participant.Id);
+        var read = Command("SELECT version FROM participants WHERE id = $id", ("$id", participant.Id));
         var current = read.ExecuteScalar() is long version ? version : (long?)null;
         if (expected is null && current is not null)
         {
@@ -573,22 +527,18 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         var put = Command("""
             INSERT INTO participants (id, version, json) VALUES ($id, $version, $json)
             ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json
-            """);
-        put.Parameters.AddWithValue("$id", stored.Id);
-        put.Parameters.AddWithValue("$version", stored.Version);
-        put.Parameters.AddWithValue("$json", SqliteJsonContext.Write(stored, SqliteJsonContext.Default.Participant));
+            """,
+            ("$id", stored.Id),
+            ("$version", stored.Version),
+            ("$json", SqliteJsonContext.Write(stored, SqliteJsonContext.Default.Participant)));
         put.ExecuteNonQuery();
 
-        var clear = Command("DELETE FROM participant_links WHERE participant_id = $id");
-        clear.Parameters.AddWithValue("$id", stored.Id);
+        var clear = Command("DELETE FROM participant_links WHERE participant_id = $id", ("$id", stored.Id));
         clear.ExecuteNonQuery();
 
         foreach (var (kind, system, account) in LinksOf(stored))
         {
-            var owner = Command("SELECT participant_id FROM participant_links WHERE kind = $kind AND system = $system AND account = $account");
-            owner.Parameters.AddWithValue("$kind", kind);
-            owner.Parameters.AddWithValue("$system", system);
-            owner.Parameters.AddWithValue("$account", account);
+            var owner = Command("SELECT participant_id FROM participant_links WHERE kind = $kind AND system = $system AND account = $account", ("$kind", kind), ("$system", system), ("$account", account));
             var ownerId = owner.ExecuteScalar() as string;
             if (ownerId is not null && ownerId != stored.Id)
             {
@@ -598,11 +548,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
 
             if (ownerId is null)
             {
-                var link = Command("INSERT INTO participant_links (kind, system, account, participant_id) VALUES ($kind, $system, $account, $participant)");
-                link.Parameters.AddWithValue("$kind", kind);
-                link.Parameters.AddWithValue("$system", system);
-                link.Parameters.AddWithValue("$account", account);
-                link.Parameters.AddWithValue("$participant", stored.Id);
+                var link = Command("INSERT INTO participant_links (kind, system, account, participant_id) VALUES ($kind, $system, $account, $participant)", ("$kind", kind), ("$system", system), ("$account", account), ("$participant", stored.Id));
                 link.ExecuteNonQuery();
             }
         }
@@ -639,10 +585,10 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
             var command = Command("""
                 SELECT p.version, p.json FROM participant_links l JOIN participants p ON p.id = l.participant_id
                 WHERE l.kind = $kind AND l.system = $system AND l.account = $account
-                """);
-            command.Parameters.AddWithValue("$kind", kind);
-            command.Parameters.AddWithValue("$system", system);
-            command.Parameters.AddWithValue("$account", account);
+                """,
+                ("$kind", kind),
+                ("$system", system),
+                ("$account", account));
             return ReadParticipant(command);
         }, cancellationToken);
 
@@ -704,7 +650,8 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
     }
 
     // Callers hold the gate. Statements are kept prepared for the life of the connection.
-    private SqliteCommand Command(string sql)
+    /// <summary>The prepared command for <paramref name="sql"/>, with its parameters set to <paramref name="parameters"/> and no others.</summary>
+    private SqliteCommand Command(string sql, params ReadOnlySpan<(string Name, object Value)> parameters)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
@@ -714,6 +661,11 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         }
 
         command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         return command;
     }
 
