@@ -66,19 +66,7 @@ public sealed class EmbeddedCloudService : IDisposable
         clock = timeProvider ?? TimeProvider.System;
         if (Options.DatabasePath is { } path)
         {
-            database = EmbeddedDatabase.Open(path, "cloud", "embedded cloud", "EmbeddedCloudOptions.DatabasePath");
-            try
-            {
-                lock (gate)
-                {
-                    LoadLocked();
-                }
-            }
-            catch
-            {
-                database.Dispose();
-                throw;
-            }
+            database = EmbeddedDatabase.OpenAndLoad(path, "cloud", "embedded cloud", "EmbeddedCloudOptions.DatabasePath", gate, LoadLocked);
         }
     }
 
@@ -599,13 +587,12 @@ public sealed class EmbeddedCloudService : IDisposable
         }
 
         ObjectDisposedException.ThrowIf(disposed, this);
-        return database.Write(write, LoadLocked, ProviderKind, "The embedded cloud service");
+        return database.Write(write, () => LoadLocked(database), ProviderKind, "The embedded cloud service");
     }
 
     /// <summary>Rebuilds the state from the database file.</summary>
-    private void LoadLocked()
+    private void LoadLocked(EmbeddedDatabase db)
     {
-        var db = database!;
         accountsById.Clear();
         accountsByEmail.Clear();
         workspaces.Clear();

@@ -78,20 +78,8 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
         Capabilities = new EnterpriseCapabilities { Roles = roles, SupportsWebhooks = false, SupportsAccountErasure = true };
         if (options.DatabasePath is { } path)
         {
-            _database = EmbeddedDatabase.Open(path, "enterprise", "embedded enterprise", "EmbeddedEnterpriseOptions.DatabasePath");
+            _database = EmbeddedDatabase.OpenAndLoad(path, "enterprise", "embedded enterprise", "EmbeddedEnterpriseOptions.DatabasePath", _gate, LoadLocked);
             _stored = true;
-            try
-            {
-                lock (_gate)
-                {
-                    LoadLocked();
-                }
-            }
-            catch
-            {
-                _database.Dispose();
-                throw;
-            }
         }
         else
         {

@@ -75,19 +75,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         clock = timeProvider ?? TimeProvider.System;
         if (Options.DatabasePath is { } path)
         {
-            database = EmbeddedDatabase.Open(path, "sns", "embedded SNS", "EmbeddedSnsOptions.DatabasePath");
-            try
-            {
-                lock (gate)
-                {
-                    LoadLocked(pruneExpired: true);
-                }
-            }
-            catch
-            {
-                database.Dispose();
-                throw;
-            }
+            database = EmbeddedDatabase.OpenAndLoad(path, "sns", "embedded SNS", "EmbeddedSnsOptions.DatabasePath", gate, db => LoadLocked(db, pruneExpired: true));
         }
     }
 
@@ -764,13 +752,12 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         }
 
         ObjectDisposedException.ThrowIf(disposed, this);
-        return database.Write(write, () => LoadLocked(pruneExpired: false), NetworkKind, "The embedded SNS");
+        return database.Write(write, () => LoadLocked(database, pruneExpired: false), NetworkKind, "The embedded SNS");
     }
 
     /// <summary>Rebuilds the state from the database file.</summary>
-    private void LoadLocked(bool pruneExpired)
+    private void LoadLocked(EmbeddedDatabase db, bool pruneExpired)
     {
-        var db = database!;
         accountsBySubject.Clear();
         accountsByHandle.Clear();
         credentials.Clear();
