@@ -106,22 +106,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     /// <exception cref="CoCreationConflictException">The handle is taken.</exception>
     public EmbeddedSnsAccount RegisterAccount(string handle, string? displayName = null, string? locale = null)
     {
-        var normalized = CoCreationGuard.NotBlank(handle, nameof(handle)).Trim().TrimStart('@');
-        if (normalized.Contains('@', StringComparison.Ordinal) || EmbeddedSnsText.NormalizeHandle(normalized) is null)
-        {
-            throw new CoCreationValidationException(nameof(handle), "must be 1-30 letters, digits, '_', '.' or '-', starting and ending with a letter, digit or '_'.");
-        }
-
-        if (displayName is not null)
-        {
-            displayName = CoCreationGuard.NotBlank(displayName, nameof(displayName)).Trim();
-            CoCreationGuard.MaxLength(displayName, MaxDisplayNameLength, nameof(displayName));
-        }
-
-        if (locale is not null)
-        {
-            locale = ValidateLocale(locale);
-        }
+        (var normalized, displayName, locale) = ValidateNewAccount(handle, displayName, locale);
 
         lock (gate)
         {
@@ -150,6 +135,26 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     /// <exception cref="CoCreationValidationException">The handle, display name or locale is not valid.</exception>
     public EmbeddedSnsAccount GetOrRegisterAccount(string handle, string? displayName = null, string? locale = null)
     {
+        (var normalized, displayName, locale) = ValidateNewAccount(handle, displayName, locale);
+
+        lock (gate)
+        {
+            return WriteLocked(() =>
+            {
+                if (!accountsByHandle.TryGetValue(normalized, out var account))
+                {
+                    return RegisterAccountLocked(normalized, displayName, locale);
+                }
+
+                var credential = IssueCredentialLocked(account, Options.CredentialLifetime);
+                return new EmbeddedSnsAccount(account.Subject, account.Handle, account.DisplayName, credential);
+            });
+        }
+    }
+
+    /// <summary>Checks the arguments of a new account: the handle (without a leading <c>@</c>), the trimmed display name and the locale.</summary>
+    private static (string Handle, string? DisplayName, string? Locale) ValidateNewAccount(string handle, string? displayName, string? locale)
+    {
         var normalized = CoCreationGuard.NotBlank(handle, nameof(handle)).Trim().TrimStart('@');
         if (normalized.Contains('@', StringComparison.Ordinal) || EmbeddedSnsText.NormalizeHandle(normalized) is null)
         {
@@ -167,19 +172,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             locale = ValidateLocale(locale);
         }
 
-        lock (gate)
-        {
-            return WriteLocked(() =>
-            {
-                if (!accountsByHandle.TryGetValue(normalized, out var account))
-                {
-                    return RegisterAccountLocked(normalized, displayName, locale);
-                }
-
-                var credential = IssueCredentialLocked(account, Options.CredentialLifetime);
-                return new EmbeddedSnsAccount(account.Subject, account.Handle, account.DisplayName, credential);
-            });
-        }
+        return (normalized, displayName, locale);
     }
 
     /// <summary>Finds the subject of the account with a handle.</summary>
