@@ -547,13 +547,7 @@ public sealed class EmbeddedCloudService : IDisposable
     private T WriteLocked<T>(Func<T> write) => store.WriteLocked(write, LoadLocked);
 
     /// <summary>Takes the lock and runs a write as <see cref="WriteLocked{T}"/> does.</summary>
-    private T Write<T>(Func<T> write)
-    {
-        lock (store.Gate)
-        {
-            return WriteLocked(write);
-        }
-    }
+    private T Write<T>(Func<T> write) => store.Write(write, LoadLocked);
 
     /// <summary>Rebuilds the state from the database file.</summary>
     private void LoadLocked(EmbeddedDatabase db)

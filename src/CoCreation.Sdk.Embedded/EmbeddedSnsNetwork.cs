@@ -699,13 +699,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     private T WriteLocked<T>(Func<T> write) => store.WriteLocked(write, db => LoadLocked(db, pruneExpired: false));
 
     /// <summary>Takes the lock and runs a write as <see cref="WriteLocked{T}"/> does.</summary>
-    private T Write<T>(Func<T> write)
-    {
-        lock (store.Gate)
-        {
-            return WriteLocked(write);
-        }
-    }
+    private T Write<T>(Func<T> write) => store.Write(write, db => LoadLocked(db, pruneExpired: false));
 
     /// <summary>Rebuilds the state from the database file.</summary>
     private void LoadLocked(EmbeddedDatabase db, bool pruneExpired)

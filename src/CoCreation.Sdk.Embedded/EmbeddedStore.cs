@@ -64,6 +64,20 @@ internal sealed class EmbeddedStore : IDisposable
         return database.Write(write, () => reload(database), provider, who);
     }
 
+    /// <summary>Takes <see cref="Gate"/> and runs a write as <see cref="WriteLocked{T}"/> does.</summary>
+    /// <typeparam name="T">The write's result.</typeparam>
+    /// <param name="write">The write.</param>
+    /// <param name="reload">Rebuilds the provider's state from the file.</param>
+    /// <returns>What the write returned.</returns>
+    /// <exception cref="ObjectDisposedException">The provider is stored and has been disposed.</exception>
+    public T Write<T>(Func<T> write, Action<EmbeddedDatabase> reload)
+    {
+        lock (Gate)
+        {
+            return WriteLocked(write, reload);
+        }
+    }
+
     /// <summary>Closes the database file, if any; later writes of a stored provider throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
