@@ -199,102 +199,63 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
 
     /// <inheritdoc />
     public Task<AccessGrant?> GetGrantAsync(string grantId, CancellationToken cancellationToken = default)
-    {
-        CoCreationGuard.NotBlank(grantId, nameof(grantId));
-        return ReadAsync(() =>
-        {
-            var command = Command("SELECT json FROM grants WHERE id = $id", ("$id", grantId));
-            return ReadJson(command, SqliteJsonContext.Default.AccessGrant).FirstOrDefault();
-        }, cancellationToken);
-    }
+        => ReadFirstJsonAsync(SqliteJsonContext.Default.AccessGrant, "SELECT json FROM grants WHERE id = $id", [("$id", CoCreationGuard.NotBlank(grantId, nameof(grantId)))], cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AccessGrant>> GetGrantsAsync(string participantId, CancellationToken cancellationToken = default)
-    {
-        CoCreationGuard.NotBlank(participantId, nameof(participantId));
-        return ReadAsync(() =>
-        {
-            var command = Command("SELECT json FROM grants WHERE participant_id = $participant ORDER BY seq", ("$participant", participantId));
-            return ReadJson(command, SqliteJsonContext.Default.AccessGrant);
-        }, cancellationToken);
-    }
+        => ReadJsonAsync(SqliteJsonContext.Default.AccessGrant, "SELECT json FROM grants WHERE participant_id = $participant ORDER BY seq", [("$participant", CoCreationGuard.NotBlank(participantId, nameof(participantId)))], cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AccessGrant>> GetActiveGrantsExpiringByAsync(DateTimeOffset time, CancellationToken cancellationToken = default)
-        => ReadAsync(() =>
-        {
-            var command = Command("SELECT json FROM grants WHERE status = $status AND expires_at IS NOT NULL AND expires_at <= $time ORDER BY seq", ("$status", nameof(GrantStatus.Active)), ("$time", time.UtcTicks));
-            return ReadJson(command, SqliteJsonContext.Default.AccessGrant);
-        }, cancellationToken);
+        => ReadJsonAsync(
+            SqliteJsonContext.Default.AccessGrant,
+            "SELECT json FROM grants WHERE status = $status AND expires_at IS NOT NULL AND expires_at <= $time ORDER BY seq",
+            [("$status", nameof(GrantStatus.Active)), ("$time", time.UtcTicks)],
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string? participantId, CancellationToken cancellationToken = default)
-        => ReadAsync(() =>
-        {
-            var command = participantId is null
-                ? Command("SELECT json FROM audit ORDER BY seq")
-                : Command("SELECT json FROM audit WHERE participant_id = $participant ORDER BY seq", ("$participant", participantId));
-            return ReadJson(command, SqliteJsonContext.Default.AuditEntry);
-        }, cancellationToken);
+        => participantId is null
+            ? ReadJsonAsync(SqliteJsonContext.Default.AuditEntry, "SELECT json FROM audit ORDER BY seq", [], cancellationToken)
+            : ReadJsonAsync(SqliteJsonContext.Default.AuditEntry, "SELECT json FROM audit WHERE participant_id = $participant ORDER BY seq", [("$participant", participantId)], cancellationToken);
 
     /// <inheritdoc />
     public Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default)
-    {
-        CoCreationGuard.NotBlank(deliveryKey, nameof(deliveryKey));
-        return ReadAsync(() =>
-        {
-            var command = Command("SELECT json FROM outbox WHERE delivery_key = $key", ("$key", deliveryKey));
-            return ReadJson(command, SqliteJsonContext.Default.OutboxMessage).FirstOrDefault();
-        }, cancellationToken);
-    }
+        => ReadFirstJsonAsync(SqliteJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE delivery_key = $key", [("$key", CoCreationGuard.NotBlank(deliveryKey, nameof(deliveryKey)))], cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.Positive(max, nameof(max));
-        return ReadAsync(() =>
-        {
-            // The literal status lets SQLite use the partial index of pending rows.
-            var command = Command("SELECT json FROM outbox WHERE status = 'Pending' AND next_attempt_at <= $now ORDER BY next_attempt_at, seq LIMIT $max", ("$now", now.UtcTicks), ("$max", max));
-            return ReadJson(command, SqliteJsonContext.Default.OutboxMessage);
-        }, cancellationToken);
+
+        // The literal status lets SQLite use the partial index of pending rows.
+        return ReadJsonAsync(
+            SqliteJsonContext.Default.OutboxMessage,
+            "SELECT json FROM outbox WHERE status = 'Pending' AND next_attempt_at <= $now ORDER BY next_attempt_at, seq LIMIT $max",
+            [("$now", now.UtcTicks), ("$max", max)],
+            cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> GetOutboxByStatusAsync(DeliveryStatus status, CancellationToken cancellationToken = default)
-        => ReadAsync(() =>
+        => status switch
         {
-            var command = status switch
-            {
-                // Literal statuses let SQLite use the partial indexes; the other statuses scan the log.
-                DeliveryStatus.Pending => Command("SELECT json FROM outbox WHERE status = 'Pending' ORDER BY seq"),
-                DeliveryStatus.DeadLettered => Command("SELECT json FROM outbox WHERE status = 'DeadLettered' ORDER BY seq"),
-                _ => Command("SELECT json FROM outbox WHERE status = $status ORDER BY seq", ("$status", status.ToString())),
-            };
-            return ReadJson(command, SqliteJsonContext.Default.OutboxMessage);
-        }, cancellationToken);
+            // Literal statuses let SQLite use the partial indexes; the other statuses scan the log.
+            DeliveryStatus.Pending => ReadJsonAsync(SqliteJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE status = 'Pending' ORDER BY seq", [], cancellationToken),
+            DeliveryStatus.DeadLettered => ReadJsonAsync(SqliteJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE status = 'DeadLettered' ORDER BY seq", [], cancellationToken),
+            _ => ReadJsonAsync(SqliteJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE status = $status ORDER BY seq", [("$status", status.ToString())], cancellationToken),
+        };
 
     /// <inheritdoc />
     public Task<string?> GetCursorAsync(string source, CancellationToken cancellationToken = default)
-    {
-        CoCreationGuard.NotBlank(source, nameof(source));
-        return ReadAsync(() =>
-        {
-            var command = Command("SELECT cursor FROM cursors WHERE source = $source", ("$source", source));
-            return command.ExecuteScalar() as string;
-        }, cancellationToken);
-    }
+        => ReadStringAsync("SELECT cursor FROM cursors WHERE source = $source", [("$source", CoCreationGuard.NotBlank(source, nameof(source)))], cancellationToken);
 
     /// <inheritdoc />
     public Task<string?> GetDocumentAsync(string collection, string id, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.NotBlank(collection, nameof(collection));
         CoCreationGuard.NotBlank(id, nameof(id));
-        return ReadAsync(() =>
-        {
-            var command = Command("SELECT json FROM documents WHERE collection = $collection AND id = $id", ("$collection", collection), ("$id", id));
-            return command.ExecuteScalar() as string;
-        }, cancellationToken);
+        return ReadStringAsync("SELECT json FROM documents WHERE collection = $collection AND id = $id", [("$collection", collection), ("$id", id)], cancellationToken);
     }
 
     /// <inheritdoc />
@@ -630,6 +591,18 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
             _gate.Release();
         }
     }
+
+    /// <summary>Reads the JSON column of every row <paramref name="sql"/> selects.</summary>
+    private Task<IReadOnlyList<T>> ReadJsonAsync<T>(JsonTypeInfo<T> info, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+        => ReadAsync(() => ReadJson(Command(sql, parameters), info), cancellationToken);
+
+    /// <summary>Reads the JSON column of the first row <paramref name="sql"/> selects, or the default when it selects none.</summary>
+    private async Task<T?> ReadFirstJsonAsync<T>(JsonTypeInfo<T> info, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+        => (await ReadJsonAsync(info, sql, parameters, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <summary>Reads the text in the first column of the first row <paramref name="sql"/> selects, or <see langword="null"/>.</summary>
+    private Task<string?> ReadStringAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+        => ReadAsync(() => Command(sql, parameters).ExecuteScalar() as string, cancellationToken);
 
     private void Run(Action action) => Run<object?>(() =>
     {
