@@ -144,11 +144,11 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
             ThrowIfDisposed();
             Run(() =>
             {
-                Command("BEGIN IMMEDIATE").ExecuteNonQuery();
+                ExecuteNonQuery("BEGIN IMMEDIATE");
                 try
                 {
                     Apply(changes);
-                    Command("COMMIT").ExecuteNonQuery();
+                    ExecuteNonQuery("COMMIT");
                 }
                 catch
                 {
@@ -360,8 +360,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         foreach (var id in changes.DeletedParticipants)
         {
             // The link rows go with it (ON DELETE CASCADE).
-            var delete = Command("DELETE FROM participants WHERE id = $id", ("$id", id));
-            delete.ExecuteNonQuery();
+            ExecuteNonQuery("DELETE FROM participants WHERE id = $id", ("$id", id));
         }
 
         foreach (var (participant, expected) in changes.Participants)
@@ -371,7 +370,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
 
         foreach (var grant in changes.Grants)
         {
-            var put = Command("""
+            ExecuteNonQuery("""
                 INSERT INTO grants (id, participant_id, status, expires_at, json) VALUES ($id, $participant, $status, $expires, $json)
                 ON CONFLICT (id) DO UPDATE SET participant_id = excluded.participant_id, status = excluded.status,
                     expires_at = excluded.expires_at, json = excluded.json
@@ -381,13 +380,11 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
                 ("$status", grant.Status.ToString()),
                 ("$expires", grant.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value),
                 ("$json", SqliteJsonContext.Write(grant, SqliteJsonContext.Default.AccessGrant)));
-            put.ExecuteNonQuery();
         }
 
         foreach (var entry in changes.Audit)
         {
-            var append = Command("INSERT INTO audit (id, participant_id, json) VALUES ($id, $participant, $json)", ("$id", entry.Id), ("$participant", entry.ParticipantId), ("$json", SqliteJsonContext.Write(entry, SqliteJsonContext.Default.AuditEntry)));
-            append.ExecuteNonQuery();
+            ExecuteNonQuery("INSERT INTO audit (id, participant_id, json) VALUES ($id, $participant, $json)", ("$id", entry.Id), ("$participant", entry.ParticipantId), ("$json", SqliteJsonContext.Write(entry, SqliteJsonContext.Default.AuditEntry)));
         }
 
         foreach (var (anonymousId, participantId) in changes.AnonymisedAudit)
@@ -401,14 +398,13 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
                 "UPDATE outbox SET recipient_id = $anonymous, json = json_set(json, '$.RecipientId', $anonymous, '$.Event.Data', json('{}')) WHERE recipient_id = $participant",
             })
             {
-                var update = Command(sql, ("$anonymous", anonymousId), ("$participant", participantId));
-                update.ExecuteNonQuery();
+                ExecuteNonQuery(sql, ("$anonymous", anonymousId), ("$participant", participantId));
             }
         }
 
         foreach (var message in changes.Outbox)
         {
-            var put = Command("""
+            ExecuteNonQuery("""
                 INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES ($key, $recipient, $status, $next, $json)
                 ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
                     next_attempt_at = excluded.next_attempt_at, json = excluded.json
@@ -418,21 +414,23 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
                 ("$status", message.Status.ToString()),
                 ("$next", message.NextAttemptAt.UtcTicks),
                 ("$json", SqliteJsonContext.Write(message, SqliteJsonContext.Default.OutboxMessage)));
-            put.ExecuteNonQuery();
         }
 
         foreach (var (source, cursor) in changes.Cursors)
         {
-            var put = Command("INSERT INTO cursors (source, cursor) VALUES ($source, $cursor) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor", ("$source", source), ("$cursor", cursor));
-            put.ExecuteNonQuery();
+            ExecuteNonQuery("INSERT INTO cursors (source, cursor) VALUES ($source, $cursor) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor", ("$source", source), ("$cursor", cursor));
         }
 
         foreach (var (collection, id, json) in changes.Documents)
         {
-            var command = json is null
-                ? Command("DELETE FROM documents WHERE collection = $collection AND id = $id", ("$collection", collection), ("$id", id))
-                : Command("INSERT INTO documents (collection, id, json) VALUES ($collection, $id, $json) ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json", ("$collection", collection), ("$id", id), ("$json", json));
-            command.ExecuteNonQuery();
+            if (json is null)
+            {
+                ExecuteNonQuery("DELETE FROM documents WHERE collection = $collection AND id = $id", ("$collection", collection), ("$id", id));
+            }
+            else
+            {
+                ExecuteNonQuery("INSERT INTO documents (collection, id, json) VALUES ($collection, $id, $json) ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json", ("$collection", collection), ("$id", id), ("$json", json));
+            }
         }
 
         foreach (var redaction in changes.Redactions)
@@ -463,8 +461,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
 
         foreach (var (seq, json) in changed)
         {
-            var update = Command($"UPDATE {table} SET json = $json WHERE seq = $seq", ("$json", json), ("$seq", seq));
-            update.ExecuteNonQuery();
+            ExecuteNonQuery($"UPDATE {table} SET json = $json WHERE seq = $seq", ("$json", json), ("$seq", seq));
         }
     }
 
@@ -485,17 +482,15 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         }
 
         var stored = participant with { Version = (expected ?? 0) + 1 };
-        var put = Command("""
+        ExecuteNonQuery("""
             INSERT INTO participants (id, version, json) VALUES ($id, $version, $json)
             ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json
             """,
             ("$id", stored.Id),
             ("$version", stored.Version),
             ("$json", SqliteJsonContext.Write(stored, SqliteJsonContext.Default.Participant)));
-        put.ExecuteNonQuery();
 
-        var clear = Command("DELETE FROM participant_links WHERE participant_id = $id", ("$id", stored.Id));
-        clear.ExecuteNonQuery();
+        ExecuteNonQuery("DELETE FROM participant_links WHERE participant_id = $id", ("$id", stored.Id));
 
         foreach (var (kind, system, account) in LinksOf(stored))
         {
@@ -509,8 +504,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
 
             if (ownerId is null)
             {
-                var link = Command("INSERT INTO participant_links (kind, system, account, participant_id) VALUES ($kind, $system, $account, $participant)", ("$kind", kind), ("$system", system), ("$account", account), ("$participant", stored.Id));
-                link.ExecuteNonQuery();
+                ExecuteNonQuery("INSERT INTO participant_links (kind, system, account, participant_id) VALUES ($kind, $system, $account, $participant)", ("$kind", kind), ("$system", system), ("$account", account), ("$participant", stored.Id));
             }
         }
     }
@@ -604,6 +598,9 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
     private Task<string?> ReadStringAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
         => ReadAsync(() => Command(sql, parameters).ExecuteScalar() as string, cancellationToken);
 
+    /// <summary>Runs a statement that returns no rows.</summary>
+    private void ExecuteNonQuery(string sql, params ReadOnlySpan<(string Name, object Value)> parameters) => Command(sql, parameters).ExecuteNonQuery();
+
     private void Run(Action action) => Run<object?>(() =>
     {
         action();
@@ -669,7 +666,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
     {
         try
         {
-            Command("ROLLBACK").ExecuteNonQuery();
+            ExecuteNonQuery("ROLLBACK");
         }
         catch (SqliteException)
         {
