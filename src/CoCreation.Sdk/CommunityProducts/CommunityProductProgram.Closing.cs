@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CoCreation.Sdk.Enterprise;
-using CoCreation.Sdk.Sns;
 using Microsoft.Extensions.Options;
 
 namespace CoCreation.Sdk.CommunityProducts;

@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using CoCreation.Sdk.Moderation;
 using CoCreation.Sdk.Sns;
-using Microsoft.Extensions.Options;
 
 namespace CoCreation.Sdk.Opinions;
 

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using CoCreation.Sdk.Sns;
-using Microsoft.Extensions.Options;
 
 namespace CoCreation.Sdk.Opinions;
 

@@ -1,4 +1,3 @@
-using CoCreation.Sdk.Enterprise;
 using CoCreation.Sdk.Sns;
 using CoCreation.Sdk.Workspaces;
 

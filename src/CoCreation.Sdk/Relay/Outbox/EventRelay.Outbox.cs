@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using CoCreation.Sdk.Diagnostics;
-using CoCreation.Sdk.Sns;
 using Microsoft.Extensions.Logging;
 
 namespace CoCreation.Sdk;

@@ -1,5 +1,4 @@
 using CoCreation.Sdk.Diagnostics;
-using Microsoft.Extensions.Logging;
 
 namespace CoCreation.Sdk;
 
