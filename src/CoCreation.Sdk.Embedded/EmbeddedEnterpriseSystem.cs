@@ -176,15 +176,7 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
 
     /// <inheritdoc />
     protected override Task<EnterpriseAccount> GetAccountCoreAsync(string accountId, CancellationToken cancellationToken)
-        => Run(
-            () =>
-            {
-                lock (_gate)
-                {
-                    return ToRecord(FindAccount(accountId));
-                }
-            },
-            cancellationToken);
+        => Read(() => ToRecord(FindAccount(accountId)), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -280,6 +272,18 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
     private static string[] DistinctRoles(IEnumerable<string> roles) => [.. roles.Distinct(StringComparer.Ordinal)];
 
     private static Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken) => EmbeddedCall.Run(work, cancellationToken);
+
+    /// <summary>Runs a read under the lock, as a call of the adapter contract.</summary>
+    private Task<T> Read<T>(Func<T> read, CancellationToken cancellationToken)
+        => Run(
+            () =>
+            {
+                lock (_gate)
+                {
+                    return read();
+                }
+            },
+            cancellationToken);
 
     private string NextRecordId() => (++_lastRecordId).ToString(CultureInfo.InvariantCulture);
 
