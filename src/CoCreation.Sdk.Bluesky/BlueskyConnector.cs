@@ -54,11 +54,7 @@ public sealed partial class BlueskyConnector : SnsConnectorBase
         ArgumentNullException.ThrowIfNull(httpClientFactory);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        var validation = new BlueskyOptionsValidator().Validate(name, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(name, typeof(BlueskyOptions), validation.Failures);
-        }
+        new BlueskyOptionsValidator().ThrowIfInvalid(name, options);
 
         this.options = options;
         this.time = time;

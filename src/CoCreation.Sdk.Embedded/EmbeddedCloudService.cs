@@ -41,7 +41,6 @@ public sealed class EmbeddedCloudService : IDisposable
     private const string ShareRecords = "share";
     private const string ActivityRecords = "activity";
 
-    private readonly Lock gate = new();
     private readonly TimeProvider clock;
     private readonly Dictionary<string, AccountState> accountsById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AccountState> accountsByEmail = new(StringComparer.OrdinalIgnoreCase);
@@ -49,8 +48,7 @@ public sealed class EmbeddedCloudService : IDisposable
     private readonly Dictionary<string, DocumentState> documents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EntryState> entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ShareState> shares = new(StringComparer.Ordinal);
-    private readonly EmbeddedDatabase? database;
-    private bool disposed;
+    private readonly EmbeddedStore store;
 
     /// <summary>
     /// Creates a service: empty and in memory, or, when <see cref="EmbeddedCloudOptions.DatabasePath"/> is set,
@@ -64,44 +62,17 @@ public sealed class EmbeddedCloudService : IDisposable
     {
         Options = options ?? new EmbeddedCloudOptions();
         clock = timeProvider ?? TimeProvider.System;
-        if (Options.DatabasePath is { } path)
-        {
-            database = EmbeddedDatabase.Open(path, "cloud", "embedded cloud", "EmbeddedCloudOptions.DatabasePath");
-            try
-            {
-                lock (gate)
-                {
-                    LoadLocked();
-                }
-            }
-            catch
-            {
-                database.Dispose();
-                throw;
-            }
-        }
+        store = new EmbeddedStore(this, Options.DatabasePath, "cloud", "embedded cloud", "EmbeddedCloudOptions.DatabasePath", ProviderKind, "The embedded cloud service", LoadLocked);
     }
 
     /// <summary>The full path of the database file, or <see langword="null"/> when the service lives in memory only.</summary>
-    public string? DatabasePath => database?.Path;
+    public string? DatabasePath => store.Database?.Path;
 
     /// <summary>
     /// Closes the database file, if any. Afterwards a stored service refuses every change with
     /// <see cref="ObjectDisposedException"/> (reads still answer from memory); an in-memory service is unaffected.
     /// </summary>
-    public void Dispose()
-    {
-        lock (gate)
-        {
-            if (disposed)
-            {
-                return;
-            }
-
-            disposed = true;
-            database?.Dispose();
-        }
-    }
+    public void Dispose() => store.Dispose();
 
     /// <summary>How the service behaves.</summary>
     public EmbeddedCloudOptions Options { get; }
@@ -121,7 +92,7 @@ public sealed class EmbeddedCloudService : IDisposable
             CoCreationGuard.MaxLength(displayName, MaxDisplayNameLength, nameof(displayName));
         }
 
-        lock (gate)
+        lock (store.Gate)
         {
             if (accountsByEmail.ContainsKey(address))
             {
@@ -153,7 +124,7 @@ public sealed class EmbeddedCloudService : IDisposable
     {
         CoCreationGuard.NotBlank(accountId, nameof(accountId));
         CoCreationGuard.NotBlank(documentId, nameof(documentId));
-        lock (gate)
+        lock (store.Gate)
         {
             var document = FindDocumentLocked(documentId, ProviderKind);
             RequireRoleLocked(accountId, document.WorkspaceId, WorkspaceRole.Viewer, "read this document");
@@ -177,19 +148,16 @@ public sealed class EmbeddedCloudService : IDisposable
             throw new CoCreationValidationException(nameof(content), "must not be null; use an empty string to clear the document.");
         }
 
-        lock (gate)
+        return Write(() =>
         {
-            return WriteLocked(() =>
-            {
-                var document = FindDocumentLocked(documentId, ProviderKind);
-                var workspace = workspaces[document.WorkspaceId];
-                RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Editor, "edit this document");
-                var now = clock.GetUtcNow();
-                AddRevisionLocked(document, new DocumentRevision(document.Revisions.Count + 1, content, accountId, now));
-                AddActivityLocked(workspace, WorkspaceActivityKind.DocumentEdited, accountId, document.Id, document.Title, now);
-                return ToDocumentRef(document);
-            });
-        }
+            var document = FindDocumentLocked(documentId, ProviderKind);
+            var workspace = workspaces[document.WorkspaceId];
+            RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Editor, "edit this document");
+            var now = clock.GetUtcNow();
+            AddRevisionLocked(document, new DocumentRevision(document.Revisions.Count + 1, content, accountId, now));
+            AddActivityLocked(workspace, WorkspaceActivityKind.DocumentEdited, accountId, document.Id, document.Title, now);
+            return ToDocumentRef(document);
+        });
     }
 
     /// <summary>A member comments on a document. Needs at least the <see cref="WorkspaceRole.Commenter"/> role.</summary>
@@ -205,24 +173,21 @@ public sealed class EmbeddedCloudService : IDisposable
         CoCreationGuard.NotBlank(documentId, nameof(documentId));
         CoCreationGuard.NotBlank(text, nameof(text));
         CoCreationGuard.MaxLength(text, MaxCommentLength, nameof(text));
-        lock (gate)
+        Write(() =>
         {
-            WriteLocked(() =>
-            {
-                var document = FindDocumentLocked(documentId, ProviderKind);
-                var workspace = workspaces[document.WorkspaceId];
-                RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Commenter, "comment on this document");
-                var now = clock.GetUtcNow();
-                document.Comments.Add((accountId, text, now));
-                database?.Put(
-                    CommentRecords,
-                    document.Id + "/" + document.Comments.Count.ToString(CultureInfo.InvariantCulture),
-                    new CloudCommentRecord(document.Id, accountId, text, now),
-                    EmbeddedJsonContext.Default.CloudCommentRecord);
-                AddActivityLocked(workspace, WorkspaceActivityKind.DocumentCommented, accountId, document.Id, document.Title, now);
-                return true;
-            });
-        }
+            var document = FindDocumentLocked(documentId, ProviderKind);
+            var workspace = workspaces[document.WorkspaceId];
+            RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Commenter, "comment on this document");
+            var now = clock.GetUtcNow();
+            document.Comments.Add((accountId, text, now));
+            store.Database?.Put(
+                CommentRecords,
+                document.Id + "/" + document.Comments.Count.ToString(CultureInfo.InvariantCulture),
+                new CloudCommentRecord(document.Id, accountId, text, now),
+                EmbeddedJsonContext.Default.CloudCommentRecord);
+            AddActivityLocked(workspace, WorkspaceActivityKind.DocumentCommented, accountId, document.Id, document.Title, now);
+            return true;
+        });
     }
 
     /// <summary>A member moves a calendar entry. Needs the <see cref="WorkspaceRole.Editor"/> role.</summary>
@@ -243,24 +208,21 @@ public sealed class EmbeddedCloudService : IDisposable
             throw new CoCreationValidationException(nameof(end), "must be after start.");
         }
 
-        lock (gate)
+        return Write(() =>
         {
-            return WriteLocked(() =>
+            if (!entries.TryGetValue(entryId, out var entry))
             {
-                if (!entries.TryGetValue(entryId, out var entry))
-                {
-                    throw new ResourceNotFoundException(ProviderKind, "entry", entryId);
-                }
+                throw new ResourceNotFoundException(ProviderKind, "entry", entryId);
+            }
 
-                var workspace = workspaces[entry.WorkspaceId];
-                RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Editor, "move this entry");
-                entry.Start = start;
-                entry.End = end;
-                StageEntry(entry);
-                AddActivityLocked(workspace, WorkspaceActivityKind.EventMoved, accountId, entry.Id, entry.Title, clock.GetUtcNow());
-                return ToScheduleEntry(entry);
-            });
-        }
+            var workspace = workspaces[entry.WorkspaceId];
+            RequireRoleLocked(accountId, workspace.Id, WorkspaceRole.Editor, "move this entry");
+            entry.Start = start;
+            entry.End = end;
+            StageEntry(entry);
+            AddActivityLocked(workspace, WorkspaceActivityKind.EventMoved, accountId, entry.Id, entry.Title, clock.GetUtcNow());
+            return ToScheduleEntry(entry);
+        });
     }
 
     /// <summary>The active shares of a workspace, in the order they were made.</summary>
@@ -270,7 +232,7 @@ public sealed class EmbeddedCloudService : IDisposable
     public IReadOnlyList<ShareRef> GetShares(string workspaceId)
     {
         CoCreationGuard.NotBlank(workspaceId, nameof(workspaceId));
-        lock (gate)
+        lock (store.Gate)
         {
             return FindWorkspaceLocked(workspaceId, ProviderKind).ActiveShares.Values
                 .OrderBy(s => s.Sequence)
@@ -286,7 +248,7 @@ public sealed class EmbeddedCloudService : IDisposable
     public IReadOnlyList<DocumentRevision> GetRevisions(string documentId)
     {
         CoCreationGuard.NotBlank(documentId, nameof(documentId));
-        lock (gate)
+        lock (store.Gate)
         {
             return FindDocumentLocked(documentId, ProviderKind).Revisions.ToList();
         }
@@ -299,7 +261,7 @@ public sealed class EmbeddedCloudService : IDisposable
     public IReadOnlyList<ScheduleEntry> GetScheduleEntries(string workspaceId)
     {
         CoCreationGuard.NotBlank(workspaceId, nameof(workspaceId));
-        lock (gate)
+        lock (store.Gate)
         {
             return FindWorkspaceLocked(workspaceId, ProviderKind).Entries.Select(ToScheduleEntry).ToList();
         }
@@ -312,7 +274,7 @@ public sealed class EmbeddedCloudService : IDisposable
     public CloudAccount GetAccount(string accountId)
     {
         CoCreationGuard.NotBlank(accountId, nameof(accountId));
-        lock (gate)
+        lock (store.Gate)
         {
             return accountsById.TryGetValue(accountId, out var account)
                 ? ToCloudAccount(account, ProviderKind)
@@ -327,7 +289,7 @@ public sealed class EmbeddedCloudService : IDisposable
     /// </summary>
     internal CloudAccount AnonymizeAccount(string provider, string accountId)
     {
-        lock (gate)
+        lock (store.Gate)
         {
             var result = WriteLocked(() =>
             {
@@ -345,7 +307,7 @@ public sealed class EmbeddedCloudService : IDisposable
                 accountsById[old.Id] = anonymous;
                 accountsByEmail.Remove(old.Email);
                 accountsByEmail[anonymous.Email] = anonymous;
-                database?.Put(AccountRecords, old.Id, new CloudAccountRecord(old.Id, anonymous.Email, anonymous.DisplayName), EmbeddedJsonContext.Default.CloudAccountRecord);
+                store.Database?.Put(AccountRecords, old.Id, new CloudAccountRecord(old.Id, anonymous.Email, anonymous.DisplayName), EmbeddedJsonContext.Default.CloudAccountRecord);
                 foreach (var entry in entries.Values.Where(e => e.Attendees.Contains(old.Email, StringComparer.OrdinalIgnoreCase)))
                 {
                     entry.Attendees = [.. entry.Attendees.Select(a => string.Equals(a, old.Email, StringComparison.OrdinalIgnoreCase) ? anonymous.Email : a)];
@@ -360,21 +322,21 @@ public sealed class EmbeddedCloudService : IDisposable
                         if (activity.TargetId == old.Id && activity.TargetName is { } name && (name == old.Email || name == old.DisplayName))
                         {
                             workspace.Activity[i] = activity with { TargetName = anonymous.DisplayName };
-                            database?.Put(ActivityRecords, activity.Id, new CloudActivityRecord(workspace.Id, workspace.Activity[i]), EmbeddedJsonContext.Default.CloudActivityRecord);
+                            store.Database?.Put(ActivityRecords, activity.Id, new CloudActivityRecord(workspace.Id, workspace.Activity[i]), EmbeddedJsonContext.Default.CloudActivityRecord);
                         }
                     }
                 }
 
                 return ToCloudAccount(anonymous, provider);
             });
-            database?.Checkpoint();
+            store.Database?.Checkpoint();
             return result;
         }
     }
 
     internal CloudAccount ResolveAccount(string provider, string email)
     {
-        lock (gate)
+        lock (store.Gate)
         {
             if (accountsByEmail.TryGetValue(email, out var account))
             {
@@ -392,7 +354,7 @@ public sealed class EmbeddedCloudService : IDisposable
 
     internal WorkspaceRef CreateWorkspace(string provider, string ownerAccountId, WorkspaceSpec spec)
     {
-        lock (gate)
+        lock (store.Gate)
         {
             var workspace = new WorkspaceState(
                 NewId("ws"),
@@ -404,7 +366,7 @@ public sealed class EmbeddedCloudService : IDisposable
             return WriteLocked(() =>
             {
                 workspaces.Add(workspace.Id, workspace);
-                database?.Put(
+                store.Database?.Put(
                     WorkspaceRecords,
                     workspace.Id,
                     new CloudWorkspaceRecord(workspace.Id, workspace.Name, workspace.Description, workspace.TimeZone, workspace.CalendarId, workspace.OwnerAccountId),
@@ -416,59 +378,53 @@ public sealed class EmbeddedCloudService : IDisposable
 
     internal DocumentRef CreateDocument(string provider, string ownerAccountId, WorkspaceRef workspaceRef, DocumentSpec spec)
     {
-        lock (gate)
+        return Write(() =>
         {
-            return WriteLocked(() =>
-            {
-                var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
-                var now = clock.GetUtcNow();
-                var document = new DocumentState(NewId("doc"), workspace.Id, spec.Title.Trim(), spec.Kind);
-                documents.Add(document.Id, document);
-                database?.Put(DocumentRecords, document.Id, new CloudDocumentRecord(document.Id, document.WorkspaceId, document.Title, document.Kind), EmbeddedJsonContext.Default.CloudDocumentRecord);
-                AddRevisionLocked(document, new DocumentRevision(1, spec.InitialContent ?? string.Empty, ownerAccountId, now));
-                AddActivityLocked(workspace, WorkspaceActivityKind.DocumentCreated, ownerAccountId, document.Id, document.Title, now);
-                return ToDocumentRef(document);
-            });
-        }
+            var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
+            var now = clock.GetUtcNow();
+            var document = new DocumentState(NewId("doc"), workspace.Id, spec.Title.Trim(), spec.Kind);
+            documents.Add(document.Id, document);
+            store.Database?.Put(DocumentRecords, document.Id, new CloudDocumentRecord(document.Id, document.WorkspaceId, document.Title, document.Kind), EmbeddedJsonContext.Default.CloudDocumentRecord);
+            AddRevisionLocked(document, new DocumentRevision(1, spec.InitialContent ?? string.Empty, ownerAccountId, now));
+            AddActivityLocked(workspace, WorkspaceActivityKind.DocumentCreated, ownerAccountId, document.Id, document.Title, now);
+            return ToDocumentRef(document);
+        });
     }
 
     internal ShareRef Share(string provider, string ownerAccountId, WorkspaceRef workspaceRef, CloudAccount member, WorkspaceRole role)
     {
-        lock (gate)
+        return Write(() =>
         {
-            return WriteLocked(() =>
+            var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
+            if (!accountsById.TryGetValue(member.AccountId, out var account))
             {
-                var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
-                if (!accountsById.TryGetValue(member.AccountId, out var account))
+                throw new ResourceNotFoundException(provider, "account", member.AccountId);
+            }
+
+            if (workspace.ActiveShares.TryGetValue(account.Id, out var existing))
+            {
+                if (existing.Role != role)
                 {
-                    throw new ResourceNotFoundException(provider, "account", member.AccountId);
+                    existing.Role = role;
+                    StageShare(existing);
+                    AddActivityLocked(workspace, WorkspaceActivityKind.MemberAdded, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
                 }
 
-                if (workspace.ActiveShares.TryGetValue(account.Id, out var existing))
-                {
-                    if (existing.Role != role)
-                    {
-                        existing.Role = role;
-                        StageShare(existing);
-                        AddActivityLocked(workspace, WorkspaceActivityKind.MemberAdded, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
-                    }
+                return ToShareRef(existing);
+            }
 
-                    return ToShareRef(existing);
-                }
-
-                var share = new ShareState(NewId("perm"), workspace.Id, account.Id, role, shares.Count + 1);
-                shares.Add(share.Id, share);
-                workspace.ActiveShares.Add(account.Id, share);
-                StageShare(share);
-                AddActivityLocked(workspace, WorkspaceActivityKind.MemberAdded, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
-                return ToShareRef(share);
-            });
-        }
+            var share = new ShareState(NewId("perm"), workspace.Id, account.Id, role, shares.Count + 1);
+            shares.Add(share.Id, share);
+            workspace.ActiveShares.Add(account.Id, share);
+            StageShare(share);
+            AddActivityLocked(workspace, WorkspaceActivityKind.MemberAdded, ownerAccountId, account.Id, account.DisplayName ?? account.Email, clock.GetUtcNow());
+            return ToShareRef(share);
+        });
     }
 
     internal void RevokeShare(string ownerAccountId, ShareRef shareRef)
     {
-        lock (gate)
+        lock (store.Gate)
         {
             // Revoking is idempotent: a share that is gone, or never was, is already in the wanted state.
             if (!shares.TryGetValue(shareRef.Id, out var share) || !share.Active
@@ -492,33 +448,30 @@ public sealed class EmbeddedCloudService : IDisposable
 
     internal ScheduleEntry Schedule(string provider, string ownerAccountId, WorkspaceRef workspaceRef, ScheduleEntrySpec spec)
     {
-        lock (gate)
+        return Write(() =>
         {
-            return WriteLocked(() =>
+            var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
+            var entry = new EntryState(
+                NewId("evt"),
+                workspace.Id,
+                spec.Title.Trim(),
+                spec.Attendees.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+                spec.Description)
             {
-                var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
-                var entry = new EntryState(
-                    NewId("evt"),
-                    workspace.Id,
-                    spec.Title.Trim(),
-                    spec.Attendees.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-                    spec.Description)
-                {
-                    Start = spec.Start,
-                    End = spec.End,
-                };
-                entries.Add(entry.Id, entry);
-                workspace.Entries.Add(entry);
-                StageEntry(entry);
-                AddActivityLocked(workspace, WorkspaceActivityKind.EventScheduled, ownerAccountId, entry.Id, entry.Title, clock.GetUtcNow());
-                return ToScheduleEntry(entry);
-            });
-        }
+                Start = spec.Start,
+                End = spec.End,
+            };
+            entries.Add(entry.Id, entry);
+            workspace.Entries.Add(entry);
+            StageEntry(entry);
+            AddActivityLocked(workspace, WorkspaceActivityKind.EventScheduled, ownerAccountId, entry.Id, entry.Title, clock.GetUtcNow());
+            return ToScheduleEntry(entry);
+        });
     }
 
     internal ActivityPage GetActivity(string provider, WorkspaceRef workspaceRef, string? cursor)
     {
-        lock (gate)
+        lock (store.Gate)
         {
             var workspace = FindWorkspaceLocked(workspaceRef.Id, provider);
             var position = cursor is null ? 0 : DecodeCursor(cursor, workspace);
@@ -558,14 +511,14 @@ public sealed class EmbeddedCloudService : IDisposable
         var account = new AccountState(NewId("acct"), email, displayName);
         accountsById.Add(account.Id, account);
         accountsByEmail.Add(account.Email, account);
-        database?.Put(AccountRecords, account.Id, new CloudAccountRecord(account.Id, account.Email, account.DisplayName), EmbeddedJsonContext.Default.CloudAccountRecord);
+        store.Database?.Put(AccountRecords, account.Id, new CloudAccountRecord(account.Id, account.Email, account.DisplayName), EmbeddedJsonContext.Default.CloudAccountRecord);
         return account;
     }
 
     private void AddRevisionLocked(DocumentState document, DocumentRevision revision)
     {
         document.Revisions.Add(revision);
-        database?.Put(
+        store.Database?.Put(
             RevisionRecords,
             document.Id + "/" + revision.Number.ToString(CultureInfo.InvariantCulture),
             new CloudRevisionRecord(document.Id, revision),
@@ -573,14 +526,14 @@ public sealed class EmbeddedCloudService : IDisposable
     }
 
     private void StageShare(ShareState share)
-        => database?.Put(
+        => store.Database?.Put(
             ShareRecords,
             share.Id,
             () => new CloudShareRecord(share.Id, share.WorkspaceId, share.AccountId, share.Role, share.Sequence, share.Active),
             EmbeddedJsonContext.Default.CloudShareRecord);
 
     private void StageEntry(EntryState entry)
-        => database?.Put(
+        => store.Database?.Put(
             EntryRecords,
             entry.Id,
             () => new CloudEntryRecord(entry.Id, entry.WorkspaceId, entry.Title, entry.Attendees, entry.Description, entry.Start, entry.End),
@@ -591,21 +544,14 @@ public sealed class EmbeddedCloudService : IDisposable
     /// write fails after staging, or the commit fails, the state is read back from the file, so memory never
     /// holds a change the file does not.
     /// </summary>
-    private T WriteLocked<T>(Func<T> write)
-    {
-        if (database is null)
-        {
-            return write();
-        }
+    private T WriteLocked<T>(Func<T> write) => store.WriteLocked(write, LoadLocked);
 
-        ObjectDisposedException.ThrowIf(disposed, this);
-        return database.Write(write, LoadLocked, ProviderKind, "The embedded cloud service");
-    }
+    /// <summary>Takes the lock and runs a write as <see cref="WriteLocked{T}"/> does.</summary>
+    private T Write<T>(Func<T> write) => store.Write(write, LoadLocked);
 
     /// <summary>Rebuilds the state from the database file.</summary>
-    private void LoadLocked()
+    private void LoadLocked(EmbeddedDatabase db)
     {
-        var db = database!;
         accountsById.Clear();
         accountsByEmail.Clear();
         workspaces.Clear();
@@ -700,7 +646,7 @@ public sealed class EmbeddedCloudService : IDisposable
             OccurredAt = at,
         };
         workspace.Activity.Add(activity);
-        database?.Put(ActivityRecords, activity.Id, new CloudActivityRecord(workspace.Id, activity), EmbeddedJsonContext.Default.CloudActivityRecord);
+        store.Database?.Put(ActivityRecords, activity.Id, new CloudActivityRecord(workspace.Id, activity), EmbeddedJsonContext.Default.CloudActivityRecord);
     }
 
     private static CloudAccount ToCloudAccount(AccountState account, string provider) => new()

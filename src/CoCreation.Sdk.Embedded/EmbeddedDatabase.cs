@@ -137,6 +137,38 @@ internal sealed class EmbeddedDatabase : IDisposable
     }
 
     /// <summary>
+    /// Opens a provider's database file as <see cref="Open"/> does and reads its state back with
+    /// <paramref name="load"/>, under the provider's lock; the file is closed again when the load fails.
+    /// </summary>
+    /// <param name="path">The file path.</param>
+    /// <param name="format">The provider kind the file belongs to.</param>
+    /// <param name="description">What the file holds, for messages.</param>
+    /// <param name="field">The option that named the path, for validation errors.</param>
+    /// <param name="gate">The provider's lock, held while <paramref name="load"/> runs.</param>
+    /// <param name="load">Rebuilds the provider's state from the open database.</param>
+    /// <returns>The open, loaded database.</returns>
+    /// <exception cref="CoCreationValidationException">The path is blank or not a valid path.</exception>
+    /// <exception cref="CoCreationException">The file is in use, corrupt, not a database, of another provider kind or of a newer layout.</exception>
+    public static EmbeddedDatabase OpenAndLoad(string path, string format, string description, string field, Lock gate, Action<EmbeddedDatabase> load)
+    {
+        var database = Open(path, format, description, field);
+        try
+        {
+            lock (gate)
+            {
+                load(database);
+            }
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+
+        return database;
+    }
+
+    /// <summary>
     /// Opens a private database in memory, for a provider that keeps no file: it gives the provider the same
     /// all-or-nothing writes (a failed write is undone by reading the committed records back) without a file.
     /// </summary>

@@ -121,15 +121,7 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// <inheritdoc />
     /// <exception cref="ResourceNotFoundException">No such listing.</exception>
     public Task<Listing> GetListingAsync(string listingId, CancellationToken cancellationToken = default)
-        => Run(
-            () =>
-            {
-                lock (_gate)
-                {
-                    return FindListing(listingId);
-                }
-            },
-            cancellationToken);
+        => Read(() => FindListing(listingId), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>Delisting an already delisted listing returns it unchanged and raises no second event.</remarks>

@@ -8,15 +8,7 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// <inheritdoc />
     /// <exception cref="ResourceNotFoundException">No such product.</exception>
     public Task<StockLevel> GetStockAsync(string productId, CancellationToken cancellationToken = default)
-        => Run(
-            () =>
-            {
-                lock (_gate)
-                {
-                    return ToStockLevel(FindProduct(productId));
-                }
-            },
-            cancellationToken);
+        => Read(() => ToStockLevel(FindProduct(productId)), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>

@@ -117,15 +117,7 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// <inheritdoc />
     /// <exception cref="ResourceNotFoundException">No such design.</exception>
     public Task<Design> GetDesignAsync(string designId, CancellationToken cancellationToken = default)
-        => Run(
-            () =>
-            {
-                lock (_gate)
-                {
-                    return FindDesign(designId).Design;
-                }
-            },
-            cancellationToken);
+        => Read(() => FindDesign(designId).Design, cancellationToken);
 
     /// <summary>Reads the attachment links a design was submitted with.</summary>
     /// <param name="designId">The design.</param>
@@ -293,15 +285,7 @@ public sealed partial class EmbeddedEnterpriseSystem
     /// <inheritdoc />
     /// <exception cref="ResourceNotFoundException">No such order.</exception>
     public Task<ProductionOrder> GetProductionOrderAsync(string orderId, CancellationToken cancellationToken = default)
-        => Run(
-            () =>
-            {
-                lock (_gate)
-                {
-                    return FindOrder(orderId);
-                }
-            },
-            cancellationToken);
+        => Read(() => FindOrder(orderId), cancellationToken);
 
     private DesignState FindDesign(string designId)
         => designId is not null && _designs.TryGetValue(designId, out var design)

@@ -96,7 +96,7 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
 
                 return result;
             },
-            LoadLocked,
+            () => LoadLocked(_database),
             Name,
             $"The embedded enterprise system {Name}",
             reloadOnAnyFailure: true);
@@ -132,9 +132,8 @@ public sealed partial class EmbeddedEnterpriseSystem : IDisposable
         => _database?.Put(SaleRecords, sale.Sale.Id, () => new EnterpriseSaleRecord(sale.Sale, sale.BuyerName, sale.Review, sale.Rating, sale.IdempotencyKey), EmbeddedJsonContext.Default.EnterpriseSaleRecord);
 
     /// <summary>Rebuilds the state from the database file.</summary>
-    private void LoadLocked()
+    private void LoadLocked(EmbeddedDatabase db)
     {
-        var db = _database;
         _accounts.Clear();
         _accountsByLogin.Clear();
         _events.Clear();

@@ -78,20 +78,8 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
         Capabilities = new EnterpriseCapabilities { Roles = roles, SupportsWebhooks = false, SupportsAccountErasure = true };
         if (options.DatabasePath is { } path)
         {
-            _database = EmbeddedDatabase.Open(path, "enterprise", "embedded enterprise", "EmbeddedEnterpriseOptions.DatabasePath");
+            _database = EmbeddedDatabase.OpenAndLoad(path, "enterprise", "embedded enterprise", "EmbeddedEnterpriseOptions.DatabasePath", _gate, LoadLocked);
             _stored = true;
-            try
-            {
-                lock (_gate)
-                {
-                    LoadLocked();
-                }
-            }
-            catch
-            {
-                _database.Dispose();
-                throw;
-            }
         }
         else
         {
@@ -188,15 +176,7 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
 
     /// <inheritdoc />
     protected override Task<EnterpriseAccount> GetAccountCoreAsync(string accountId, CancellationToken cancellationToken)
-        => Run(
-            () =>
-            {
-                lock (_gate)
-                {
-                    return ToRecord(FindAccount(accountId));
-                }
-            },
-            cancellationToken);
+        => Read(() => ToRecord(FindAccount(accountId)), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -292,6 +272,18 @@ public sealed partial class EmbeddedEnterpriseSystem : EnterpriseAdapterBase, IP
     private static string[] DistinctRoles(IEnumerable<string> roles) => [.. roles.Distinct(StringComparer.Ordinal)];
 
     private static Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken) => EmbeddedCall.Run(work, cancellationToken);
+
+    /// <summary>Runs a read under the lock, as a call of the adapter contract.</summary>
+    private Task<T> Read<T>(Func<T> read, CancellationToken cancellationToken)
+        => Run(
+            () =>
+            {
+                lock (_gate)
+                {
+                    return read();
+                }
+            },
+            cancellationToken);
 
     private string NextRecordId() => (++_lastRecordId).ToString(CultureInfo.InvariantCulture);
 

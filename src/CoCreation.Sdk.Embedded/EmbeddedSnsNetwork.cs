@@ -42,7 +42,6 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     private const string MessageKind = "message";
     private const string IdempotencyKind = "idempotency";
 
-    private readonly Lock gate = new();
     private readonly TimeProvider clock;
     private readonly Dictionary<string, AccountState> accountsBySubject = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AccountState> accountsByHandle = new(StringComparer.OrdinalIgnoreCase);
@@ -53,9 +52,8 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     private readonly Dictionary<string, RateWindow> rateWindows = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Subject, string Key), IdempotencyEntry> idempotency = [];
     private readonly Queue<((string Subject, string Key) Key, IdempotencyEntry Entry)> idempotencyExpiries = new();
-    private readonly EmbeddedDatabase? database;
+    private readonly EmbeddedStore store;
     private long nextSequence;
-    private bool disposed;
     private int pendingFailures;
     private bool pendingFailuresTransient;
     private int writeCallCount;
@@ -73,26 +71,11 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         Options = options ?? new EmbeddedSnsOptions();
         Options.Validate();
         clock = timeProvider ?? TimeProvider.System;
-        if (Options.DatabasePath is { } path)
-        {
-            database = EmbeddedDatabase.Open(path, "sns", "embedded SNS", "EmbeddedSnsOptions.DatabasePath");
-            try
-            {
-                lock (gate)
-                {
-                    LoadLocked(pruneExpired: true);
-                }
-            }
-            catch
-            {
-                database.Dispose();
-                throw;
-            }
-        }
+        store = new EmbeddedStore(this, Options.DatabasePath, "sns", "embedded SNS", "EmbeddedSnsOptions.DatabasePath", NetworkKind, "The embedded SNS", db => LoadLocked(db, pruneExpired: true));
     }
 
     /// <summary>The full path of the database file, or <see langword="null"/> when the network lives in memory only.</summary>
-    public string? DatabasePath => database?.Path;
+    public string? DatabasePath => store.Database?.Path;
 
     /// <summary>The network's limits and features.</summary>
     public EmbeddedSnsOptions Options { get; }
@@ -102,7 +85,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (store.Gate)
             {
                 return writeCallCount;
             }
@@ -118,24 +101,9 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     /// <exception cref="CoCreationConflictException">The handle is taken.</exception>
     public EmbeddedSnsAccount RegisterAccount(string handle, string? displayName = null, string? locale = null)
     {
-        var normalized = CoCreationGuard.NotBlank(handle, nameof(handle)).Trim().TrimStart('@');
-        if (normalized.Contains('@', StringComparison.Ordinal) || EmbeddedSnsText.NormalizeHandle(normalized) is null)
-        {
-            throw new CoCreationValidationException(nameof(handle), "must be 1-30 letters, digits, '_', '.' or '-', starting and ending with a letter, digit or '_'.");
-        }
+        (var normalized, displayName, locale) = ValidateNewAccount(handle, displayName, locale);
 
-        if (displayName is not null)
-        {
-            displayName = CoCreationGuard.NotBlank(displayName, nameof(displayName)).Trim();
-            CoCreationGuard.MaxLength(displayName, MaxDisplayNameLength, nameof(displayName));
-        }
-
-        if (locale is not null)
-        {
-            locale = ValidateLocale(locale);
-        }
-
-        lock (gate)
+        lock (store.Gate)
         {
             if (accountsByHandle.ContainsKey(normalized))
             {
@@ -162,6 +130,23 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     /// <exception cref="CoCreationValidationException">The handle, display name or locale is not valid.</exception>
     public EmbeddedSnsAccount GetOrRegisterAccount(string handle, string? displayName = null, string? locale = null)
     {
+        (var normalized, displayName, locale) = ValidateNewAccount(handle, displayName, locale);
+
+        return Write(() =>
+        {
+            if (!accountsByHandle.TryGetValue(normalized, out var account))
+            {
+                return RegisterAccountLocked(normalized, displayName, locale);
+            }
+
+            var credential = IssueCredentialLocked(account, Options.CredentialLifetime);
+            return new EmbeddedSnsAccount(account.Subject, account.Handle, account.DisplayName, credential);
+        });
+    }
+
+    /// <summary>Checks the arguments of a new account: the handle (without a leading <c>@</c>), the trimmed display name and the locale.</summary>
+    private static (string Handle, string? DisplayName, string? Locale) ValidateNewAccount(string handle, string? displayName, string? locale)
+    {
         var normalized = CoCreationGuard.NotBlank(handle, nameof(handle)).Trim().TrimStart('@');
         if (normalized.Contains('@', StringComparison.Ordinal) || EmbeddedSnsText.NormalizeHandle(normalized) is null)
         {
@@ -179,19 +164,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             locale = ValidateLocale(locale);
         }
 
-        lock (gate)
-        {
-            return WriteLocked(() =>
-            {
-                if (!accountsByHandle.TryGetValue(normalized, out var account))
-                {
-                    return RegisterAccountLocked(normalized, displayName, locale);
-                }
-
-                var credential = IssueCredentialLocked(account, Options.CredentialLifetime);
-                return new EmbeddedSnsAccount(account.Subject, account.Handle, account.DisplayName, credential);
-            });
-        }
+        return (normalized, displayName, locale);
     }
 
     /// <summary>Finds the subject of the account with a handle.</summary>
@@ -205,7 +178,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             return null;
         }
 
-        lock (gate)
+        lock (store.Gate)
         {
             return accountsByHandle.TryGetValue(normalized, out var account) ? account.Subject : null;
         }
@@ -215,19 +188,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     /// Closes the database file, if any. Afterwards a stored network refuses every change with
     /// <see cref="ObjectDisposedException"/> (reads still answer from memory); an in-memory network is unaffected.
     /// </summary>
-    public void Dispose()
-    {
-        lock (gate)
-        {
-            if (disposed)
-            {
-                return;
-            }
-
-            disposed = true;
-            database?.Dispose();
-        }
-    }
+    public void Dispose() => store.Dispose();
 
     /// <summary>Issues another credential (token) for an account.</summary>
     /// <param name="subject">The account's subject.</param>
@@ -243,10 +204,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             throw new CoCreationValidationException(nameof(lifetime), "must be greater than zero.");
         }
 
-        lock (gate)
-        {
-            return WriteLocked(() => IssueCredentialLocked(FindAccountLocked(subject, NetworkKind), lifetime ?? Options.CredentialLifetime));
-        }
+        return Write(() => IssueCredentialLocked(FindAccountLocked(subject, NetworkKind), lifetime ?? Options.CredentialLifetime));
     }
 
     /// <summary>Revokes a credential; later calls with it fail with <see cref="CredentialException"/>. Revoking twice, or an unknown credential, does nothing.</summary>
@@ -254,20 +212,17 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     public void RevokeCredential(SnsCredential credential)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        lock (gate)
+        Write(() =>
         {
-            WriteLocked(() =>
+            if (credentials.TryGetValue(TokenKey(credential.AccessToken), out var state) && !state.Revoked)
             {
-                if (credentials.TryGetValue(TokenKey(credential.AccessToken), out var state) && !state.Revoked)
-                {
-                    state.Revoked = true;
-                    rateWindows.Remove(credential.AccessToken);
-                    StageCredential(state);
-                }
+                state.Revoked = true;
+                rateWindows.Remove(credential.AccessToken);
+                StageCredential(state);
+            }
 
-                return true;
-            });
-        }
+            return true;
+        });
     }
 
     /// <summary>Creates a connector: the brand's view of this network, acting with the brand's credential.</summary>
@@ -300,16 +255,13 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             CoCreationGuard.NotBlank(inReplyToId, nameof(inReplyToId));
         }
 
-        lock (gate)
+        return Write(() =>
         {
-            return WriteLocked(() =>
-            {
-                var account = ResolveCredentialLocked(author, NetworkKind);
-                var parent = inReplyToId is null ? null : FindPostLocked(inReplyToId, NetworkKind);
-                var post = AddPostLocked(account, text, parent, PostVisibility.Public, null, []);
-                return ToSnsPost(post, NetworkKind);
-            });
-        }
+            var account = ResolveCredentialLocked(author, NetworkKind);
+            var parent = inReplyToId is null ? null : FindPostLocked(inReplyToId, NetworkKind);
+            var post = AddPostLocked(account, text, parent, PostVisibility.Public, null, []);
+            return ToSnsPost(post, NetworkKind);
+        });
     }
 
     /// <summary>A member votes in a poll.</summary>
@@ -329,61 +281,58 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             throw new CoCreationValidationException(nameof(optionIndexes), "must choose at least one option.");
         }
 
-        lock (gate)
+        Write(() =>
         {
-            WriteLocked(() =>
+            var account = ResolveCredentialLocked(voter, NetworkKind);
+            if (!polls.TryGetValue(pollId, out var poll))
             {
-                var account = ResolveCredentialLocked(voter, NetworkKind);
-                if (!polls.TryGetValue(pollId, out var poll))
+                throw new ResourceNotFoundException(NetworkKind, "poll", pollId);
+            }
+
+            var chosen = new HashSet<int>();
+            for (var i = 0; i < optionIndexes.Length; i++)
+            {
+                var index = optionIndexes[i];
+                if (index < 0 || index >= poll.Options.Count)
                 {
-                    throw new ResourceNotFoundException(NetworkKind, "poll", pollId);
+                    throw new CoCreationValidationException($"{nameof(optionIndexes)}[{i}]", $"must be between 0 and {poll.Options.Count - 1} (was {index}).");
                 }
 
-                var chosen = new HashSet<int>();
-                for (var i = 0; i < optionIndexes.Length; i++)
+                if (!chosen.Add(index))
                 {
-                    var index = optionIndexes[i];
-                    if (index < 0 || index >= poll.Options.Count)
-                    {
-                        throw new CoCreationValidationException($"{nameof(optionIndexes)}[{i}]", $"must be between 0 and {poll.Options.Count - 1} (was {index}).");
-                    }
-
-                    if (!chosen.Add(index))
-                    {
-                        throw new CoCreationValidationException($"{nameof(optionIndexes)}[{i}]", $"repeats option {index}.");
-                    }
+                    throw new CoCreationValidationException($"{nameof(optionIndexes)}[{i}]", $"repeats option {index}.");
                 }
+            }
 
-                if (!poll.AllowMultiple && chosen.Count > 1)
-                {
-                    throw new CoCreationValidationException(nameof(optionIndexes), "this poll allows only one choice.");
-                }
+            if (!poll.AllowMultiple && chosen.Count > 1)
+            {
+                throw new CoCreationValidationException(nameof(optionIndexes), "this poll allows only one choice.");
+            }
 
-                if (clock.GetUtcNow() >= poll.ExpiresAt)
-                {
-                    throw new CoCreationConflictException($"Poll '{pollId}' is closed.");
-                }
+            if (clock.GetUtcNow() >= poll.ExpiresAt)
+            {
+                throw new CoCreationConflictException($"Poll '{pollId}' is closed.");
+            }
 
-                if (!poll.Voters.Add(account.Subject))
-                {
-                    throw new CoCreationConflictException($"The account has already voted in poll '{pollId}'.");
-                }
+            if (!poll.Voters.Add(account.Subject))
+            {
+                throw new CoCreationConflictException($"The account has already voted in poll '{pollId}'.");
+            }
 
-                foreach (var index in chosen)
-                {
-                    poll.Counts[index]++;
-                }
+            foreach (var index in chosen)
+            {
+                poll.Counts[index]++;
+            }
 
-                StagePoll(poll);
-                return true;
-            });
-        }
+            StagePoll(poll);
+            return true;
+        });
     }
 
     private List<T> ReadAccount<T>(string subject, Func<AccountState, IEnumerable<T>> read)
     {
         CoCreationGuard.NotBlank(subject, nameof(subject));
-        lock (gate)
+        lock (store.Gate)
         {
             return read(FindAccountLocked(subject, NetworkKind)).ToList();
         }
@@ -417,7 +366,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     public SnsPost GetPost(string postId)
     {
         CoCreationGuard.NotBlank(postId, nameof(postId));
-        lock (gate)
+        lock (store.Gate)
         {
             return ToSnsPost(FindPostLocked(postId, NetworkKind), NetworkKind);
         }
@@ -434,7 +383,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     public void FailNext(int count, bool transient = true)
     {
         CoCreationGuard.NotNegative(count, nameof(count));
-        lock (gate)
+        lock (store.Gate)
         {
             pendingFailures = count;
             pendingFailuresTransient = transient;
@@ -463,7 +412,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
 
     internal SnsIdentity Verify(string connectorName, SnsCredential credential)
     {
-        lock (gate)
+        lock (store.Gate)
         {
             var account = ResolveCredentialLocked(credential, connectorName);
             return new SnsIdentity
@@ -480,10 +429,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
 
     internal SnsPost Publish(string connectorName, SnsCredential brandCredential, PostRequest request)
     {
-        lock (gate)
-        {
-            return WriteLocked(() => PublishLocked(connectorName, brandCredential, request));
-        }
+        return Write(() => PublishLocked(connectorName, brandCredential, request));
     }
 
     private SnsPost PublishLocked(string connectorName, SnsCredential brandCredential, PostRequest request)
@@ -512,10 +458,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
 
     internal SnsPoll CreatePoll(string connectorName, SnsCredential brandCredential, PollRequest request)
     {
-        lock (gate)
-        {
-            return WriteLocked(() => CreatePollLocked(connectorName, brandCredential, request));
-        }
+        return Write(() => CreatePollLocked(connectorName, brandCredential, request));
     }
 
     private SnsPoll CreatePollLocked(string connectorName, SnsCredential brandCredential, PollRequest request)
@@ -541,7 +484,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
 
     internal PollResults GetPollResults(string connectorName, SnsCredential brandCredential, string pollId)
     {
-        lock (gate)
+        lock (store.Gate)
         {
             ResolveCredentialLocked(brandCredential, connectorName);
             if (!polls.TryGetValue(pollId, out var poll))
@@ -562,10 +505,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
 
     internal SnsMessage SendDirectMessage(string connectorName, SnsCredential brandCredential, DirectMessageRequest request)
     {
-        lock (gate)
-        {
-            return WriteLocked(() => SendDirectMessageLocked(connectorName, brandCredential, request));
-        }
+        return Write(() => SendDirectMessageLocked(connectorName, brandCredential, request));
     }
 
     private SnsMessage SendDirectMessageLocked(string connectorName, SnsCredential brandCredential, DirectMessageRequest request)
@@ -584,7 +524,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
 
         var message = new MessageState(EmbeddedSnsText.NewId("dm"), brand.Subject, recipient.Subject, request.Text, clock.GetUtcNow());
         recipient.Inbox.Add(message);
-        database?.Put(MessageKind, message.Id, new SnsMessageRecord(message.Id, message.SenderSubject, message.RecipientSubject, message.Text, message.SentAt), EmbeddedJsonContext.Default.SnsMessageRecord);
+        store.Database?.Put(MessageKind, message.Id, new SnsMessageRecord(message.Id, message.SenderSubject, message.RecipientSubject, message.Text, message.SentAt), EmbeddedJsonContext.Default.SnsMessageRecord);
         RememberLocked(brand, request.IdempotencyKey, WriteKind.DirectMessage, message);
         return ToSnsMessage(message, connectorName);
     }
@@ -599,7 +539,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             ? t => EmbeddedSnsText.HasHashtag(t, tag)
             : t => t.Contains(text, StringComparison.OrdinalIgnoreCase);
 
-        lock (gate)
+        lock (store.Gate)
         {
             ResolveCredentialLocked(brandCredential, connectorName);
             var found = new List<PostState>(size + 1);
@@ -622,7 +562,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         var scope = "replies|" + postId;
         var after = continuationToken is null ? long.MinValue : EmbeddedSnsText.DecodeToken(continuationToken, scope);
         var size = PageSize(pageSizeHint);
-        lock (gate)
+        lock (store.Gate)
         {
             ResolveCredentialLocked(brandCredential, connectorName);
             var root = FindPostLocked(postId, connectorName);
@@ -736,7 +676,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         var account = new AccountState(EmbeddedSnsText.NewId("acct"), handle, displayName ?? handle, locale, clock.GetUtcNow());
         accountsBySubject.Add(account.Subject, account);
         accountsByHandle.Add(account.Handle, account);
-        database?.Put(AccountKind, account.Subject, new SnsAccountRecord(account.Subject, account.Handle, account.DisplayName, account.Locale, account.CreatedAt), EmbeddedJsonContext.Default.SnsAccountRecord);
+        store.Database?.Put(AccountKind, account.Subject, new SnsAccountRecord(account.Subject, account.Handle, account.DisplayName, account.Locale, account.CreatedAt), EmbeddedJsonContext.Default.SnsAccountRecord);
         var credential = IssueCredentialLocked(account, Options.CredentialLifetime);
         return new EmbeddedSnsAccount(account.Subject, account.Handle, account.DisplayName, credential);
     }
@@ -746,31 +686,24 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token ?? string.Empty)));
 
     private void StageCredential(CredentialState state)
-        => database?.Put(CredentialKind, state.Key, () => new SnsCredentialRecord(state.Account.Subject, state.ExpiresAt, state.Revoked), EmbeddedJsonContext.Default.SnsCredentialRecord);
+        => store.Database?.Put(CredentialKind, state.Key, () => new SnsCredentialRecord(state.Account.Subject, state.ExpiresAt, state.Revoked), EmbeddedJsonContext.Default.SnsCredentialRecord);
 
     private void StagePoll(PollState poll)
-        => database?.Put(PollKind, poll.Id, () => new SnsPollRecord(poll.Id, poll.Post.Id, poll.Options, [.. poll.Counts], poll.ExpiresAt, poll.AllowMultiple, [.. poll.Voters]), EmbeddedJsonContext.Default.SnsPollRecord);
+        => store.Database?.Put(PollKind, poll.Id, () => new SnsPollRecord(poll.Id, poll.Post.Id, poll.Options, [.. poll.Counts], poll.ExpiresAt, poll.AllowMultiple, [.. poll.Voters]), EmbeddedJsonContext.Default.SnsPollRecord);
 
     /// <summary>
     /// Runs a write under the lock and, for a stored network, commits what it staged before returning. When the
     /// write fails after staging, or the commit fails, the state is read back from the file, so memory never
     /// holds a change the file does not.
     /// </summary>
-    private T WriteLocked<T>(Func<T> write)
-    {
-        if (database is null)
-        {
-            return write();
-        }
+    private T WriteLocked<T>(Func<T> write) => store.WriteLocked(write, db => LoadLocked(db, pruneExpired: false));
 
-        ObjectDisposedException.ThrowIf(disposed, this);
-        return database.Write(write, () => LoadLocked(pruneExpired: false), NetworkKind, "The embedded SNS");
-    }
+    /// <summary>Takes the lock and runs a write as <see cref="WriteLocked{T}"/> does.</summary>
+    private T Write<T>(Func<T> write) => store.Write(write, db => LoadLocked(db, pruneExpired: false));
 
     /// <summary>Rebuilds the state from the database file.</summary>
-    private void LoadLocked(bool pruneExpired)
+    private void LoadLocked(EmbeddedDatabase db, bool pruneExpired)
     {
-        var db = database!;
         accountsBySubject.Clear();
         accountsByHandle.Clear();
         credentials.Clear();
@@ -927,7 +860,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             account.Mentions.Add(post);
         }
 
-        database?.Put(
+        store.Database?.Put(
             PostKind,
             post.Id,
             new SnsPostRecord(post.Sequence, post.Id, author.Subject, post.Text, post.CreatedAt, post.InReplyToId, post.PollId, post.Visibility, [.. notified.Select(a => a.Subject)]),
@@ -974,7 +907,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         var entry = new IdempotencyEntry(kind, result, now + Options.IdempotencyKeyLifetime);
         idempotency[(author.Subject, key)] = entry;
         idempotencyExpiries.Enqueue(((author.Subject, key), entry));
-        database?.Put(
+        store.Database?.Put(
             IdempotencyKind,
             IdempotencyId(author.Subject, key),
             new SnsIdempotencyRecord(author.Subject, key, kind.ToString(), ResultId(result), entry.ExpiresAt),
@@ -988,7 +921,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             if (idempotency.TryGetValue(oldest.Key, out var current) && ReferenceEquals(current, oldest.Entry))
             {
                 idempotency.Remove(oldest.Key);
-                database?.Delete(IdempotencyKind, IdempotencyId(oldest.Key.Subject, oldest.Key.Key));
+                store.Database?.Delete(IdempotencyKind, IdempotencyId(oldest.Key.Subject, oldest.Key.Key));
             }
         }
     }

@@ -29,6 +29,22 @@ public abstract class AdapterOptionsValidator<TOptions> : IValidateOptions<TOpti
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures.Messages);
     }
 
+    /// <summary>
+    /// Validates options an adapter is constructed with directly (outside the options system) and throws when any
+    /// check fails, as the options system does for registered adapters.
+    /// </summary>
+    /// <param name="name">The name the adapter is registered under.</param>
+    /// <param name="options">The options.</param>
+    /// <exception cref="OptionsValidationException">At least one check failed; the exception lists every failure.</exception>
+    public void ThrowIfInvalid(string? name, TOptions options)
+    {
+        var result = Validate(name, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(name ?? string.Empty, typeof(TOptions), result.Failures);
+        }
+    }
+
     /// <summary>Checks the adapter's own options; the <see cref="HttpAdapterOptions"/> settings are checked afterwards.</summary>
     /// <param name="options">The options.</param>
     /// <param name="failures">Where failures go.</param>

@@ -51,11 +51,7 @@ public sealed partial class MastodonConnector : SnsConnectorBase
         ArgumentNullException.ThrowIfNull(apiFactory);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        var validation = new MastodonOptionsValidator().Validate(name, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(name, typeof(MastodonOptions), validation.Failures);
-        }
+        new MastodonOptionsValidator().ThrowIfInvalid(name, options);
 
         this.options = options;
         brandToken = options.AccessToken!;
@@ -552,11 +548,7 @@ public sealed partial class MastodonConnector : SnsConnectorBase
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClient);
-        var validation = new MastodonOptionsValidator().Validate(name, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(name ?? string.Empty, typeof(MastodonOptions), validation.Failures);
-        }
+        new MastodonOptionsValidator().ThrowIfInvalid(name, options);
 
         httpClient.BaseAddress ??= options.Instance;
         var api = MastodonRefit.Create(httpClient);

@@ -144,11 +144,11 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
             ThrowIfDisposed();
             Run(() =>
             {
-                Command("BEGIN IMMEDIATE").ExecuteNonQuery();
+                ExecuteNonQuery("BEGIN IMMEDIATE");
                 try
                 {
                     Apply(changes);
-                    Command("COMMIT").ExecuteNonQuery();
+                    ExecuteNonQuery("COMMIT");
                 }
                 catch
                 {
@@ -180,8 +180,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         CoCreationGuard.NotBlank(participantId, nameof(participantId));
         return ReadAsync(() =>
         {
-            var command = Command("SELECT version, json FROM participants WHERE id = $id");
-            command.Parameters.AddWithValue("$id", participantId);
+            var command = Command("SELECT version, json FROM participants WHERE id = $id", ("$id", participantId));
             return ReadParticipant(command);
         }, cancellationToken);
     }
@@ -200,125 +199,63 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
 
     /// <inheritdoc />
     public Task<AccessGrant?> GetGrantAsync(string grantId, CancellationToken cancellationToken = default)
-    {
-        CoCreationGuard.NotBlank(grantId, nameof(grantId));
-        return ReadAsync(() =>
-        {
-            var command = Command("SELECT json FROM grants WHERE id = $id");
-            command.Parameters.AddWithValue("$id", grantId);
-            return ReadJson(command, SqliteJsonContext.Default.AccessGrant).FirstOrDefault();
-        }, cancellationToken);
-    }
+        => ReadFirstJsonAsync(SqliteJsonContext.Default.AccessGrant, "SELECT json FROM grants WHERE id = $id", [("$id", CoCreationGuard.NotBlank(grantId, nameof(grantId)))], cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AccessGrant>> GetGrantsAsync(string participantId, CancellationToken cancellationToken = default)
-    {
-        CoCreationGuard.NotBlank(participantId, nameof(participantId));
-        return ReadAsync(() =>
-        {
-            var command = Command("SELECT json FROM grants WHERE participant_id = $participant ORDER BY seq");
-            command.Parameters.AddWithValue("$participant", participantId);
-            return ReadJson(command, SqliteJsonContext.Default.AccessGrant);
-        }, cancellationToken);
-    }
+        => ReadJsonAsync(SqliteJsonContext.Default.AccessGrant, "SELECT json FROM grants WHERE participant_id = $participant ORDER BY seq", [("$participant", CoCreationGuard.NotBlank(participantId, nameof(participantId)))], cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AccessGrant>> GetActiveGrantsExpiringByAsync(DateTimeOffset time, CancellationToken cancellationToken = default)
-        => ReadAsync(() =>
-        {
-            var command = Command("SELECT json FROM grants WHERE status = $status AND expires_at IS NOT NULL AND expires_at <= $time ORDER BY seq");
-            command.Parameters.AddWithValue("$status", nameof(GrantStatus.Active));
-            command.Parameters.AddWithValue("$time", time.UtcTicks);
-            return ReadJson(command, SqliteJsonContext.Default.AccessGrant);
-        }, cancellationToken);
+        => ReadJsonAsync(
+            SqliteJsonContext.Default.AccessGrant,
+            "SELECT json FROM grants WHERE status = $status AND expires_at IS NOT NULL AND expires_at <= $time ORDER BY seq",
+            [("$status", nameof(GrantStatus.Active)), ("$time", time.UtcTicks)],
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string? participantId, CancellationToken cancellationToken = default)
-        => ReadAsync(() =>
-        {
-            SqliteCommand command;
-            if (participantId is null)
-            {
-                command = Command("SELECT json FROM audit ORDER BY seq");
-            }
-            else
-            {
-                command = Command("SELECT json FROM audit WHERE participant_id = $participant ORDER BY seq");
-                command.Parameters.AddWithValue("$participant", participantId);
-            }
-
-            return ReadJson(command, SqliteJsonContext.Default.AuditEntry);
-        }, cancellationToken);
+        => participantId is null
+            ? ReadJsonAsync(SqliteJsonContext.Default.AuditEntry, "SELECT json FROM audit ORDER BY seq", [], cancellationToken)
+            : ReadJsonAsync(SqliteJsonContext.Default.AuditEntry, "SELECT json FROM audit WHERE participant_id = $participant ORDER BY seq", [("$participant", participantId)], cancellationToken);
 
     /// <inheritdoc />
     public Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default)
-    {
-        CoCreationGuard.NotBlank(deliveryKey, nameof(deliveryKey));
-        return ReadAsync(() =>
-        {
-            var command = Command("SELECT json FROM outbox WHERE delivery_key = $key");
-            command.Parameters.AddWithValue("$key", deliveryKey);
-            return ReadJson(command, SqliteJsonContext.Default.OutboxMessage).FirstOrDefault();
-        }, cancellationToken);
-    }
+        => ReadFirstJsonAsync(SqliteJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE delivery_key = $key", [("$key", CoCreationGuard.NotBlank(deliveryKey, nameof(deliveryKey)))], cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.Positive(max, nameof(max));
-        return ReadAsync(() =>
-        {
-            // The literal status lets SQLite use the partial index of pending rows.
-            var command = Command("SELECT json FROM outbox WHERE status = 'Pending' AND next_attempt_at <= $now ORDER BY next_attempt_at, seq LIMIT $max");
-            command.Parameters.AddWithValue("$now", now.UtcTicks);
-            command.Parameters.AddWithValue("$max", max);
-            return ReadJson(command, SqliteJsonContext.Default.OutboxMessage);
-        }, cancellationToken);
+
+        // The literal status lets SQLite use the partial index of pending rows.
+        return ReadJsonAsync(
+            SqliteJsonContext.Default.OutboxMessage,
+            "SELECT json FROM outbox WHERE status = 'Pending' AND next_attempt_at <= $now ORDER BY next_attempt_at, seq LIMIT $max",
+            [("$now", now.UtcTicks), ("$max", max)],
+            cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> GetOutboxByStatusAsync(DeliveryStatus status, CancellationToken cancellationToken = default)
-        => ReadAsync(() =>
+        => status switch
         {
-            var command = status switch
-            {
-                // Literal statuses let SQLite use the partial indexes; the other statuses scan the log.
-                DeliveryStatus.Pending => Command("SELECT json FROM outbox WHERE status = 'Pending' ORDER BY seq"),
-                DeliveryStatus.DeadLettered => Command("SELECT json FROM outbox WHERE status = 'DeadLettered' ORDER BY seq"),
-                _ => Command("SELECT json FROM outbox WHERE status = $status ORDER BY seq"),
-            };
-            if (status is not (DeliveryStatus.Pending or DeliveryStatus.DeadLettered))
-            {
-                command.Parameters.AddWithValue("$status", status.ToString());
-            }
-
-            return ReadJson(command, SqliteJsonContext.Default.OutboxMessage);
-        }, cancellationToken);
+            // Literal statuses let SQLite use the partial indexes; the other statuses scan the log.
+            DeliveryStatus.Pending => ReadJsonAsync(SqliteJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE status = 'Pending' ORDER BY seq", [], cancellationToken),
+            DeliveryStatus.DeadLettered => ReadJsonAsync(SqliteJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE status = 'DeadLettered' ORDER BY seq", [], cancellationToken),
+            _ => ReadJsonAsync(SqliteJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE status = $status ORDER BY seq", [("$status", status.ToString())], cancellationToken),
+        };
 
     /// <inheritdoc />
     public Task<string?> GetCursorAsync(string source, CancellationToken cancellationToken = default)
-    {
-        CoCreationGuard.NotBlank(source, nameof(source));
-        return ReadAsync(() =>
-        {
-            var command = Command("SELECT cursor FROM cursors WHERE source = $source");
-            command.Parameters.AddWithValue("$source", source);
-            return command.ExecuteScalar() as string;
-        }, cancellationToken);
-    }
+        => ReadStringAsync("SELECT cursor FROM cursors WHERE source = $source", [("$source", CoCreationGuard.NotBlank(source, nameof(source)))], cancellationToken);
 
     /// <inheritdoc />
     public Task<string?> GetDocumentAsync(string collection, string id, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.NotBlank(collection, nameof(collection));
         CoCreationGuard.NotBlank(id, nameof(id));
-        return ReadAsync(() =>
-        {
-            var command = Command("SELECT json FROM documents WHERE collection = $collection AND id = $id");
-            command.Parameters.AddWithValue("$collection", collection);
-            command.Parameters.AddWithValue("$id", id);
-            return command.ExecuteScalar() as string;
-        }, cancellationToken);
+        return ReadStringAsync("SELECT json FROM documents WHERE collection = $collection AND id = $id", [("$collection", collection), ("$id", id)], cancellationToken);
     }
 
     /// <inheritdoc />
@@ -327,8 +264,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         CoCreationGuard.NotBlank(collection, nameof(collection));
         return ReadAsync<IReadOnlyList<KeyValuePair<string, string>>>(() =>
         {
-            var command = Command("SELECT id, json FROM documents WHERE collection = $collection ORDER BY id");
-            command.Parameters.AddWithValue("$collection", collection);
+            var command = Command("SELECT id, json FROM documents WHERE collection = $collection ORDER BY id", ("$collection", collection));
             var result = new List<KeyValuePair<string, string>>();
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -424,9 +360,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         foreach (var id in changes.DeletedParticipants)
         {
             // The link rows go with it (ON DELETE CASCADE).
-            var delete = Command("DELETE FROM participants WHERE id = $id");
-            delete.Parameters.AddWithValue("$id", id);
-            delete.ExecuteNonQuery();
+            ExecuteNonQuery("DELETE FROM participants WHERE id = $id", ("$id", id));
         }
 
         foreach (var (participant, expected) in changes.Participants)
@@ -436,26 +370,21 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
 
         foreach (var grant in changes.Grants)
         {
-            var put = Command("""
+            ExecuteNonQuery("""
                 INSERT INTO grants (id, participant_id, status, expires_at, json) VALUES ($id, $participant, $status, $expires, $json)
                 ON CONFLICT (id) DO UPDATE SET participant_id = excluded.participant_id, status = excluded.status,
                     expires_at = excluded.expires_at, json = excluded.json
-                """);
-            put.Parameters.AddWithValue("$id", grant.Id);
-            put.Parameters.AddWithValue("$participant", grant.ParticipantId);
-            put.Parameters.AddWithValue("$status", grant.Status.ToString());
-            put.Parameters.AddWithValue("$expires", grant.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value);
-            put.Parameters.AddWithValue("$json", SqliteJsonContext.Write(grant, SqliteJsonContext.Default.AccessGrant));
-            put.ExecuteNonQuery();
+                """,
+                ("$id", grant.Id),
+                ("$participant", grant.ParticipantId),
+                ("$status", grant.Status.ToString()),
+                ("$expires", grant.ExpiresAt is { } expires ? expires.UtcTicks : DBNull.Value),
+                ("$json", SqliteJsonContext.Write(grant, SqliteJsonContext.Default.AccessGrant)));
         }
 
         foreach (var entry in changes.Audit)
         {
-            var append = Command("INSERT INTO audit (id, participant_id, json) VALUES ($id, $participant, $json)");
-            append.Parameters.AddWithValue("$id", entry.Id);
-            append.Parameters.AddWithValue("$participant", entry.ParticipantId);
-            append.Parameters.AddWithValue("$json", SqliteJsonContext.Write(entry, SqliteJsonContext.Default.AuditEntry));
-            append.ExecuteNonQuery();
+            ExecuteNonQuery("INSERT INTO audit (id, participant_id, json) VALUES ($id, $participant, $json)", ("$id", entry.Id), ("$participant", entry.ParticipantId), ("$json", SqliteJsonContext.Write(entry, SqliteJsonContext.Default.AuditEntry)));
         }
 
         foreach (var (anonymousId, participantId) in changes.AnonymisedAudit)
@@ -469,52 +398,39 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
                 "UPDATE outbox SET recipient_id = $anonymous, json = json_set(json, '$.RecipientId', $anonymous, '$.Event.Data', json('{}')) WHERE recipient_id = $participant",
             })
             {
-                var update = Command(sql);
-                update.Parameters.AddWithValue("$anonymous", anonymousId);
-                update.Parameters.AddWithValue("$participant", participantId);
-                update.ExecuteNonQuery();
+                ExecuteNonQuery(sql, ("$anonymous", anonymousId), ("$participant", participantId));
             }
         }
 
         foreach (var message in changes.Outbox)
         {
-            var put = Command("""
+            ExecuteNonQuery("""
                 INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES ($key, $recipient, $status, $next, $json)
                 ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
                     next_attempt_at = excluded.next_attempt_at, json = excluded.json
-                """);
-            put.Parameters.AddWithValue("$key", message.DeliveryKey);
-            put.Parameters.AddWithValue("$recipient", message.RecipientId);
-            put.Parameters.AddWithValue("$status", message.Status.ToString());
-            put.Parameters.AddWithValue("$next", message.NextAttemptAt.UtcTicks);
-            put.Parameters.AddWithValue("$json", SqliteJsonContext.Write(message, SqliteJsonContext.Default.OutboxMessage));
-            put.ExecuteNonQuery();
+                """,
+                ("$key", message.DeliveryKey),
+                ("$recipient", message.RecipientId),
+                ("$status", message.Status.ToString()),
+                ("$next", message.NextAttemptAt.UtcTicks),
+                ("$json", SqliteJsonContext.Write(message, SqliteJsonContext.Default.OutboxMessage)));
         }
 
         foreach (var (source, cursor) in changes.Cursors)
         {
-            var put = Command("INSERT INTO cursors (source, cursor) VALUES ($source, $cursor) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor");
-            put.Parameters.AddWithValue("$source", source);
-            put.Parameters.AddWithValue("$cursor", cursor);
-            put.ExecuteNonQuery();
+            ExecuteNonQuery("INSERT INTO cursors (source, cursor) VALUES ($source, $cursor) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor", ("$source", source), ("$cursor", cursor));
         }
 
         foreach (var (collection, id, json) in changes.Documents)
         {
-            SqliteCommand command;
             if (json is null)
             {
-                command = Command("DELETE FROM documents WHERE collection = $collection AND id = $id");
+                ExecuteNonQuery("DELETE FROM documents WHERE collection = $collection AND id = $id", ("$collection", collection), ("$id", id));
             }
             else
             {
-                command = Command("INSERT INTO documents (collection, id, json) VALUES ($collection, $id, $json) ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json");
-                command.Parameters.AddWithValue("$json", json);
+                ExecuteNonQuery("INSERT INTO documents (collection, id, json) VALUES ($collection, $id, $json) ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json", ("$collection", collection), ("$id", id), ("$json", json));
             }
-
-            command.Parameters.AddWithValue("$collection", collection);
-            command.Parameters.AddWithValue("$id", id);
-            command.ExecuteNonQuery();
         }
 
         foreach (var redaction in changes.Redactions)
@@ -545,17 +461,13 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
 
         foreach (var (seq, json) in changed)
         {
-            var update = Command($"UPDATE {table} SET json = $json WHERE seq = $seq");
-            update.Parameters.AddWithValue("$json", json);
-            update.Parameters.AddWithValue("$seq", seq);
-            update.ExecuteNonQuery();
+            ExecuteNonQuery($"UPDATE {table} SET json = $json WHERE seq = $seq", ("$json", json), ("$seq", seq));
         }
     }
 
     private void PutParticipant(Participant participant, long? expected)
     {
-        var read = Command("SELECT version FROM participants WHERE id = $id");
-        read.Parameters.AddWithValue("$id", participant.Id);
+        var read = Command("SELECT version FROM participants WHERE id = $id", ("$id", participant.Id));
         var current = read.ExecuteScalar() is long version ? version : (long?)null;
         if (expected is null && current is not null)
         {
@@ -570,25 +482,19 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         }
 
         var stored = participant with { Version = (expected ?? 0) + 1 };
-        var put = Command("""
+        ExecuteNonQuery("""
             INSERT INTO participants (id, version, json) VALUES ($id, $version, $json)
             ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json
-            """);
-        put.Parameters.AddWithValue("$id", stored.Id);
-        put.Parameters.AddWithValue("$version", stored.Version);
-        put.Parameters.AddWithValue("$json", SqliteJsonContext.Write(stored, SqliteJsonContext.Default.Participant));
-        put.ExecuteNonQuery();
+            """,
+            ("$id", stored.Id),
+            ("$version", stored.Version),
+            ("$json", SqliteJsonContext.Write(stored, SqliteJsonContext.Default.Participant)));
 
-        var clear = Command("DELETE FROM participant_links WHERE participant_id = $id");
-        clear.Parameters.AddWithValue("$id", stored.Id);
-        clear.ExecuteNonQuery();
+        ExecuteNonQuery("DELETE FROM participant_links WHERE participant_id = $id", ("$id", stored.Id));
 
         foreach (var (kind, system, account) in LinksOf(stored))
         {
-            var owner = Command("SELECT participant_id FROM participant_links WHERE kind = $kind AND system = $system AND account = $account");
-            owner.Parameters.AddWithValue("$kind", kind);
-            owner.Parameters.AddWithValue("$system", system);
-            owner.Parameters.AddWithValue("$account", account);
+            var owner = Command("SELECT participant_id FROM participant_links WHERE kind = $kind AND system = $system AND account = $account", ("$kind", kind), ("$system", system), ("$account", account));
             var ownerId = owner.ExecuteScalar() as string;
             if (ownerId is not null && ownerId != stored.Id)
             {
@@ -598,12 +504,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
 
             if (ownerId is null)
             {
-                var link = Command("INSERT INTO participant_links (kind, system, account, participant_id) VALUES ($kind, $system, $account, $participant)");
-                link.Parameters.AddWithValue("$kind", kind);
-                link.Parameters.AddWithValue("$system", system);
-                link.Parameters.AddWithValue("$account", account);
-                link.Parameters.AddWithValue("$participant", stored.Id);
-                link.ExecuteNonQuery();
+                ExecuteNonQuery("INSERT INTO participant_links (kind, system, account, participant_id) VALUES ($kind, $system, $account, $participant)", ("$kind", kind), ("$system", system), ("$account", account), ("$participant", stored.Id));
             }
         }
     }
@@ -639,10 +540,10 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
             var command = Command("""
                 SELECT p.version, p.json FROM participant_links l JOIN participants p ON p.id = l.participant_id
                 WHERE l.kind = $kind AND l.system = $system AND l.account = $account
-                """);
-            command.Parameters.AddWithValue("$kind", kind);
-            command.Parameters.AddWithValue("$system", system);
-            command.Parameters.AddWithValue("$account", account);
+                """,
+                ("$kind", kind),
+                ("$system", system),
+                ("$account", account));
             return ReadParticipant(command);
         }, cancellationToken);
 
@@ -685,6 +586,21 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         }
     }
 
+    /// <summary>Reads the JSON column of every row <paramref name="sql"/> selects.</summary>
+    private Task<IReadOnlyList<T>> ReadJsonAsync<T>(JsonTypeInfo<T> info, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+        => ReadAsync(() => ReadJson(Command(sql, parameters), info), cancellationToken);
+
+    /// <summary>Reads the JSON column of the first row <paramref name="sql"/> selects, or the default when it selects none.</summary>
+    private async Task<T?> ReadFirstJsonAsync<T>(JsonTypeInfo<T> info, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+        => (await ReadJsonAsync(info, sql, parameters, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <summary>Reads the text in the first column of the first row <paramref name="sql"/> selects, or <see langword="null"/>.</summary>
+    private Task<string?> ReadStringAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+        => ReadAsync(() => Command(sql, parameters).ExecuteScalar() as string, cancellationToken);
+
+    /// <summary>Runs a statement that returns no rows.</summary>
+    private void ExecuteNonQuery(string sql, params ReadOnlySpan<(string Name, object Value)> parameters) => Command(sql, parameters).ExecuteNonQuery();
+
     private void Run(Action action) => Run<object?>(() =>
     {
         action();
@@ -704,7 +620,8 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
     }
 
     // Callers hold the gate. Statements are kept prepared for the life of the connection.
-    private SqliteCommand Command(string sql)
+    /// <summary>The prepared command for <paramref name="sql"/>, with its parameters set to <paramref name="parameters"/> and no others.</summary>
+    private SqliteCommand Command(string sql, params ReadOnlySpan<(string Name, object Value)> parameters)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
@@ -714,6 +631,11 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
         }
 
         command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         return command;
     }
 
@@ -744,7 +666,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
     {
         try
         {
-            Command("ROLLBACK").ExecuteNonQuery();
+            ExecuteNonQuery("ROLLBACK");
         }
         catch (SqliteException)
         {

@@ -290,6 +290,25 @@ public sealed class HttpLayerTests
     }
 
     [Test]
+    public void ThrowIfInvalid_ListsEveryFailure_AndAcceptsValidOptions()
+    {
+        var validator = new AcmeOptionsValidator();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => validator.ThrowIfInvalid("main", new AcmeOptions { MaxRetryAttempts = 11 }));
+        var unnamed = Assert.Throws<OptionsValidationException>(() => validator.ThrowIfInvalid(null, new AcmeOptions()));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ex!.OptionsName, Is.EqualTo("main"));
+            Assert.That(ex.OptionsType, Is.EqualTo(typeof(AcmeOptions)));
+            Assert.That(ex.Failures, Has.Some.Contains("BaseAddress is required"));
+            Assert.That(ex.Failures, Has.Some.Contains("MaxRetryAttempts must be between 0 and 10"));
+            Assert.That(unnamed!.OptionsName, Is.Empty);
+            Assert.DoesNotThrow(() => validator.ThrowIfInvalid("main", new AcmeOptions { BaseAddress = new Uri("https://acme.test/"), ApiKey = "k" }));
+        }
+    }
+
+    [Test]
     public void Registration_ValidatesOnResolve_AndRefusesADuplicateName()
     {
         var builder = new TestBuilder();
