@@ -46,6 +46,8 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
     private readonly KeyedLock _locks = new();
     private readonly IReadOnlyDictionary<string, IEventSource> _sources;
     private readonly IReadOnlyDictionary<string, IWebhookReceiver> _receivers;
+    private readonly IReadOnlyList<IEventSourceProvider> _sourceProviders;
+    private readonly IReadOnlyList<IEventConsumer> _consumers;
 
     public EventRelay(
         ICoCreationStore store,
@@ -56,8 +58,10 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         TimeProvider time,
         IEnumerable<IEventSource> sources,
         IEnumerable<IWebhookReceiver> receivers,
+        IEnumerable<IEventSourceProvider> sourceProviders,
+        IEnumerable<IEventConsumer> consumers,
         ILogger<EventRelay>? logger = null)
-        : this(store, providers, identities, rules, options, time, logger, Random.Shared, sources, receivers)
+        : this(store, providers, identities, rules, options, time, logger, Random.Shared, sources, receivers, sourceProviders, consumers)
     {
     }
 
@@ -71,8 +75,12 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         ILogger<EventRelay>? logger,
         Random random,
         IEnumerable<IEventSource>? sources = null,
-        IEnumerable<IWebhookReceiver>? receivers = null)
+        IEnumerable<IWebhookReceiver>? receivers = null,
+        IEnumerable<IEventSourceProvider>? sourceProviders = null,
+        IEnumerable<IEventConsumer>? consumers = null)
     {
+        _sourceProviders = [.. sourceProviders ?? []];
+        _consumers = [.. consumers ?? []];
         _sources = CheckNames(sources ?? [], s => s.Name, "IEventSource.Name");
         _receivers = CheckNames(receivers ?? [], r => r.Name, "IWebhookReceiver.Name");
         _store = store;
@@ -92,6 +100,14 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         using var activity = CoCreationDiagnostics.ActivitySource.StartActivity("cocreation.relay.publish");
         activity?.SetTag("cocreation.event.type", @event.Type);
         activity?.SetTag("cocreation.event.source", @event.Source.OriginalString);
+        foreach (var consumer in _consumers)
+        {
+            if (consumer.Accepts(@event))
+            {
+                await consumer.ConsumeAsync(@event, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var routed = new List<Routed>();
         foreach (var rule in _rules)
         {

@@ -6,12 +6,15 @@ namespace CoCreation.Sdk;
 /// <summary>Sources and webhooks: the pull and push ways into the relay.</summary>
 internal sealed partial class EventRelay
 {
-    public IReadOnlyList<string> SourceNames => [.. AllSources().Select(s => s.Name)];
+    // Sources from providers as last seen: SourceNames is synchronous, providers are not.
+    private volatile IReadOnlyList<string> _providedNames = [];
+
+    public IReadOnlyList<string> SourceNames => [.. StaticSources().Select(s => s.Name).Concat(_providedNames).Distinct(StringComparer.Ordinal)];
 
     public async Task<IReadOnlyList<RelayResult>> PollSourcesAsync(CancellationToken cancellationToken = default)
     {
         var results = new List<RelayResult>();
-        foreach (var source in AllSources())
+        foreach (var source in await AllSourcesAsync(cancellationToken).ConfigureAwait(false))
         {
             try
             {
@@ -35,7 +38,7 @@ internal sealed partial class EventRelay
     public async Task<IReadOnlyList<RelayResult>> PollAsync(string sourceName, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.NotBlank(sourceName, nameof(sourceName));
-        var source = AllSources().FirstOrDefault(s => string.Equals(s.Name, sourceName, StringComparison.Ordinal))
+        var source = (await AllSourcesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => string.Equals(s.Name, sourceName, StringComparison.Ordinal))
             ?? throw new CoCreationValidationException(nameof(sourceName), $"no event source named '{sourceName}' is registered.");
         var results = new List<RelayResult>();
         await PollSourceAsync(source, results, cancellationToken).ConfigureAwait(false);
@@ -63,9 +66,10 @@ internal sealed partial class EventRelay
             await PublishCheckedAsync(@event, receiverName, results, cancellationToken).ConfigureAwait(false);
         }
 
+        var sources = receipt.SourcesToPoll.Count == 0 ? [] : await AllSourcesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var name in receipt.SourcesToPoll.Distinct(StringComparer.Ordinal))
         {
-            var source = AllSources().FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+            var source = sources.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
             if (source is null)
             {
                 PipelineLog.NoSuchSource(_logger, receiverName, name);
@@ -93,8 +97,52 @@ internal sealed partial class EventRelay
         return byName;
     }
 
+    // The registered sources first, then those providers know now; a name seen before is not polled twice.
+    private async Task<IReadOnlyList<IEventSource>> AllSourcesAsync(CancellationToken cancellationToken)
+    {
+        var all = StaticSources().ToList();
+        if (_sourceProviders.Count == 0)
+        {
+            return all;
+        }
+
+        var names = all.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var provided = new List<string>();
+        foreach (var provider in _sourceProviders)
+        {
+            IReadOnlyList<IEventSource> current;
+            try
+            {
+                current = await provider.GetSourcesAsync(cancellationToken).ConfigureAwait(false) ?? [];
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // One failing provider must not hide the other sources.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.PollFailed(_logger, ex, provider.GetType().Name);
+                continue;
+            }
+
+            foreach (var source in current)
+            {
+                if (source is not null && !string.IsNullOrWhiteSpace(source.Name) && names.Add(source.Name))
+                {
+                    all.Add(source);
+                    provided.Add(source.Name);
+                }
+            }
+        }
+
+        _providedNames = provided;
+        return all;
+    }
+
     // Each enterprise system is a source; a registered source of the same name takes its place.
-    private IEnumerable<IEventSource> AllSources()
+    private IEnumerable<IEventSource> StaticSources()
     {
         foreach (var system in _providers.EnterpriseSystems)
         {
