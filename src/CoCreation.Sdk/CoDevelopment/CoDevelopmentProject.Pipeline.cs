@@ -51,7 +51,8 @@ public sealed partial class CoDevelopmentProject
     /// <summary>
     /// Holds a change of the project's workspace for every active member except its author and the member a
     /// membership change is about, then sends what is due. Changes of other workspaces, and every change while the
-    /// project is not active, are ignored.
+    /// project is not active, are ignored. What is due is sent when the batch ends (<see cref="SendDueActivityAsync"/>),
+    /// so changes read together reach a member as one digest.
     /// </summary>
     internal async Task ConsumeActivityAsync(CoCreationEvent @event, CancellationToken cancellationToken)
     {
@@ -79,13 +80,24 @@ public sealed partial class CoDevelopmentProject
             {
                 await HoldAsync(activityId, data, @event.Time, members, marker, cancellationToken).ConfigureAwait(false);
             }
-
-            await FlushCoreAsync(members, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _relayGate.Release();
         }
+    }
+
+    /// <summary>Sends the held changes that are due, after the pipeline's batch (a poll, a push) has been consumed.</summary>
+    internal async Task SendDueActivityAsync(CancellationToken cancellationToken)
+    {
+        var state = await LoadStateAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Status != CoDevelopmentStatus.Active)
+        {
+            return;
+        }
+
+        var members = (await LoadMembersAsync(cancellationToken).ConfigureAwait(false)).Where(m => m.Active).ToList();
+        await FlushAsync(members, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task HoldAsync(string activityId, WorkspaceActivityData data, DateTimeOffset occurredAt, List<CoDevelopmentMember> members, string marker, CancellationToken cancellationToken)
@@ -143,4 +155,6 @@ internal sealed class CoDevelopmentActivityConsumer(Func<CoDevelopmentProject> p
 
     public Task ConsumeAsync(CoCreationEvent @event, CancellationToken cancellationToken = default)
         => project().ConsumeActivityAsync(@event, cancellationToken);
+
+    public Task CompleteAsync(CancellationToken cancellationToken = default) => project().SendDueActivityAsync(cancellationToken);
 }

@@ -96,6 +96,24 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
 
     public async Task<RelayResult> PublishAsync(CoCreationEvent @event, CancellationToken cancellationToken = default)
     {
+        // Published on its own, the event is a batch of one.
+        var batch = new HashSet<IEventConsumer>(ReferenceEqualityComparer.Instance);
+        var result = await PublishInBatchAsync(@event, batch, cancellationToken).ConfigureAwait(false);
+        await CompleteAsync(batch, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    // Consumers that took an event of a batch are told when the batch ends (a source's poll, a webhook).
+    private static async Task CompleteAsync(HashSet<IEventConsumer> batch, CancellationToken cancellationToken)
+    {
+        foreach (var consumer in batch)
+        {
+            await consumer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RelayResult> PublishInBatchAsync(CoCreationEvent @event, HashSet<IEventConsumer> batch, CancellationToken cancellationToken)
+    {
         Validate(@event);
         using var activity = CoCreationDiagnostics.ActivitySource.StartActivity("cocreation.relay.publish");
         activity?.SetTag("cocreation.event.type", @event.Type);
@@ -105,6 +123,7 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
             if (consumer.Accepts(@event))
             {
                 await consumer.ConsumeAsync(@event, cancellationToken).ConfigureAwait(false);
+                batch.Add(consumer);
             }
         }
 

@@ -22,4 +22,14 @@ public interface IEventConsumer
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the event is consumed.</returns>
     Task ConsumeAsync(CoCreationEvent @event, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Called once after a batch in which the consumer took at least one event: after a poll of a source (once its
+    /// cursor is stored), after a webhook's events, or after an event published on its own. A consumer that holds
+    /// events (for a digest) sends what is due here.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the batch's work is done.</returns>
+    /// <remarks>An exception here does not undo the batch: the events stay consumed and the cursor stays moved.</remarks>
+    Task CompleteAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

@@ -61,10 +61,13 @@ internal sealed partial class EventRelay
         // Verification happens inside the receiver, before it parses; a refusal goes up as WebhookVerificationException.
         var receipt = await receiver.ReceiveAsync(request, cancellationToken).ConfigureAwait(false);
         var results = new List<RelayResult>();
+        var batch = new HashSet<IEventConsumer>(ReferenceEqualityComparer.Instance);
         foreach (var @event in receipt.Events)
         {
-            await PublishCheckedAsync(@event, receiverName, results, cancellationToken).ConfigureAwait(false);
+            await PublishCheckedAsync(@event, receiverName, results, batch, cancellationToken).ConfigureAwait(false);
         }
+
+        await CompleteAsync(batch, cancellationToken).ConfigureAwait(false);
 
         var sources = receipt.SourcesToPoll.Count == 0 ? [] : await AllSourcesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var name in receipt.SourcesToPoll.Distinct(StringComparer.Ordinal))
@@ -159,11 +162,11 @@ internal sealed partial class EventRelay
         }
     }
 
-    private async Task PublishCheckedAsync(CoCreationEvent @event, string from, List<RelayResult> results, CancellationToken cancellationToken)
+    private async Task PublishCheckedAsync(CoCreationEvent @event, string from, List<RelayResult> results, HashSet<IEventConsumer> batch, CancellationToken cancellationToken)
     {
         try
         {
-            results.Add(await PublishAsync(@event, cancellationToken).ConfigureAwait(false));
+            results.Add(await PublishInBatchAsync(@event, batch, cancellationToken).ConfigureAwait(false));
         }
         catch (CoCreationValidationException ex)
         {
@@ -174,6 +177,7 @@ internal sealed partial class EventRelay
 
     private async Task PollSourceAsync(IEventSource source, List<RelayResult> results, CancellationToken cancellationToken)
     {
+        var batch = new HashSet<IEventConsumer>(ReferenceEqualityComparer.Instance);
         var cursor = await _store.GetCursorAsync(source.Name, cancellationToken).ConfigureAwait(false);
         var count = 0;
         while (true)
@@ -181,7 +185,7 @@ internal sealed partial class EventRelay
             var page = await source.ReadAsync(cursor, cancellationToken).ConfigureAwait(false);
             foreach (var @event in page.Events)
             {
-                await PublishCheckedAsync(@event, source.Name, results, cancellationToken).ConfigureAwait(false);
+                await PublishCheckedAsync(@event, source.Name, results, batch, cancellationToken).ConfigureAwait(false);
                 count++;
             }
 
@@ -198,6 +202,8 @@ internal sealed partial class EventRelay
             }
         }
 
+        // After the cursor moved: a consumer's own work on the batch (a digest) sees every event of the poll.
+        await CompleteAsync(batch, cancellationToken).ConfigureAwait(false);
         Log.Polled(_logger, count, source.Name);
     }
 }
