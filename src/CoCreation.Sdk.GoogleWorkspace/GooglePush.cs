@@ -41,7 +41,7 @@ public sealed record GooglePushNotification
 /// <see cref="WebhookVerificationException"/>. A verified change asks the pipeline to poll the workspace's activity
 /// source (<see cref="CoCreationEventSources.WorkspaceActivitySourceName"/>), since Google's notifications carry no data.
 /// </summary>
-/// <remarks><c>AddGoogleWorkspace</c> registers one per adapter; the activity source itself is added with <c>AddWorkspaceActivitySource</c>.</remarks>
+/// <remarks><c>AddGoogleWorkspace</c> registers one per adapter; the activity source itself is added with <c>AddWorkspaceActivitySource</c>, or offered by a co-development project once its workspace is provisioned.</remarks>
 public sealed class GooglePushReceiver : WebhookReceiverBase
 {
     private readonly string adapterName;

@@ -135,7 +135,8 @@ internal sealed partial class CoDevelopmentHarness : IAsyncDisposable
             parts.Add($"outbox.{status}=" + (await Store.GetOutboxByStatusAsync(status)).Count);
         }
 
-        parts.Add("cursor=" + await Store.GetCursorAsync("co-development:chair:activity"));
+        var workspace = await Project.GetWorkspaceAsync();
+        parts.Add("cursor=" + (workspace is null ? "" : await Store.GetCursorAsync(CoCreationEventSources.WorkspaceActivitySourceName(Cloud, workspace.Id))));
         return string.Join("\n", parts.OrderBy(p => p, StringComparer.Ordinal));
     }
 

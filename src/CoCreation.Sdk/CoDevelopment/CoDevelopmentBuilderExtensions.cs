@@ -24,8 +24,13 @@ public static class CoDevelopmentBuilderExtensions
         builder.Services.Configure(configure);
         AddShared(builder.Services);
         builder.Services.AddOptions<CoDevelopmentOptions>().ValidateOnStart();
+        var first = !builder.Services.Any(d => d.ServiceType == typeof(CoDevelopmentProject) && !d.IsKeyedService);
         builder.Services.TryAddSingleton<CoDevelopmentProject>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICoCreationScheduledWork, CoDevelopmentSync>());
+        if (first)
+        {
+            AddActivityPath(builder.Services, sp => sp.GetRequiredService<CoDevelopmentProject>());
+        }
         builder.Services.TryAddSingleton(sp => new CoDevelopmentRuleSet(CoDevelopmentRules.ForInstance(sp.GetRequiredService<IOptions<CoDevelopmentOptions>>().Value, null)));
         for (var i = 0; i < CoDevelopmentRules.Count; i++)
         {
@@ -66,12 +71,14 @@ public static class CoDevelopmentBuilderExtensions
             sp.GetRequiredService<IAccessGrants>(),
             sp.GetRequiredService<IIdentityMap>(),
             sp.GetRequiredService<IEventRelay>(),
+            sp.GetRequiredService<IEventPipeline>(),
             sp.GetRequiredService<ICoCreationStore>(),
             sp.GetRequiredService<IConfirmationCodeSender>(),
             sp.GetRequiredService<TimeProvider>(),
             Options.Create(sp.GetRequiredService<IOptionsMonitor<CoDevelopmentOptions>>().Get(name)),
             sp.GetService<ModerationPipeline>()));
         builder.Services.AddSingleton<ICoCreationScheduledWork>(sp => new CoDevelopmentSync(sp.GetRequiredKeyedService<CoDevelopmentProject>(name)));
+        AddActivityPath(builder.Services, sp => sp.GetRequiredKeyedService<CoDevelopmentProject>(name));
         builder.Services.AddKeyedSingleton(name, (sp, _) => new CoDevelopmentRuleSet(CoDevelopmentRules.ForInstance(sp.GetRequiredService<IOptionsMonitor<CoDevelopmentOptions>>().Get(name), name)));
         for (var i = 0; i < CoDevelopmentRules.Count; i++)
         {
@@ -80,6 +87,22 @@ public static class CoDevelopmentBuilderExtensions
         }
 
         return builder;
+    }
+
+    // The project's workspace activity source (once provisioned) and its consumer of that workspace's activity events.
+    // Both resolve the project on first use: the project depends on the relay, which takes every source and consumer.
+    private static void AddActivityPath(IServiceCollection services, Func<IServiceProvider, CoDevelopmentProject> project)
+    {
+        services.AddSingleton<IEventSourceProvider>(sp =>
+        {
+            var lazy = new Lazy<CoDevelopmentProject>(() => project(sp));
+            return new CoDevelopmentActivitySources(() => lazy.Value);
+        });
+        services.AddSingleton<IEventConsumer>(sp =>
+        {
+            var lazy = new Lazy<CoDevelopmentProject>(() => project(sp));
+            return new CoDevelopmentActivityConsumer(() => lazy.Value);
+        });
     }
 
     private static void AddShared(IServiceCollection services)

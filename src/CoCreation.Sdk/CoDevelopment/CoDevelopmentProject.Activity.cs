@@ -77,14 +77,17 @@ public sealed partial class CoDevelopmentProject
             .ToList();
 
     /// <summary>
-    /// Relays what happened: reads the workspace's activity from the stored cursor, holds each change for every
-    /// member except the one who made it, sends what is due (single changes, or one digest per member when several
+    /// Relays what happened: polls the workspace's activity source through the event pipeline (<see cref="IEventPipeline.PollAsync"/>)
+    /// from its stored cursor; the project consumes the <see cref="CoCreationEventTypes.WorkspaceActivity"/> events of
+    /// its workspace, holds each change for every member except the one who made it and sends what is due (single changes, or one digest per member when several
     /// came within <see cref="CoDevelopmentOptions.DigestWindow"/>), opens missing milestone threads and collects
     /// members' replies into the discussion log. Registered as scheduled work, so the relay worker runs it.
     /// </summary>
     /// <remarks>
-    /// The held changes and the moved cursor are stored in one atomic change, so a restart neither loses a change
-    /// nor relays one twice; a message is de-duplicated by the relay as well.
+    /// A change is held before the pipeline moves the cursor past it, and held with a marker in one atomic change, so
+    /// a restart neither loses a change nor holds one twice; a message is de-duplicated by the relay as well. A push
+    /// notification (for example through <c>GooglePushReceiver</c>) polls the same source at once, without waiting for
+    /// the scheduler.
     /// </remarks>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What was read and sent.</returns>
@@ -105,7 +108,9 @@ public sealed partial class CoDevelopmentProject
                 await OpenThreadsAsync(milestone, cancellationToken).ConfigureAwait(false);
             }
 
-            var read = await ReadActivityAsync(state.Workspace, members, cancellationToken).ConfigureAwait(false);
+            // Through the pipeline: the source's events reach this project's consumer (ConsumeActivityAsync), which holds
+            // them and sends what is due; the flush after it sends digests whose window has ended since.
+            var read = (await _pipeline.PollAsync(ActivitySourceName(state.Workspace), cancellationToken).ConfigureAwait(false)).Count;
             var relayed = await FlushAsync(members, cancellationToken).ConfigureAwait(false);
             var discussion = await CollectDiscussionAsync(members, cancellationToken).ConfigureAwait(false);
             return new ActivitySync { ChangesRead = read, Relayed = relayed, Discussion = discussion };
@@ -116,78 +121,21 @@ public sealed partial class CoDevelopmentProject
         }
     }
 
-    private async Task<int> ReadActivityAsync(WorkspaceRef workspace, List<CoDevelopmentMember> members, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RelayResult>> FlushAsync(List<CoDevelopmentMember> members, CancellationToken cancellationToken)
     {
-        var provider = CloudWorkspace;
-        var cursor = await _store.GetCursorAsync(CursorSource, cancellationToken).ConfigureAwait(false);
-        var byAccount = members.ToDictionary(m => m.CloudAccountId, StringComparer.Ordinal);
-        var read = 0;
-        for (var pages = 0; pages < MaxPagesPerSync; pages++)
+        await _relayGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var page = await provider.GetActivityAsync(workspace, cursor, cancellationToken).ConfigureAwait(false);
-            var states = new Dictionary<string, RecipientRelayState>(StringComparer.Ordinal);
-            foreach (var activity in page.Items)
-            {
-                read++;
-                byAccount.TryGetValue(activity.ActorAccountId ?? "", out var author);
-                var isMemberChange = activity.Kind is WorkspaceActivityKind.MemberAdded or WorkspaceActivityKind.MemberRemoved;
-                var concerned = isMemberChange && byAccount.TryGetValue(activity.TargetId, out var target) ? target : null;
-                var change = new PendingChange
-                {
-                    ActivityId = activity.Id,
-                    Kind = activity.Kind,
-
-                    // Member changes name the person, never the address the provider may report as the name.
-                    TargetName = isMemberChange ? concerned?.DisplayName : activity.TargetName,
-                    ActorName = author?.DisplayName,
-                    OccurredAt = activity.OccurredAt,
-                };
-
-                foreach (var recipient in members)
-                {
-                    // Not to the one who made the change, nor to the member a membership change is about.
-                    if (recipient.ParticipantId == author?.ParticipantId || recipient.ParticipantId == concerned?.ParticipantId)
-                    {
-                        continue;
-                    }
-
-                    if (!states.TryGetValue(recipient.ParticipantId, out var relayState))
-                    {
-                        var json = await _store.GetDocumentAsync(RelayCollection, MemberId(recipient.ParticipantId), cancellationToken).ConfigureAwait(false);
-                        relayState = json is null ? new RecipientRelayState() : Deserialize<RecipientRelayState>(json);
-                    }
-
-                    states[recipient.ParticipantId] = relayState with { Pending = [.. relayState.Pending, change] };
-                }
-            }
-
-            var changes = new StoreChanges();
-            foreach (var (participantId, relayState) in states)
-            {
-                changes.PutDocument(RelayCollection, MemberId(participantId), Serialize(relayState));
-            }
-
-            if (!string.IsNullOrEmpty(page.Cursor) && page.Cursor != cursor)
-            {
-                changes.SetCursor(CursorSource, page.Cursor);
-                cursor = page.Cursor;
-            }
-
-            if (!changes.IsEmpty)
-            {
-                await _store.ApplyAsync(changes, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!page.HasMore || page.Items.Count == 0)
-            {
-                break;
-            }
+            return await FlushCoreAsync(members, cancellationToken).ConfigureAwait(false);
         }
-
-        return read;
+        finally
+        {
+            _relayGate.Release();
+        }
     }
 
-    private async Task<IReadOnlyList<RelayResult>> FlushAsync(List<CoDevelopmentMember> members, CancellationToken cancellationToken)
+    // The caller holds _relayGate.
+    private async Task<IReadOnlyList<RelayResult>> FlushCoreAsync(List<CoDevelopmentMember> members, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var window = _options.DigestWindow;

@@ -87,7 +87,8 @@ public sealed partial class CoDevelopmentProject
 
             // Provisioning's own changes (documents created, members added) were told to members directly; the
             // relay starts after them.
-            var cursor = await _store.GetCursorAsync(CursorSource, cancellationToken).ConfigureAwait(false);
+            var sourceName = ActivitySourceName(folder);
+            var cursor = await _store.GetCursorAsync(sourceName, cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 var page = await workspace.GetActivityAsync(folder, cursor, cancellationToken).ConfigureAwait(false);
@@ -100,7 +101,7 @@ public sealed partial class CoDevelopmentProject
 
             state = state with { Status = CoDevelopmentStatus.Active };
             await _store.ApplyAsync(
-                new StoreChanges().PutDocument(ProjectsCollection, ProjectId, Serialize(state)).SetCursor(CursorSource, cursor!),
+                new StoreChanges().PutDocument(ProjectsCollection, ProjectId, Serialize(state)).SetCursor(sourceName, cursor!),
                 cancellationToken).ConfigureAwait(false);
             return new ProvisionedWorkspace { Workspace = folder, Documents = state.Documents, Members = members };
         }

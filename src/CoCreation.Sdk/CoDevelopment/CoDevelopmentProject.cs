@@ -48,7 +48,6 @@ public sealed partial class CoDevelopmentProject : IDisposable
     internal const string DiscussionCollection = "co-development.discussion";
     internal const string RelayCollection = "co-development.relay";
 
-    private const int MaxPagesPerSync = 50;
     private const int MaxMilestoneTitleLength = 100;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -58,6 +57,7 @@ public sealed partial class CoDevelopmentProject : IDisposable
     private readonly IAccessGrants _grants;
     private readonly IIdentityMap _identities;
     private readonly IEventRelay _relay;
+    private readonly IEventPipeline _pipeline;
     private readonly ICoCreationStore _store;
     private readonly IConfirmationCodeSender _codes;
     private readonly TimeProvider _time;
@@ -70,6 +70,7 @@ public sealed partial class CoDevelopmentProject : IDisposable
     /// <param name="grants">Access grants.</param>
     /// <param name="identities">The identity map.</param>
     /// <param name="relay">The event relay.</param>
+    /// <param name="pipeline">The event pipeline the workspace activity comes in through.</param>
     /// <param name="store">The store.</param>
     /// <param name="codes">Delivers e-mail confirmation codes.</param>
     /// <param name="timeProvider">The clock.</param>
@@ -84,6 +85,7 @@ public sealed partial class CoDevelopmentProject : IDisposable
         IAccessGrants grants,
         IIdentityMap identities,
         IEventRelay relay,
+        IEventPipeline pipeline,
         ICoCreationStore store,
         IConfirmationCodeSender codes,
         TimeProvider timeProvider,
@@ -96,6 +98,7 @@ public sealed partial class CoDevelopmentProject : IDisposable
         _grants = grants;
         _identities = identities;
         _relay = relay;
+        _pipeline = pipeline;
         _store = store;
         _codes = codes;
         _time = timeProvider;
@@ -112,10 +115,15 @@ public sealed partial class CoDevelopmentProject : IDisposable
 
     private string Target => $"co-development:{_options.ProjectId}";
 
-    private string CursorSource => $"co-development:{_options.ProjectId}:activity";
+    // The cursor key the project used before its activity came through the pipeline; read once to carry it over.
+    private string LegacyCursorSource => $"co-development:{_options.ProjectId}:activity";
 
-    /// <summary>Releases the project's lock.</summary>
-    public void Dispose() => _gate.Dispose();
+    /// <summary>Releases the project's locks.</summary>
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _relayGate.Dispose();
+    }
 
     /// <summary>Reads where the project stands.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>

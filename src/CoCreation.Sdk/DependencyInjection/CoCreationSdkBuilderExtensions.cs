@@ -119,4 +119,31 @@ public static class CoCreationSdkBuilderExtensions
         CoCreationGuard.NotBlank(workspace.Id, "WorkspaceRef.Id");
         return builder.AddEventSource(sp => new WorkspaceActivitySource(sp.GetRequiredService<ICoCreationProviders>().GetCloudWorkspace(workspaceAdapter), workspace));
     }
+
+    /// <summary>
+    /// Adds an <see cref="IEventSourceProvider"/>: sources known only at run time (a co-development project's workspace
+    /// once provisioned), polled with the registered ones and reachable by webhooks.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="factory">Creates the provider once.</param>
+    /// <returns>The builder.</returns>
+    public static ICoCreationBuilder AddEventSourceProvider(this ICoCreationBuilder builder, Func<IServiceProvider, IEventSourceProvider> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.AddSingleton(factory);
+        return builder;
+    }
+
+    /// <summary>Adds an <see cref="IEventConsumer"/>: it takes part in every publication, before the relay rules.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="factory">Creates the consumer once.</param>
+    /// <returns>The builder.</returns>
+    public static ICoCreationBuilder AddEventConsumer(this ICoCreationBuilder builder, Func<IServiceProvider, IEventConsumer> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.AddSingleton(factory);
+        return builder;
+    }
 }

@@ -42,6 +42,8 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
     private readonly KeyedLock _locks = new();
     private readonly IReadOnlyDictionary<string, IEventSource> _sources;
     private readonly IReadOnlyDictionary<string, IWebhookReceiver> _receivers;
+    private readonly IReadOnlyList<IEventSourceProvider> _sourceProviders;
+    private readonly IReadOnlyList<IEventConsumer> _consumers;
 
     public EventRelay(
         ICoCreationStore store,
@@ -52,8 +54,10 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         TimeProvider time,
         IEnumerable<IEventSource> sources,
         IEnumerable<IWebhookReceiver> receivers,
+        IEnumerable<IEventSourceProvider> sourceProviders,
+        IEnumerable<IEventConsumer> consumers,
         ILogger<EventRelay>? logger = null)
-        : this(store, providers, identities, rules, options, time, logger, Random.Shared, sources, receivers)
+        : this(store, providers, identities, rules, options, time, logger, Random.Shared, sources, receivers, sourceProviders, consumers)
     {
     }
 
@@ -67,8 +71,12 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         ILogger<EventRelay>? logger,
         Random random,
         IEnumerable<IEventSource>? sources = null,
-        IEnumerable<IWebhookReceiver>? receivers = null)
+        IEnumerable<IWebhookReceiver>? receivers = null,
+        IEnumerable<IEventSourceProvider>? sourceProviders = null,
+        IEnumerable<IEventConsumer>? consumers = null)
     {
+        _sourceProviders = [.. sourceProviders ?? []];
+        _consumers = [.. consumers ?? []];
         _sources = CheckNames(sources ?? [], s => s.Name, "IEventSource.Name");
         _receivers = CheckNames(receivers ?? [], r => r.Name, "IWebhookReceiver.Name");
         _store = store;
@@ -84,10 +92,37 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
 
     public async Task<RelayResult> PublishAsync(CoCreationEvent @event, CancellationToken cancellationToken = default)
     {
+        // Published on its own, the event is a batch of one.
+        var batch = new HashSet<IEventConsumer>(ReferenceEqualityComparer.Instance);
+        var result = await PublishInBatchAsync(@event, batch, cancellationToken).ConfigureAwait(false);
+        await CompleteAsync(batch, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    // Consumers that took an event of a batch are told when the batch ends (a source's poll, a webhook).
+    private static async Task CompleteAsync(HashSet<IEventConsumer> batch, CancellationToken cancellationToken)
+    {
+        foreach (var consumer in batch)
+        {
+            await consumer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RelayResult> PublishInBatchAsync(CoCreationEvent @event, HashSet<IEventConsumer> batch, CancellationToken cancellationToken)
+    {
         Validate(@event);
         using var activity = CoCreationDiagnostics.ActivitySource.StartActivity("cocreation.relay.publish");
         activity?.SetTag("cocreation.event.type", @event.Type);
         activity?.SetTag("cocreation.event.source", @event.Source.OriginalString);
+        foreach (var consumer in _consumers)
+        {
+            if (consumer.Accepts(@event))
+            {
+                await consumer.ConsumeAsync(@event, cancellationToken).ConfigureAwait(false);
+                batch.Add(consumer);
+            }
+        }
+
         var routed = new List<Routed>();
         foreach (var rule in _rules)
         {

@@ -5,12 +5,15 @@ namespace CoCreation.Sdk;
 /// <summary>Sources and webhooks: the pull and push ways into the relay.</summary>
 internal sealed partial class EventRelay
 {
-    public IReadOnlyList<string> SourceNames => [.. AllSources().Select(s => s.Name)];
+    // Sources from providers as last seen: SourceNames is synchronous, providers are not.
+    private volatile IReadOnlyList<string> _providedNames = [];
+
+    public IReadOnlyList<string> SourceNames => [.. StaticSources().Select(s => s.Name).Concat(_providedNames).Distinct(StringComparer.Ordinal)];
 
     public async Task<IReadOnlyList<RelayResult>> PollSourcesAsync(CancellationToken cancellationToken = default)
     {
         var results = new List<RelayResult>();
-        foreach (var source in AllSources())
+        foreach (var source in await AllSourcesAsync(cancellationToken).ConfigureAwait(false))
         {
             try
             {
@@ -34,7 +37,7 @@ internal sealed partial class EventRelay
     public async Task<IReadOnlyList<RelayResult>> PollAsync(string sourceName, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.NotBlank(sourceName, nameof(sourceName));
-        var source = AllSources().FirstOrDefault(s => string.Equals(s.Name, sourceName, StringComparison.Ordinal))
+        var source = (await AllSourcesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => string.Equals(s.Name, sourceName, StringComparison.Ordinal))
             ?? throw new CoCreationValidationException(nameof(sourceName), $"no event source named '{sourceName}' is registered.");
         var results = new List<RelayResult>();
         await PollSourceAsync(source, results, cancellationToken).ConfigureAwait(false);
@@ -57,14 +60,18 @@ internal sealed partial class EventRelay
         // Verification happens inside the receiver, before it parses; a refusal goes up as WebhookVerificationException.
         var receipt = await receiver.ReceiveAsync(request, cancellationToken).ConfigureAwait(false);
         var results = new List<RelayResult>();
+        var batch = new HashSet<IEventConsumer>(ReferenceEqualityComparer.Instance);
         foreach (var @event in receipt.Events)
         {
-            await PublishCheckedAsync(@event, receiverName, results, cancellationToken).ConfigureAwait(false);
+            await PublishCheckedAsync(@event, receiverName, results, batch, cancellationToken).ConfigureAwait(false);
         }
 
+        await CompleteAsync(batch, cancellationToken).ConfigureAwait(false);
+
+        var sources = receipt.SourcesToPoll.Count == 0 ? [] : await AllSourcesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var name in receipt.SourcesToPoll.Distinct(StringComparer.Ordinal))
         {
-            var source = AllSources().FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+            var source = sources.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
             if (source is null)
             {
                 PipelineLog.NoSuchSource(_logger, receiverName, name);
@@ -92,8 +99,52 @@ internal sealed partial class EventRelay
         return byName;
     }
 
+    // The registered sources first, then those providers know now; a name seen before is not polled twice.
+    private async Task<IReadOnlyList<IEventSource>> AllSourcesAsync(CancellationToken cancellationToken)
+    {
+        var all = StaticSources().ToList();
+        if (_sourceProviders.Count == 0)
+        {
+            return all;
+        }
+
+        var names = all.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var provided = new List<string>();
+        foreach (var provider in _sourceProviders)
+        {
+            IReadOnlyList<IEventSource> current;
+            try
+            {
+                current = await provider.GetSourcesAsync(cancellationToken).ConfigureAwait(false) ?? [];
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // One failing provider must not hide the other sources.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.PollFailed(_logger, ex, provider.GetType().Name);
+                continue;
+            }
+
+            foreach (var source in current)
+            {
+                if (source is not null && !string.IsNullOrWhiteSpace(source.Name) && names.Add(source.Name))
+                {
+                    all.Add(source);
+                    provided.Add(source.Name);
+                }
+            }
+        }
+
+        _providedNames = provided;
+        return all;
+    }
+
     // Each enterprise system is a source; a registered source of the same name takes its place.
-    private IEnumerable<IEventSource> AllSources()
+    private IEnumerable<IEventSource> StaticSources()
     {
         foreach (var system in _providers.EnterpriseSystems)
         {
@@ -110,11 +161,11 @@ internal sealed partial class EventRelay
         }
     }
 
-    private async Task PublishCheckedAsync(CoCreationEvent @event, string from, List<RelayResult> results, CancellationToken cancellationToken)
+    private async Task PublishCheckedAsync(CoCreationEvent @event, string from, List<RelayResult> results, HashSet<IEventConsumer> batch, CancellationToken cancellationToken)
     {
         try
         {
-            results.Add(await PublishAsync(@event, cancellationToken).ConfigureAwait(false));
+            results.Add(await PublishInBatchAsync(@event, batch, cancellationToken).ConfigureAwait(false));
         }
         catch (CoCreationValidationException ex)
         {
@@ -125,6 +176,7 @@ internal sealed partial class EventRelay
 
     private async Task PollSourceAsync(IEventSource source, List<RelayResult> results, CancellationToken cancellationToken)
     {
+        var batch = new HashSet<IEventConsumer>(ReferenceEqualityComparer.Instance);
         var cursor = await _store.GetCursorAsync(source.Name, cancellationToken).ConfigureAwait(false);
         var count = 0;
         while (true)
@@ -132,7 +184,7 @@ internal sealed partial class EventRelay
             var page = await source.ReadAsync(cursor, cancellationToken).ConfigureAwait(false);
             foreach (var @event in page.Events)
             {
-                await PublishCheckedAsync(@event, source.Name, results, cancellationToken).ConfigureAwait(false);
+                await PublishCheckedAsync(@event, source.Name, results, batch, cancellationToken).ConfigureAwait(false);
                 count++;
             }
 
@@ -149,6 +201,8 @@ internal sealed partial class EventRelay
             }
         }
 
+        // After the cursor moved: a consumer's own work on the batch (a digest) sees every event of the poll.
+        await CompleteAsync(batch, cancellationToken).ConfigureAwait(false);
         Log.Polled(_logger, count, source.Name);
     }
 }

@@ -20,12 +20,18 @@ public sealed class WorkspaceActivitySource : IEventSource
     /// <param name="workspaceRef">The workspace to follow.</param>
     /// <exception cref="CoCreationValidationException">An argument is missing or the workspace has no id.</exception>
     public WorkspaceActivitySource(ICloudWorkspace workspace, WorkspaceRef workspaceRef)
+        : this(workspace, workspaceRef, null)
+    {
+    }
+
+    /// <summary>Creates the source, named by the adapter's registered name (the name push receivers use) when given.</summary>
+    internal WorkspaceActivitySource(ICloudWorkspace workspace, WorkspaceRef workspaceRef, string? registeredName)
     {
         _workspace = workspace ?? throw new CoCreationValidationException(nameof(workspace), "must not be null.");
         _ref = workspaceRef ?? throw new CoCreationValidationException(nameof(workspaceRef), "must not be null.");
         CoCreationGuard.NotBlank(workspaceRef.Id, "WorkspaceRef.Id");
         _source = CoCreationEventSources.Workspace(workspace.Metadata.Name);
-        Name = CoCreationEventSources.WorkspaceActivitySourceName(workspace.Metadata.Name, workspaceRef.Id);
+        Name = CoCreationEventSources.WorkspaceActivitySourceName(registeredName ?? workspace.Metadata.Name, workspaceRef.Id);
     }
 
     /// <inheritdoc />
