@@ -2,7 +2,6 @@ using CoCreation.Sdk.CoDevelopment;
 using CoCreation.Sdk.Moderation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace CoCreation.Sdk;
 

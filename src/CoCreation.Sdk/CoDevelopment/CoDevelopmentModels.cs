@@ -1,6 +1,3 @@
-using CoCreation.Sdk.Sns;
-using CoCreation.Sdk.Workspaces;
-
 namespace CoCreation.Sdk.CoDevelopment;
 
 /// <summary>Where a co-development project stands.</summary>

@@ -1,5 +1,3 @@
-using CoCreation.Sdk.Workspaces;
-
 namespace CoCreation.Sdk.CoDevelopment;
 
 /// <summary>Options of a co-development project, set with <c>AddCoDevelopment(o => …)</c> or bound from configuration.</summary>

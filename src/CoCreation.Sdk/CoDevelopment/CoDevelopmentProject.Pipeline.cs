@@ -1,5 +1,3 @@
-using CoCreation.Sdk.Workspaces;
-
 namespace CoCreation.Sdk.CoDevelopment;
 
 // Pipeline: the project's workspace activity comes in through the event pipeline like every other event. Once the

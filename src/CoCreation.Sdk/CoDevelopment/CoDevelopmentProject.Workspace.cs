@@ -1,12 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using CoCreation.Sdk.Sns;
-using CoCreation.Sdk.Workspaces;
-using Microsoft.Extensions.Options;
-
 namespace CoCreation.Sdk.CoDevelopment;
 
 // Workspace: provisioning the shared workspace and sharing it by role.

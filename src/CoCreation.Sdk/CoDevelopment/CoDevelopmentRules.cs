@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using CoCreation.Sdk.Workspaces;
-
 namespace CoCreation.Sdk.CoDevelopment;
 
 /// <summary>The relay rules of the co-development module: which event reaches whom, and in what words.</summary>

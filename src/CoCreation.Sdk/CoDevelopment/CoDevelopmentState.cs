@@ -1,5 +1,3 @@
-using CoCreation.Sdk.Workspaces;
-
 namespace CoCreation.Sdk.CoDevelopment;
 
 // Stored shapes of the module. They are internal so that the stored form can change without an API change.

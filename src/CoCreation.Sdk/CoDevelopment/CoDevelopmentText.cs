@@ -1,5 +1,3 @@
-using CoCreation.Sdk.Workspaces;
-
 namespace CoCreation.Sdk.CoDevelopment;
 
 /// <summary>One line per workspace change, for digests, in Korean and English.</summary>

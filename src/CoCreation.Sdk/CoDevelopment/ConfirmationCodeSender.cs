@@ -1,6 +1,3 @@
-using System.Globalization;
-using CoCreation.Sdk.Sns;
-
 namespace CoCreation.Sdk.CoDevelopment;
 
 /// <summary>Delivers e-mail confirmation codes to participants.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace CoCreation.Sdk.CommunityProducts;
 
 // Design: the announcement, design submissions and their review.

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace CoCreation.Sdk.CommunityProducts;
 
 // Erasure: removing a person from the programme.

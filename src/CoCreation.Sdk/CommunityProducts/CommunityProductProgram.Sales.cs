@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace CoCreation.Sdk.CommunityProducts;
 
 // Sales: listings, prices and terms, promotion, shipping, refunds and stock.
