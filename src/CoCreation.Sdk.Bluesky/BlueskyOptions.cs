@@ -62,8 +62,6 @@ public sealed class BlueskyOptionsValidator : AdapterOptionsValidator<BlueskyOpt
     /// <inheritdoc />
     protected override void Check(BlueskyOptions options, OptionsFailures failures)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(failures);
         failures.RequireBaseAddress(options.Service, nameof(options.Service), example: "https://bsky.social/ (the brand account's PDS)");
         failures.RequireValue(options.Identifier, nameof(options.Identifier), "the brand account's handle or DID");
         failures.RequireValue(options.AppPassword, nameof(options.AppPassword), "an app password of the brand account");

@@ -433,28 +433,21 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     }
 
     private SnsPost PublishLocked(string connectorName, SnsCredential brandCredential, PostRequest request)
-    {
-        var brand = BeginWriteLocked(connectorName, brandCredential);
-        var author = request.Author is null ? brand : ResolveCredentialLocked(request.Author, connectorName);
-        if (TryReplayLocked(author, request.IdempotencyKey, WriteKind.Post, out var prior))
+        => WriteOnceLocked(connectorName, brandCredential, request.Author, request.IdempotencyKey, WriteKind.Post, author =>
         {
-            return ToSnsPost((PostState)prior, connectorName);
-        }
+            var mentioned = ResolveMentionsLocked(request.Mentions, connectorName);
+            var parent = request.InReplyToId is null ? null : FindPostLocked(request.InReplyToId, connectorName);
+            var text = string.Concat(mentioned.Select(a => "@" + a.Handle + " ")) + request.Text;
+            var length = CoCreationGuard.TextLength(text);
+            if (length > Options.MaxPostLength)
+            {
+                // The mentions are part of the post; refuse rather than cut the member's words.
+                throw new CoCreationValidationException("PostRequest.Text", $"with its mentions is {length} characters long; the limit is {Options.MaxPostLength}. Nothing was cut.");
+            }
 
-        var mentioned = ResolveMentionsLocked(request.Mentions, connectorName);
-        var parent = request.InReplyToId is null ? null : FindPostLocked(request.InReplyToId, connectorName);
-        var text = string.Concat(mentioned.Select(a => "@" + a.Handle + " ")) + request.Text;
-        var length = CoCreationGuard.TextLength(text);
-        if (length > Options.MaxPostLength)
-        {
-            // The mentions are part of the post; refuse rather than cut the member's words.
-            throw new CoCreationValidationException("PostRequest.Text", $"with its mentions is {length} characters long; the limit is {Options.MaxPostLength}. Nothing was cut.");
-        }
-
-        var post = AddPostLocked(author, text, parent, request.Visibility, null, mentioned);
-        RememberLocked(author, request.IdempotencyKey, WriteKind.Post, post);
-        return ToSnsPost(post, connectorName);
-    }
+            return AddPostLocked(author, text, parent, request.Visibility, null, mentioned);
+        },
+        (PostState post) => ToSnsPost(post, connectorName));
 
     internal SnsPoll CreatePoll(string connectorName, SnsCredential brandCredential, PollRequest request)
     {
@@ -462,24 +455,37 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     }
 
     private SnsPoll CreatePollLocked(string connectorName, SnsCredential brandCredential, PollRequest request)
+        => WriteOnceLocked(connectorName, brandCredential, request.Author, request.IdempotencyKey, WriteKind.Poll, author =>
+        {
+            var poll = new PollState(
+                EmbeddedSnsText.NewId("poll"),
+                request.Options.ToArray(),
+                clock.GetUtcNow() + request.Duration,
+                request.AllowMultiple);
+            poll.Post = AddPostLocked(author, request.Question, null, PostVisibility.Public, poll.Id, []);
+            polls.Add(poll.Id, poll);
+            StagePoll(poll);
+            return poll;
+        },
+        (PollState poll) => ToSnsPoll(poll, connectorName));
+
+    /// <summary>
+    /// A post or poll written once per idempotency key: begins the brand's write, resolves the author (the brand when the
+    /// request names none), answers a key seen before with the earlier result, and otherwise writes and remembers it.
+    /// </summary>
+    private TResult WriteOnceLocked<TState, TResult>(string connectorName, SnsCredential brandCredential, SnsCredential? authorCredential, string? idempotencyKey, WriteKind kind, Func<AccountState, TState> write, Func<TState, TResult> toResult)
+        where TState : class
     {
         var brand = BeginWriteLocked(connectorName, brandCredential);
-        var author = request.Author is null ? brand : ResolveCredentialLocked(request.Author, connectorName);
-        if (TryReplayLocked(author, request.IdempotencyKey, WriteKind.Poll, out var prior))
+        var author = authorCredential is null ? brand : ResolveCredentialLocked(authorCredential, connectorName);
+        if (TryReplayLocked(author, idempotencyKey, kind, out var prior))
         {
-            return ToSnsPoll((PollState)prior, connectorName);
+            return toResult((TState)prior);
         }
 
-        var poll = new PollState(
-            EmbeddedSnsText.NewId("poll"),
-            request.Options.ToArray(),
-            clock.GetUtcNow() + request.Duration,
-            request.AllowMultiple);
-        poll.Post = AddPostLocked(author, request.Question, null, PostVisibility.Public, poll.Id, []);
-        polls.Add(poll.Id, poll);
-        StagePoll(poll);
-        RememberLocked(author, request.IdempotencyKey, WriteKind.Poll, poll);
-        return ToSnsPoll(poll, connectorName);
+        var state = write(author);
+        RememberLocked(author, idempotencyKey, kind, state);
+        return toResult(state);
     }
 
     internal PollResults GetPollResults(string connectorName, SnsCredential brandCredential, string pollId)

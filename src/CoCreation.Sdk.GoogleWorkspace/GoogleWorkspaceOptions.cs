@@ -125,8 +125,6 @@ public sealed class GoogleWorkspaceOptionsValidator : AdapterOptionsValidator<Go
     /// <inheritdoc />
     protected override void Check(GoogleWorkspaceOptions options, OptionsFailures failures)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(failures);
         failures.RequireBaseAddress(options.ApiBaseAddress, nameof(options.ApiBaseAddress));
         failures.RequireBaseAddress(options.TokenEndpoint, nameof(options.TokenEndpoint), required: false);
         failures.RequireBaseAddress(options.PushAddress, nameof(options.PushAddress), required: false, httpsOnly: true);

@@ -46,8 +46,8 @@ public abstract class AdapterOptionsValidator<TOptions> : IValidateOptions<TOpti
     }
 
     /// <summary>Checks the adapter's own options; the <see cref="HttpAdapterOptions"/> settings are checked afterwards.</summary>
-    /// <param name="options">The options.</param>
-    /// <param name="failures">Where failures go.</param>
+    /// <param name="options">The options; never <see langword="null"/> (the base class checks before calling).</param>
+    /// <param name="failures">Where failures go; never <see langword="null"/>.</param>
     protected abstract void Check(TOptions options, OptionsFailures failures);
 
     private static void CheckHttp(HttpAdapterOptions options, OptionsFailures failures)

@@ -169,30 +169,24 @@ public sealed partial class MastodonConnector : SnsConnectorBase
 
     /// <summary>Checks only what does not depend on the instance's limits until they have been read; the rest is checked after.</summary>
     /// <param name="request">The post.</param>
-    protected override void ValidatePost(PostRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (Volatile.Read(ref snapshot) is not null)
-        {
-            base.ValidatePost(request);
-            return;
-        }
-
-        ValidatePostContent(request);
-    }
+    protected override void ValidatePost(PostRequest request) => ValidateAsLimitsAllow(request, base.ValidatePost, ValidatePostContent);
 
     /// <summary>Checks only what does not depend on the instance's limits until they have been read; the rest is checked after.</summary>
     /// <param name="request">The poll.</param>
-    protected override void ValidatePoll(PollRequest request)
+    protected override void ValidatePoll(PollRequest request) => ValidateAsLimitsAllow(request, base.ValidatePoll, ValidatePollContent);
+
+    private void ValidateAsLimitsAllow<TRequest>(TRequest request, Action<TRequest> full, Action<TRequest> contentOnly)
+        where TRequest : class
     {
         ArgumentNullException.ThrowIfNull(request);
         if (Volatile.Read(ref snapshot) is not null)
         {
-            base.ValidatePoll(request);
-            return;
+            full(request);
         }
-
-        ValidatePollContent(request);
+        else
+        {
+            contentOnly(request);
+        }
     }
 
     /// <inheritdoc />

@@ -40,8 +40,6 @@ public sealed class MastodonOptionsValidator : AdapterOptionsValidator<MastodonO
     /// <inheritdoc />
     protected override void Check(MastodonOptions options, OptionsFailures failures)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(failures);
         failures.RequireBaseAddress(options.Instance, nameof(options.Instance), example: "https://fashion.social/");
         failures.RequireValue(options.AccessToken, nameof(options.AccessToken), "the brand account's token");
         failures.Require(options.CapabilitiesRefreshInterval > TimeSpan.Zero, nameof(options.CapabilitiesRefreshInterval), "must be positive.");

@@ -74,8 +74,6 @@ public sealed class TrytonOptionsValidator : AdapterOptionsValidator<TrytonOptio
     /// <inheritdoc />
     protected override void Check(TrytonOptions options, OptionsFailures failures)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(failures);
         failures.RequireBaseAddress(options.Url, nameof(options.Url), example: "http://127.0.0.1:8000/");
         failures.Require(!string.IsNullOrWhiteSpace(options.Database) && !options.Database.Contains('/', StringComparison.Ordinal), nameof(options.Database), "is required and must not contain '/'.");
         failures.RequireValue(options.User, nameof(options.User));

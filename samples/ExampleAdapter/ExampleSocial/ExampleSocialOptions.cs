@@ -35,8 +35,6 @@ public sealed class ExampleSocialOptionsValidator : AdapterOptionsValidator<Exam
     /// <inheritdoc />
     protected override void Check(ExampleSocialOptions options, OptionsFailures failures)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(failures);
         failures.RequireBaseAddress(options.BaseAddress, nameof(options.BaseAddress), example: "https://api.examplesocial.test/");
         failures.RequireValue(options.AccessToken, nameof(options.AccessToken), "the brand account's token");
     }
