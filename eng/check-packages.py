@@ -92,6 +92,43 @@ def packable_projects() -> list[Project]:
     return projects
 
 
+def template_projects() -> list[Project]:
+    projects = []
+    for csproj in sorted((REPO_ROOT / "templates").glob("*/*.csproj")):
+        props = read_properties(csproj)
+        package_id = props.get("PackageId") or csproj.stem
+        projects.append(Project(csproj, package_id, props))
+    return projects
+
+
+def check_template_package(project: Project, packages_dir: Path, version: str) -> list[str]:
+    """A `dotnet new` template package: README, description, the Template package type and at least one template.json."""
+    nupkg = packages_dir / f"{project.package_id}.{version}.nupkg"
+    if not nupkg.exists():
+        return [f"{nupkg.name} is missing; was the project packed?"]
+    problems: list[str] = []
+    with zipfile.ZipFile(nupkg) as archive:
+        names = set(archive.namelist())
+        try:
+            spec = nuspec_of(archive)
+        except (ValueError, ET.ParseError) as error:
+            return [f"unreadable .nuspec: {error}"]
+    metadata = spec.find(NUSPEC_NS + "metadata")
+    if metadata is None:
+        return ["the .nuspec has no <metadata>"]
+    if "README.md" not in names or text_of(metadata, "readme") != "README.md":
+        problems.append("README.md is not at the package root or not named as <readme>")
+    description = text_of(metadata, "description")
+    if not description or description == "Package Description":
+        problems.append("no <description>")
+    types = metadata.find(NUSPEC_NS + "packageTypes")
+    if types is None or not any(t.get("name") == "Template" for t in types):
+        problems.append("the package type is not Template")
+    if not any(n.endswith(".template.config/template.json") for n in names):
+        problems.append("no .template.config/template.json in the package")
+    return problems
+
+
 def read_floors() -> Floors:
     floors = Floors()
     path = REPO_ROOT / "src" / "Directory.Packages.props"
@@ -287,14 +324,28 @@ def main() -> int:
         else:
             print(f"ok   {project.package_id}")
 
+    templates = template_projects()
+    for project in templates:
+        problems = check_template_package(project, packages_dir, version)
+        if problems:
+            failed += 1
+            print(f"FAIL {project.package_id} (template)")
+            for problem in problems:
+                print(f"     - {problem}")
+        else:
+            print(f"ok   {project.package_id} (template)")
+
     expected = {f"{p.package_id}.{version}.{ext}" for p in projects for ext in ("nupkg", "snupkg")}
+    expected |= {f"{p.package_id}.{version}.nupkg" for p in templates}
     extra = sorted(p.name for p in packages_dir.glob("*.*nupkg") if p.name not in expected)
     if extra:
         print(f"also in the folder (not checked): {', '.join(extra)}")
     if failed:
-        print(f"error: {failed} of {len(projects)} packages failed the package checks", file=sys.stderr)
+        print(f"error: {failed} of {len(projects) + len(templates)} packages failed the package checks", file=sys.stderr)
         return 1
     print(f"all {len(projects)} packages have README, symbols, SourceLink, repository data and the dependency floors")
+    if templates:
+        print(f"{len(templates)} template package(s) have README, description, the Template type and template.json")
     return 0
 
 
