@@ -113,15 +113,22 @@ def check_template_package(project: Project, packages_dir: Path, version: str) -
             spec = nuspec_of(archive)
         except (ValueError, ET.ParseError) as error:
             return [f"unreadable .nuspec: {error}"]
-    metadata = spec.find(NUSPEC_NS + "metadata")
+    # Template packages are written with the older nuspec schema; take the namespace from the root element.
+    ns = spec.tag[:spec.tag.index("}") + 1] if spec.tag.startswith("{") else ""
+    metadata = spec.find(ns + "metadata")
     if metadata is None:
         return ["the .nuspec has no <metadata>"]
-    if "README.md" not in names or text_of(metadata, "readme") != "README.md":
+
+    def text(name: str) -> str:
+        node = metadata.find(ns + name)
+        return (node.text or "").strip() if node is not None else ""
+
+    if "README.md" not in names or text("readme") != "README.md":
         problems.append("README.md is not at the package root or not named as <readme>")
-    description = text_of(metadata, "description")
+    description = text("description")
     if not description or description == "Package Description":
         problems.append("no <description>")
-    types = metadata.find(NUSPEC_NS + "packageTypes")
+    types = metadata.find(ns + "packageTypes")
     if types is None or not any(t.get("name") == "Template" for t in types):
         problems.append("the package type is not Template")
     if not any(n.endswith(".template.config/template.json") for n in names):
