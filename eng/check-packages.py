@@ -293,6 +293,17 @@ def check_package(project: Project, packages_dir: Path, version: str, repository
     return problems
 
 
+def report(label: str, problems: list[str]) -> int:
+    """Prints one package's result; returns 1 when it failed."""
+    if not problems:
+        print(f"ok   {label}")
+        return 0
+    print(f"FAIL {label}")
+    for problem in problems:
+        print(f"     - {problem}")
+    return 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--packages-dir", default=str(REPO_ROOT / "artifacts" / "packages"),
@@ -321,26 +332,12 @@ def main() -> int:
     print(f"checking {len(projects)} packages {version} in {packages_dir}")
     failed = 0
     for project in projects:
-        problems = check_package(project, packages_dir, version, repository_url, commit,
-                                 floors.for_project(project), own_ids)
-        if problems:
-            failed += 1
-            print(f"FAIL {project.package_id}")
-            for problem in problems:
-                print(f"     - {problem}")
-        else:
-            print(f"ok   {project.package_id}")
+        failed += report(project.package_id, check_package(project, packages_dir, version, repository_url, commit,
+                                                           floors.for_project(project), own_ids))
 
     templates = template_projects()
     for project in templates:
-        problems = check_template_package(project, packages_dir, version)
-        if problems:
-            failed += 1
-            print(f"FAIL {project.package_id} (template)")
-            for problem in problems:
-                print(f"     - {problem}")
-        else:
-            print(f"ok   {project.package_id} (template)")
+        failed += report(f"{project.package_id} (template)", check_template_package(project, packages_dir, version))
 
     expected = {f"{p.package_id}.{version}.{ext}" for p in projects for ext in ("nupkg", "snupkg")}
     expected |= {f"{p.package_id}.{version}.nupkg" for p in templates}
