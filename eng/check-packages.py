@@ -107,12 +107,10 @@ def check_template_package(project: Project, packages_dir: Path, version: str) -
     if not nupkg.exists():
         return [f"{nupkg.name} is missing; was the project packed?"]
     problems: list[str] = []
-    with zipfile.ZipFile(nupkg) as archive:
-        names = set(archive.namelist())
-        try:
-            spec = nuspec_of(archive)
-        except (ValueError, ET.ParseError) as error:
-            return [f"unreadable .nuspec: {error}"]
+    opened = open_package(nupkg)
+    if isinstance(opened, str):
+        return [opened]
+    names, spec = opened
     # Template packages are written with the older nuspec schema; take the namespace from the root element.
     ns = spec.tag[:spec.tag.index("}") + 1] if spec.tag.startswith("{") else ""
     metadata = spec.find(ns + "metadata")
@@ -177,6 +175,16 @@ def nuspec_of(archive: zipfile.ZipFile) -> ET.Element:
     return ET.fromstring(archive.read(names[0]))
 
 
+def open_package(nupkg: Path) -> tuple[set[str], ET.Element] | str:
+    """The package's file names and parsed .nuspec, or what is wrong with it."""
+    with zipfile.ZipFile(nupkg) as archive:
+        names = set(archive.namelist())
+        try:
+            return names, nuspec_of(archive)
+        except (ValueError, ET.ParseError) as error:
+            return f"unreadable .nuspec: {error}"
+
+
 def text_of(metadata: ET.Element, name: str) -> str:
     node = metadata.find(NUSPEC_NS + name)
     return (node.text or "").strip() if node is not None else ""
@@ -206,12 +214,10 @@ def check_package(project: Project, packages_dir: Path, version: str, repository
         found = f" (found: {', '.join(others)})" if others else ""
         return [f"{nupkg.name} is missing{found}; was the project packed?"]
 
-    with zipfile.ZipFile(nupkg) as archive:
-        names = set(archive.namelist())
-        try:
-            spec = nuspec_of(archive)
-        except (ValueError, ET.ParseError) as error:
-            return [f"unreadable .nuspec: {error}"]
+    opened = open_package(nupkg)
+    if isinstance(opened, str):
+        return [opened]
+    names, spec = opened
     metadata = spec.find(NUSPEC_NS + "metadata")
     if metadata is None:
         return ["the .nuspec has no <metadata>"]
