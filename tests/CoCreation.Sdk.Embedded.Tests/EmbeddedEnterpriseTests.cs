@@ -65,6 +65,14 @@ public sealed class EmbeddedEnterpriseTests
         Assert.That(order.CompletedAt, Is.EqualTo(completedAt));
         Assert.That((await _system.GetStockAsync(productId)).OnHand, Is.EqualTo(50));
 
+        // The SDK's typed event data reads the progress events the system emitted, stage by stage.
+        var progress = (await _system.ReadEventsAsync(null)).Events
+            .Where(e => e.Type == CoCreationEventTypes.ProductionProgress)
+            .Select(e => e.GetData<ProductionProgressData>())
+            .Select(d => (d.OrderId, d.Percent, d.Stage, d.ProductId))
+            .ToList();
+        Assert.That(progress, Is.EqualTo(new[] { (order.Id, 30m, "cutting", productId), (order.Id, 70m, "sewing", productId) }), "completion is its own event");
+
         // Steps 6-7: listing, then the designer sets the price as a seller.
         var listing = await _system.CreateListingAsync(new ListingRequest
         {

@@ -400,6 +400,35 @@ public sealed class EmbeddedPersistenceTests
         var ids = new[] { designer.AccountId, design.Id, design.ProductId!, order.Id, listing.Id, sale.Id, shipment.Id, payout.Id };
         Assert.That(ids, Does.Not.Contain(second.Id));
         Assert.That(next.Events.Select(e => e.Type), Is.EqualTo(new[] { CoCreationEventTypes.SaleCompleted }));
+
+        // The SDK's typed event data reads what the provider really emitted, checked against the provider's own records.
+        var soldData = next.Events[0].GetData<SaleCompletedData>();
+        var stockAfter = await erp.GetStockAsync(design.ProductId!);
+        Assert.That(
+            (soldData.SaleId, soldData.ListingId, soldData.ProductId, soldData.Quantity, soldData.Amount, soldData.Currency, soldData.OnHand),
+            Is.EqualTo((second.Id, listing.Id, design.ProductId, (decimal?)second.Quantity, second.Total.Amount, second.Total.Currency, (decimal?)stockAfter.OnHand)));
+        var typed = firstPage.Events.Where(e => e.Type is CoCreationEventTypes.ProductionProgress or CoCreationEventTypes.StockReceived
+            or CoCreationEventTypes.StockLow or CoCreationEventTypes.SettlementPaid).ToList();
+        Assert.That(typed.Select(e => e.Type).Distinct(), Is.EquivalentTo(new[] { CoCreationEventTypes.StockReceived, CoCreationEventTypes.StockLow, CoCreationEventTypes.SettlementPaid }));
+        foreach (var e in typed)
+        {
+            object parsed = e.Type switch
+            {
+                CoCreationEventTypes.ProductionProgress => e.GetData<ProductionProgressData>(),
+                CoCreationEventTypes.StockReceived => e.GetData<StockReceivedData>(),
+                CoCreationEventTypes.StockLow => e.GetData<StockLowData>(),
+                _ => e.GetData<SettlementPaidData>(),
+            };
+            Assert.That(parsed, Is.Not.Null, e.Type);
+        }
+
+        var paid = typed.Single(e => e.Type == CoCreationEventTypes.SettlementPaid).GetData<SettlementPaidData>();
+        var low = typed.Single(e => e.Type == CoCreationEventTypes.StockLow).GetData<StockLowData>();
+        Assert.That((paid.Amount, paid.Currency), Is.EqualTo((payout.Amount.Amount, payout.Amount.Currency)));
+        Assert.That((low.ProductId, (decimal?)low.Threshold), Is.EqualTo((design.ProductId, (decimal?)stock.Threshold)));
+        var received = typed.Single(e => e.Type == CoCreationEventTypes.StockReceived).GetData<StockReceivedData>();
+        Assert.That(received.ProductId, Is.EqualTo(design.ProductId));
+
         Assert.That(Assert.Throws<CoCreationConflictException>(() => erp.PlaceOrder(listing.Id, "Dan", 4)), Is.Not.Null);
     }
 
