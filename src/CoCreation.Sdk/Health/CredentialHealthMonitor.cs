@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -7,10 +8,14 @@ namespace CoCreation.Sdk.Health;
 /// Records what adapters report and hands each move to <see cref="CredentialState.NeedsReauth"/> to the registered
 /// <see cref="ICredentialHealthObserver"/>s once: the decision is taken under a lock, the observers run outside it.
 /// </summary>
+/// <remarks>
+/// Adapters report a healthy credential on every accepted call, so that report is a lock-free lookup when nothing
+/// changes; only a change of state takes the lock.
+/// </remarks>
 internal sealed class CredentialHealthMonitor : ICredentialHealth, ICredentialHealthReporter
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<string, CredentialHealthRecord> records = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Provider, string Account), CredentialHealthRecord> records = new();
     private readonly IServiceProvider services;
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -25,23 +30,17 @@ internal sealed class CredentialHealthMonitor : ICredentialHealth, ICredentialHe
 
     public IReadOnlyList<CredentialHealthRecord> GetAll()
     {
-        lock (gate)
-        {
-            return records.Values
-                .OrderBy(r => r.Credential.Provider, StringComparer.Ordinal)
-                .ThenBy(r => r.Credential.Account, StringComparer.Ordinal)
-                .ToArray();
-        }
+        return records.Values
+            .OrderBy(r => r.Credential.Provider, StringComparer.Ordinal)
+            .ThenBy(r => r.Credential.Account, StringComparer.Ordinal)
+            .ToArray();
     }
 
     public CredentialHealthRecord? Find(string provider, string account)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(account);
-        lock (gate)
-        {
-            return records.TryGetValue($"{provider}\n{account}", out var record) ? record : null;
-        }
+        return records.TryGetValue((provider, account), out var record) ? record : null;
     }
 
     public IReadOnlyList<CredentialHealthRecord> GetNeedingReauth() => GetAll().Where(r => r.State == CredentialState.NeedsReauth).ToArray();
@@ -49,17 +48,23 @@ internal sealed class CredentialHealthMonitor : ICredentialHealth, ICredentialHe
     public Task ReportHealthyAsync(CredentialRef credential, CancellationToken cancellationToken = default)
     {
         Check(credential);
+        var key = (credential.Provider, credential.Account);
+        if (records.TryGetValue(key, out var known) && known.State == CredentialState.Healthy)
+        {
+            return Task.CompletedTask;
+        }
+
         bool recovered;
         lock (gate)
         {
-            var previous = records.GetValueOrDefault(credential.Key);
+            var previous = records.GetValueOrDefault(key);
             if (previous?.State == CredentialState.Healthy)
             {
                 return Task.CompletedTask;
             }
 
             recovered = previous?.State == CredentialState.NeedsReauth;
-            records[credential.Key] = new CredentialHealthRecord { Credential = credential, State = CredentialState.Healthy, Since = time.GetUtcNow() };
+            records[key] = new CredentialHealthRecord { Credential = credential, State = CredentialState.Healthy, Since = time.GetUtcNow() };
         }
 
         if (recovered)
@@ -74,16 +79,17 @@ internal sealed class CredentialHealthMonitor : ICredentialHealth, ICredentialHe
     {
         Check(credential);
         CoCreationGuard.NotBlank(reason, nameof(reason));
+        var key = (credential.Provider, credential.Account);
         CredentialNeedsReauthEvent transition;
         lock (gate)
         {
-            if (records.GetValueOrDefault(credential.Key)?.State == CredentialState.NeedsReauth)
+            if (records.GetValueOrDefault(key)?.State == CredentialState.NeedsReauth)
             {
                 return;
             }
 
             var now = time.GetUtcNow();
-            records[credential.Key] = new CredentialHealthRecord { Credential = credential, State = CredentialState.NeedsReauth, Reason = reason, Since = now };
+            records[key] = new CredentialHealthRecord { Credential = credential, State = CredentialState.NeedsReauth, Reason = reason, Since = now };
             transition = new CredentialNeedsReauthEvent { Credential = credential, Reason = reason, DetectedAt = now };
         }
 
