@@ -126,11 +126,28 @@ internal static partial class OfficeStarterDocuments
         return package.ToArray();
     }
 
+    // A tab is its own element in WordprocessingML (w:tab), not a character of w:t.
     private static void AppendWordRun(StringBuilder xml, string text)
     {
-        xml.Append("<w:r><w:t xml:space=\"preserve\">");
-        AppendEscaped(xml, text);
-        xml.Append("</w:t></w:r>");
+        xml.Append("<w:r>");
+        var first = true;
+        foreach (var segment in text.Split('\t'))
+        {
+            if (!first)
+            {
+                xml.Append("<w:tab/>");
+            }
+
+            first = false;
+            if (segment.Length > 0)
+            {
+                xml.Append("<w:t xml:space=\"preserve\">");
+                AppendEscaped(xml, segment);
+                xml.Append("</w:t>");
+            }
+        }
+
+        xml.Append("</w:r>");
     }
 
     private const string WordNamespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";

@@ -42,9 +42,9 @@ public sealed partial class OfficeStarterDocumentsTests
             ["목표: 시제품 완성 ✅", "일정 — 3월 말", "  들여쓰기 유지  "]),
         new(
             "hostile",
-            "<b>Tom & \"Jerry\"</b> 'x' ]]> \u0001bell\u0007\uFFFE\ud800",
+            "<b>Tom & \"Jerry\"</b>\t'x' ]]> \u0001bell\u0007\uFFFE\ud800",
             "</w:t></w:r></w:p><w:p>&amp;\n\u0000nul\u001Fus\u000Bvt\uFFFF\udc00end\n_x0041_ stays\ttab\n<![CDATA[x]]>",
-            "<b>Tom & \"Jerry\"</b> 'x' ]]> bell",
+            "<b>Tom & \"Jerry\"</b>\t'x' ]]> bell",
             ["</w:t></w:r></w:p><w:p>&amp;", "nulusvtend", "_x0041_ stays\ttab", "<![CDATA[x]]>"]),
     ];
 
@@ -74,9 +74,10 @@ public sealed partial class OfficeStarterDocumentsTests
         Assert.Multiple(() =>
         {
             Assert.That(document.PackageProperties.Title, Is.EqualTo(input.ExpectedTitle), "core title");
-            Assert.That(paragraphs[0].InnerText, Is.EqualTo(input.ExpectedTitle), "first paragraph");
+            Assert.That(WordText(paragraphs[0]), Is.EqualTo(input.ExpectedTitle), "first paragraph");
             Assert.That(paragraphs[0].ParagraphProperties?.ParagraphStyleId?.Val?.Value, Is.EqualTo("Title"), "title style");
-            Assert.That(paragraphs.Skip(1).Select(p => p.InnerText), Is.EqualTo(input.ExpectedLines), "content paragraphs");
+            Assert.That(paragraphs.Skip(1).Select(WordText), Is.EqualTo(input.ExpectedLines), "content paragraphs");
+            Assert.That(main.Document.Body!.Descendants<W.Text>().Any(t => t.Text.Contains('\t', StringComparison.Ordinal)), Is.False, "tabs are w:tab");
             Assert.That(
                 main.StyleDefinitionsPart?.Styles?.Elements<W.Style>().Select(s => s.StyleId?.Value),
                 Does.Contain("Title"),
@@ -293,6 +294,15 @@ public sealed partial class OfficeStarterDocumentsTests
             Is.Empty,
             "Open XML validation errors");
     }
+
+    /// <summary>The text of a Word paragraph as Word shows it: runs' text, with <c>w:tab</c> as a tab.</summary>
+    private static string WordText(W.Paragraph paragraph)
+        => string.Concat(paragraph.Descendants().Select(e => e switch
+        {
+            W.Text text => text.Text,
+            W.TabChar => "\t",
+            _ => string.Empty,
+        }));
 
     /// <summary>Reads text the way Excel does: <c>_xHHHH_</c> is the character with that code.</summary>
     private static string DecodeExcelEscapes(string text)
