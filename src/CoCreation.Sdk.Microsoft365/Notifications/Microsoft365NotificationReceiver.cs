@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using CoCreation.Sdk.Microsoft365.Notifications;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,8 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
     public const int MaxValidationTokenLength = 1024;
 
     private const string ValidationTokenParameter = "validationToken";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly string adapterName;
     private readonly Lazy<GraphSubscriptionManager> manager;
@@ -92,7 +95,7 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
             query = query[1..];
         }
 
-        // Bound the work before decoding: an encoded character takes at most 12 characters (%XX of a 4-byte UTF-8 form, per UTF-16 unit pair).
+        // Work is bounded before decoding: an encoded character takes at most 12 characters (four %XX for a 4-byte UTF-8 form).
         string? found = null;
         foreach (var range in query.Split('&'))
         {
@@ -115,11 +118,8 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
                 return false;
             }
 
-            try
-            {
-                found = Uri.UnescapeDataString(raw.ToString().Replace('+', ' '));
-            }
-            catch (UriFormatException)
+            found = DecodeQueryValue(raw);
+            if (found is null)
             {
                 return false;
             }
@@ -274,6 +274,64 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
         if (!sources.Contains(source, StringComparer.Ordinal))
         {
             sources.Add(source);
+        }
+    }
+
+    // Form-style decoding ('+' is a space, %XX a byte) with strict UTF-8: a broken escape or byte sequence yields null.
+    private static string? DecodeQueryValue(ReadOnlySpan<char> raw)
+    {
+        var bytes = new List<byte>(raw.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var c = raw[i];
+            if (c == '+')
+            {
+                bytes.Add((byte)' ');
+            }
+            else if (c == '%')
+            {
+                if (i + 2 >= raw.Length || !byte.TryParse(raw.Slice(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b))
+                {
+                    return null;
+                }
+
+                bytes.Add(b);
+                i += 2;
+            }
+            else if (char.IsAscii(c))
+            {
+                bytes.Add((byte)c);
+            }
+            else
+            {
+                // A host that hands over a partly decoded query: keep the character as UTF-8, refusing a lone surrogate.
+                int length;
+                try
+                {
+                    length = char.IsHighSurrogate(c) && i + 1 < raw.Length
+                        ? StrictUtf8.GetBytes(raw.Slice(i++, 2), utf8)
+                        : StrictUtf8.GetBytes(raw.Slice(i, 1), utf8);
+                }
+                catch (EncoderFallbackException)
+                {
+                    return null;
+                }
+
+                foreach (var x in utf8[..length])
+                {
+                    bytes.Add(x);
+                }
+            }
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes.ToArray());
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
         }
     }
 
