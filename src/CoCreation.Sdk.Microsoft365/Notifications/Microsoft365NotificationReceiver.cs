@@ -78,6 +78,26 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
     /// without passing it to the pipeline. When it returns <see langword="false"/> for a request that has the parameter,
     /// answer 400.
     /// </summary>
+    /// <example>
+    /// In an ASP.NET Core host, one endpoint for <see cref="Microsoft365Options.NotificationUrl"/> (and the lifecycle URL):
+    /// <code>
+    /// app.MapPost("/graph/notifications", async (HttpRequest http, IEventPipeline pipeline, CancellationToken ct) =&gt;
+    /// {
+    ///     if (http.Query.ContainsKey("validationToken"))
+    ///     {
+    ///         return Microsoft365NotificationReceiver.TryGetValidationToken(http.QueryString.Value, out var token)
+    ///             ? Results.Text(token, "text/plain")   // and X-Content-Type-Options: nosniff
+    ///             : Results.BadRequest();
+    ///     }
+    ///     var request = new WebhookRequest(
+    ///         http.Headers.Select(h =&gt; KeyValuePair.Create(h.Key, h.Value.ToString())),
+    ///         await ReadAtMostAsync(http.Body, Microsoft365NotificationReceiver.MaxBodyBytes + 1, ct)); // the host's own capped read
+    ///     try { await pipeline.ReceiveWebhookAsync(Microsoft365NotificationReceiver.ReceiverName("m365"), request, ct); }
+    ///     catch (WebhookVerificationException) { return Results.Unauthorized(); }
+    ///     return Results.Accepted();
+    /// });
+    /// </code>
+    /// </example>
     /// <param name="queryString">The raw query string, with or without the leading <c>?</c>.</param>
     /// <param name="token">The decoded token to echo: 1 to <see cref="MaxValidationTokenLength"/> characters, none of them a control character or a lone surrogate.</param>
     /// <returns>Whether the query holds exactly one acceptable validation token.</returns>
@@ -207,6 +227,11 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Lifecycle actions call Graph before the receipt is returned; when Graph refuses one, its
+    /// <see cref="ProviderException"/> propagates, so the host answers with an error and Graph sends the lifecycle
+    /// notification again.
+    /// </remarks>
     protected override async Task<WebhookReceipt> ParseAsync(WebhookRequest request, object? verified, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref parsed);
