@@ -10,7 +10,8 @@ internal sealed class GraphSubscriptionRenewal(Func<GraphSubscriptionManager> ma
 {
     private readonly Lazy<GraphSubscriptionManager> lazy = new(manager);
 
-    public TimeSpan? Period => lazy.Value.Options.SubscriptionRenewBefore / 4;
+    // Unusable margins are refused by options validation; the scheduler's own interval is the fallback, never a zero period.
+    public TimeSpan? Period => lazy.Value.Options.SubscriptionRenewBefore > TimeSpan.Zero ? lazy.Value.Options.SubscriptionRenewBefore / 4 : null;
 
     public async Task RunDueAsync(CancellationToken cancellationToken = default)
     {

@@ -49,6 +49,7 @@ public sealed class NotificationRegistrationTests
         using var h = new NotificationsHarness();
         var work = new GraphSubscriptionRenewal(() => h.Manager, h.Logs.CreateLogger("renewal"));
         var subscription = await h.Manager.WatchAsync("ws-1", NotificationsHarness.DriveId);
+        var other = await h.Manager.WatchAsync("ws-2", NotificationsHarness.DriveId);
         h.Stub.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1.0/subscriptions/" + subscription.Id).UsingPatch())
             .AtPriority(-1)
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithBody("""{"error":{"code":"Forbidden","message":"No."}}"""));
@@ -60,7 +61,17 @@ public sealed class NotificationRegistrationTests
         Assert.That(direct!.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Forbidden));
         Assert.That(direct.ProviderErrorCode, Is.EqualTo("Forbidden"));
         Assert.That(h.Logs.Lines, Has.Some.Contains("scheduled subscription renewal failed"));
-        Assert.That(h.Manager.Subscriptions.Single().Id, Is.EqualTo(subscription.Id), "kept for the next try");
+        Assert.That(h.Manager.Subscriptions.Select(s => s.Id), Is.EquivalentTo(new[] { subscription.Id, other.Id }), "kept for the next try");
+        Assert.That(h.Stub.CallsTo("PATCH", "/v1.0/subscriptions/" + other.Id), Has.Count.EqualTo(1), "the refusal of one did not stop the other's renewal");
+        Assert.That(h.Manager.Subscriptions.Single(s => s.Id == other.Id).Expiration, Is.EqualTo(h.Time.GetUtcNow().AddDays(2)).Within(TimeSpan.FromSeconds(1)));
+    }
+
+    [Test]
+    public void ScheduledWork_WithAnUnusableMargin_LeavesThePeriodToTheScheduler()
+    {
+        using var h = new NotificationsHarness(o => o.SubscriptionRenewBefore = TimeSpan.Zero);
+
+        Assert.That(new GraphSubscriptionRenewal(() => h.Manager, h.Logs.CreateLogger("renewal")).Period, Is.Null);
     }
 
     private sealed class TestBuilder(IServiceCollection services) : ICoCreationBuilder

@@ -230,6 +230,18 @@ public sealed class NotificationVerificationTests
     }
 
     [Test]
+    public void ABatchWithTooManyItems_IsRefusedBeforeParsing()
+    {
+        // Small items, so the body stays under the size limit and the item limit is what refuses it.
+        var items = Enumerable.Range(0, 1_001).Select(_ => new JsonObject { ["subscriptionId"] = subscription.Id, ["clientState"] = clientState }).ToArray();
+
+        var ex = Assert.ThrowsAsync<WebhookVerificationException>(() => h.Receiver.ReceiveAsync(NotificationsHarness.Post(items)));
+
+        Assert.That(ex!.Message, Does.Contain("too many notifications"));
+        Assert.That(h.Receiver.ParsedCount, Is.Zero);
+    }
+
+    [Test]
     public async Task TheBodyIsReadOnce_AndTheVerifiedBytesAreTheParsedBytesAsync()
     {
         var reads = 0;
