@@ -1,0 +1,268 @@
+using System.Xml;
+using System.Xml.Linq;
+
+namespace CoCreation.Sdk.Testing;
+
+/// <summary>The parts of an OData CSDL document <see cref="CsdlContract"/> needs, read once and never changed afterwards.</summary>
+internal sealed class CsdlModel
+{
+    private const string EdmxNamespace = "http://docs.oasis-open.org/odata/ns/edmx";
+    private const string EdmNamespace = "http://docs.oasis-open.org/odata/ns/edm";
+
+    private readonly Dictionary<string, string> aliases = new(StringComparer.Ordinal);
+    private readonly HashSet<string> namespaces = new(StringComparer.Ordinal);
+
+    private CsdlModel()
+    {
+    }
+
+    public Dictionary<string, CsdlStructuredType> StructuredTypes { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, CsdlEnumType> EnumTypes { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, CsdlTypeRef> EntitySets { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, CsdlTypeRef> Singletons { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Bound actions and functions by their simple name.</summary>
+    public Dictionary<string, List<CsdlOperation>> Operations { get; } = new(StringComparer.Ordinal);
+
+    public static CsdlModel Read(XmlReader reader)
+    {
+        XDocument document;
+        try
+        {
+            document = XDocument.Load(reader);
+        }
+        catch (XmlException ex)
+        {
+            throw new FormatException("The CSDL document is not well-formed XML.", ex);
+        }
+
+        var root = document.Root;
+        if (root is null || root.Name != XName.Get("Edmx", EdmxNamespace))
+        {
+            throw new FormatException("The document is not an OData CSDL document (its root is not edmx:Edmx).");
+        }
+
+        var model = new CsdlModel();
+        var schemas = root.Descendants(XName.Get("Schema", EdmNamespace)).ToList();
+        if (schemas.Count == 0)
+        {
+            throw new FormatException("The CSDL document declares no Schema.");
+        }
+
+        foreach (var schema in schemas)
+        {
+            var ns = Required(schema, "Namespace");
+            model.namespaces.Add(ns);
+            if (schema.Attribute("Alias")?.Value is { } alias)
+            {
+                model.aliases[alias] = ns;
+            }
+        }
+
+        foreach (var schema in schemas)
+        {
+            model.ReadSchema(schema, Required(schema, "Namespace"));
+        }
+
+        model.Link();
+        if (model.EntitySets.Count == 0 && model.Singletons.Count == 0)
+        {
+            throw new FormatException("The CSDL document has no EntityContainer with entity sets or singletons.");
+        }
+
+        return model;
+    }
+
+    public CsdlStructuredType? FindStructured(string fullName) => StructuredTypes.GetValueOrDefault(fullName);
+
+    /// <summary>Turns <c>graph.driveItem</c> or <c>Collection(graph.driveItem)</c> into a reference with the namespace spelled out.</summary>
+    public CsdlTypeRef ParseTypeRef(string text)
+    {
+        var isCollection = text.StartsWith("Collection(", StringComparison.Ordinal) && text.EndsWith(')');
+        var name = isCollection ? text["Collection(".Length..^1] : text;
+        return new CsdlTypeRef(Qualify(name), isCollection);
+    }
+
+    /// <summary>The namespace a prefix names (itself, or the namespace it is an alias of), or null when it names none.</summary>
+    public string? ResolveNamespace(string prefix)
+        => aliases.TryGetValue(prefix, out var ns) ? ns : aliases.ContainsValue(prefix) || namespaces.Contains(prefix) ? prefix : null;
+
+    public string Qualify(string name)
+    {
+        var dot = name.LastIndexOf('.');
+        if (dot <= 0)
+        {
+            return name;
+        }
+
+        var prefix = name[..dot];
+        return aliases.TryGetValue(prefix, out var ns) ? ns + name[dot..] : name;
+    }
+
+    private static string Required(XElement element, string attribute)
+        => element.Attribute(attribute)?.Value ?? throw new FormatException($"A CSDL {element.Name.LocalName} element has no '{attribute}' attribute.");
+
+    private static bool Nullable(XElement element) => element.Attribute("Nullable")?.Value != "false";
+
+    private void ReadSchema(XElement schema, string ns)
+    {
+        foreach (var element in schema.Elements())
+        {
+            switch (element.Name.LocalName)
+            {
+                case "EntityType" or "ComplexType":
+                    ReadStructured(element, ns);
+                    break;
+                case "EnumType":
+                    var members = element.Elements(XName.Get("Member", EdmNamespace)).Select(m => Required(m, "Name")).ToHashSet(StringComparer.Ordinal);
+                    var enumName = ns + "." + Required(element, "Name");
+                    EnumTypes[enumName] = new CsdlEnumType(enumName, members, element.Attribute("IsFlags")?.Value == "true");
+                    break;
+                case "Action" or "Function":
+                    ReadOperation(element, ns);
+                    break;
+                case "EntityContainer":
+                    foreach (var set in element.Elements(XName.Get("EntitySet", EdmNamespace)))
+                    {
+                        EntitySets[Required(set, "Name")] = new CsdlTypeRef(Qualify(Required(set, "EntityType")), IsCollection: true);
+                    }
+
+                    foreach (var singleton in element.Elements(XName.Get("Singleton", EdmNamespace)))
+                    {
+                        Singletons[Required(singleton, "Name")] = new CsdlTypeRef(Qualify(Required(singleton, "Type")), IsCollection: false);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void ReadStructured(XElement element, string ns)
+    {
+        var type = new CsdlStructuredType(
+            ns + "." + Required(element, "Name"),
+            element.Name.LocalName == "EntityType",
+            element.Attribute("Abstract")?.Value == "true",
+            element.Attribute("HasStream")?.Value == "true",
+            element.Attribute("BaseType")?.Value is { } baseType ? Qualify(baseType) : null);
+        foreach (var property in element.Elements(XName.Get("Property", EdmNamespace)))
+        {
+            var name = Required(property, "Name");
+            type.Properties[name] = new CsdlProperty(name, ParseTypeRef(Required(property, "Type")), Nullable(property));
+        }
+
+        foreach (var navigation in element.Elements(XName.Get("NavigationProperty", EdmNamespace)))
+        {
+            var name = Required(navigation, "Name");
+            type.Navigations[name] = new CsdlNavigation(name, ParseTypeRef(Required(navigation, "Type")), navigation.Attribute("ContainsTarget")?.Value == "true");
+        }
+
+        StructuredTypes[type.FullName] = type;
+    }
+
+    private void ReadOperation(XElement element, string ns)
+    {
+        if (element.Attribute("IsBound")?.Value != "true")
+        {
+            return;
+        }
+
+        var parameters = element.Elements(XName.Get("Parameter", EdmNamespace))
+            .Select(p => new CsdlProperty(Required(p, "Name"), ParseTypeRef(Required(p, "Type")), Nullable(p)))
+            .ToList();
+        if (parameters.Count == 0)
+        {
+            throw new FormatException($"The bound {element.Name.LocalName} '{Required(element, "Name")}' has no binding parameter.");
+        }
+
+        var returns = element.Element(XName.Get("ReturnType", EdmNamespace))?.Attribute("Type")?.Value;
+        var operation = new CsdlOperation(
+            Required(element, "Name"),
+            ns,
+            element.Name.LocalName == "Action",
+            parameters[0].Type,
+            parameters.Skip(1).ToList(),
+            returns is null ? null : ParseTypeRef(returns));
+        if (!Operations.TryGetValue(operation.Name, out var list))
+        {
+            Operations[operation.Name] = list = [];
+        }
+
+        list.Add(operation);
+    }
+
+    private void Link()
+    {
+        foreach (var type in StructuredTypes.Values)
+        {
+            if (type.BaseName is null)
+            {
+                continue;
+            }
+
+            type.Base = StructuredTypes.GetValueOrDefault(type.BaseName)
+                ?? throw new FormatException($"The type '{type.FullName}' derives from '{type.BaseName}', which the document does not declare.");
+        }
+    }
+}
+
+/// <summary>A type reference, for example <c>Collection(microsoft.graph.driveItem)</c>.</summary>
+internal sealed record CsdlTypeRef(string Name, bool IsCollection)
+{
+    public override string ToString() => IsCollection ? $"Collection({Name})" : Name;
+}
+
+internal sealed record CsdlProperty(string Name, CsdlTypeRef Type, bool Nullable);
+
+internal sealed record CsdlNavigation(string Name, CsdlTypeRef Type, bool ContainsTarget);
+
+internal sealed record CsdlEnumType(string FullName, HashSet<string> Members, bool IsFlags);
+
+/// <summary>A bound action or function; <see cref="Parameters"/> leaves out the binding parameter.</summary>
+internal sealed record CsdlOperation(string Name, string Namespace, bool IsAction, CsdlTypeRef Binding, List<CsdlProperty> Parameters, CsdlTypeRef? ReturnType)
+{
+    public string FullName => Namespace + "." + Name;
+
+    public string Kind => IsAction ? "action" : "function";
+}
+
+/// <summary>An entity or complex type; members are looked up through its base types.</summary>
+internal sealed class CsdlStructuredType(string fullName, bool isEntity, bool isAbstract, bool hasStream, string? baseName)
+{
+    public string FullName { get; } = fullName;
+
+    public string ShortName => FullName[(FullName.LastIndexOf('.') + 1)..];
+
+    public bool IsEntity { get; } = isEntity;
+
+    public bool IsAbstract { get; } = isAbstract;
+
+    public string? BaseName { get; } = baseName;
+
+    public CsdlStructuredType? Base { get; set; }
+
+    public Dictionary<string, CsdlProperty> Properties { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, CsdlNavigation> Navigations { get; } = new(StringComparer.Ordinal);
+
+    public bool HasStream => hasStream || Base?.HasStream == true;
+
+    public IEnumerable<CsdlStructuredType> SelfAndBases()
+    {
+        for (var type = this; type is not null; type = type.Base)
+        {
+            yield return type;
+        }
+    }
+
+    public bool IsOrDerivesFrom(string name) => SelfAndBases().Any(t => t.FullName == name);
+
+    public CsdlProperty? FindProperty(string name) => SelfAndBases().Select(t => t.Properties.GetValueOrDefault(name)).FirstOrDefault(p => p is not null);
+
+    public CsdlNavigation? FindNavigation(string name) => SelfAndBases().Select(t => t.Navigations.GetValueOrDefault(name)).FirstOrDefault(n => n is not null);
+
+    public override string ToString() => FullName;
+}
