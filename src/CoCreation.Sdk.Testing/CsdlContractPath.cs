@@ -34,7 +34,7 @@ public sealed partial class CsdlContract
     private Target? Resolve(string relative, HashSet<string> functionQueryNames, out string problem)
     {
         problem = string.Empty;
-        var segments = relative.Split('/');
+        var segments = SplitPath(relative);
         if (segments[0] == "$batch")
         {
             if (segments.Length > 1)
@@ -397,6 +397,40 @@ public sealed partial class CsdlContract
         }
 
         return int.MaxValue;
+    }
+
+    /// <summary>
+    /// Splits a decoded path at '/', except inside the parentheses of a key or function call (a decoded delta token may
+    /// hold '/'); falls back to a plain split when parentheses do not balance (a file name such as "Plan (v2.docx").
+    /// </summary>
+    private static string[] SplitPath(string path)
+    {
+        var parts = new List<string>();
+        var depth = 0;
+        var quoted = false;
+        var start = 0;
+        for (var i = 0; i < path.Length; i++)
+        {
+            switch (path[i])
+            {
+                case '(' when !quoted:
+                    depth++;
+                    break;
+                case ')' when !quoted && depth > 0:
+                    depth--;
+                    break;
+                case '\'' when depth > 0:
+                    quoted = !quoted;
+                    break;
+                case '/' when depth == 0:
+                    parts.Add(path[start..i]);
+                    start = i + 1;
+                    break;
+            }
+        }
+
+        parts.Add(path[start..]);
+        return depth == 0 && !quoted ? [.. parts] : path.Split('/');
     }
 
     private static (string Name, string? Args) SplitSegment(string segment)

@@ -69,6 +69,9 @@ public sealed class CsdlContractTests
         yield return Case("delta()", "GET", "/v1.0/drives/b!d1/root/delta()");
         yield return Case("microsoft.graph.delta()", "GET", "/v1.0/drives/b!d1/items/01FOLDER/microsoft.graph.delta()");
         yield return Case("delta with token inline", "GET", "/v1.0/drives/b!d1/root/delta(token='MzslMjM0OzE')");
+        yield return Case("delta with a decoded token holding '/'", "GET", "/v1.0/drives/b!d1/items/01ROOT/microsoft.graph.delta(token='aGk/dGhlcmU=')");
+        yield return Case("file name with an unbalanced parenthesis", "PUT", "/v1.0/drives/b!d1/items/01FOLDER:/Plan (v2.docx:/content", contentType: "application/octet-stream", body: "PK");
+        yield return Case("file name with an apostrophe", "GET", "/v1.0/drives/b!d1/root:/Minji's plan (v2).docx:");
         yield return Case("delta with token in query (delta link)", "GET", "/v1.0/drives/b!d1/root/delta", query: "token=MzslMjM0OzE");
         yield return Case("delta with token latest", "GET", "/v1.0/drives/b!d1/root/delta", query: "token=latest&$select=id,name,deleted,parentReference");
         yield return Case("users filtered", "GET", "/v1.0/users", query: "$filter=mail eq 'minji@example.test'&$select=id,mail,displayName");
@@ -115,7 +118,8 @@ public sealed class CsdlContractTests
         yield return Wrong("key on a single-valued navigation", "GET", "/v1.0/drives/b!d1/root/01FILE", "'root' is a single-valued navigation property, so '01FILE' cannot be a key");
         yield return Wrong("key in parentheses on a single-valued navigation", "GET", "/v1.0/users/u1/calendar('c1')", "single-valued navigation property");
         yield return Wrong("key on a singleton", "GET", "/v1.0/me/u1", "the singleton 'me' takes no key");
-        yield return Wrong("unknown bound action", "POST", "/v1.0/drives/b!d1/items/01FOLDER/share", "'share' is not a property, navigation property, type cast, bound action or bound function of microsoft.graph.driveItem", body: "{}");
+        yield return Wrong("unknown bound action", "POST", "/v1.0/drives/b!d1/items/01FOLDER/shareFolder", "'shareFolder' is not a property, navigation property, type cast, bound action or bound function of microsoft.graph.driveItem", body: "{}");
+        yield return Wrong("action bound only to other types", "POST", "/v1.0/drives/b!d1/items/01FOLDER/share", "no bound action or function 'share' can be called on microsoft.graph.driveItem (it is bound to microsoft.graph.schedule)", body: "{}");
         yield return Wrong("action bound to another type", "POST", "/v1.0/subscriptions/7f10/invite", "no bound action or function 'invite' can be called on microsoft.graph.subscription", body: """{"recipients": []}""");
         yield return Wrong("action called with GET", "GET", "/v1.0/drives/b!d1/items/01FOLDER/invite", "GET is not allowed on the action microsoft.graph.invite");
         yield return Wrong("function called with POST", "POST", "/v1.0/drives/b!d1/root/delta()", "POST is not allowed on the function microsoft.graph.delta");
@@ -351,12 +355,12 @@ public sealed class CsdlContractTests
     }
 
     private static TestCaseData Case(string name, string method, string path, string? query = null, string? body = null, string? contentType = null)
-        => new TestCaseData(Request(method, path, query, body, contentType)).SetName($"Allowed: {name}");
+        => new TestCaseData(Build(method, path, query, body, contentType)).SetName($"Allowed: {name}");
 
     private static TestCaseData Wrong(string name, string method, string path, string expected, string? query = null, string? body = null, string? contentType = null)
-        => new TestCaseData(Request(method, path, query, body, contentType), expected).SetName($"Refused: {name}");
+        => new TestCaseData(Build(method, path, query, body, contentType), expected).SetName($"Refused: {name}");
 
-    private static ContractRequest Request(string method, string path, string? query, string? body, string? contentType)
+    private static ContractRequest Build(string method, string path, string? query, string? body, string? contentType)
         => new(method, path)
         {
             Query = ContractRequest.ParseQuery(query?.Replace("+", "%2B", StringComparison.Ordinal)),
