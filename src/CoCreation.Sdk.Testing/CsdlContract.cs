@@ -104,8 +104,7 @@ public sealed partial class CsdlContract
     public string? DescribePath(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var request = new ContractRequest("GET", path);
-        if (!TryStripBase(request.Path, out var relative))
+        if (!TryStripBase(path, out var relative))
         {
             return null;
         }
