@@ -151,6 +151,38 @@ public sealed partial class CsdlContract
         }
     }
 
+    /// <summary>The first capability restriction of the target's scopes that refuses <paramref name="key"/>, described.</summary>
+    private string? Restricted(Target target, Func<CsdlRestrictions, Dictionary<string, string>> pick, string key)
+    {
+        foreach (var scope in target.Scopes)
+        {
+            if (model.Restrictions.TryGetValue(scope, out var restrictions) && pick(restrictions).TryGetValue(key, out var reason))
+            {
+                return $"{reason} for {scope[(scope.IndexOf(':', StringComparison.Ordinal) + 1)..]}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The custom query options (name, required) the target's scopes or function declare.</summary>
+    private Dictionary<string, bool> CustomQueryOptions(Target target)
+    {
+        var options = new Dictionary<string, bool>(target.Operation?.CustomQueryOptions ?? [], StringComparer.Ordinal);
+        foreach (var scope in target.Scopes)
+        {
+            if (model.Restrictions.TryGetValue(scope, out var restrictions))
+            {
+                foreach (var (name, required) in restrictions.CustomQueryOptions)
+                {
+                    options[name] = (options.TryGetValue(name, out var before) ? before : true) && required;
+                }
+            }
+        }
+
+        return options;
+    }
+
     private bool TryStripBase(string path, out string relative)
     {
         relative = string.Empty;
@@ -196,6 +228,10 @@ public sealed partial class CsdlContract
         if (!allowed.Contains(method, StringComparer.Ordinal))
         {
             problems.Add($"{label}: {method} is not allowed on {target.Describe()} (allowed: {string.Join(", ", allowed)}).");
+        }
+        else if (Restricted(target, r => r.RefusedMethods, method) is { } refusal)
+        {
+            problems.Add($"{label}: {method} is not allowed on {target.Describe()}: the metadata says {refusal}.");
         }
 
         CheckQuery(request, target, label, problems);

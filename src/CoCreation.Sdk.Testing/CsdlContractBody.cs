@@ -16,6 +16,16 @@ public sealed partial class CsdlContract
     private void CheckQuery(ContractRequest request, Target target, string label, List<string> problems)
     {
         var resource = target.ResourceType is { } resourceRef ? model.FindStructured(resourceRef.Name) : null;
+        var custom = CustomQueryOptions(target);
+        var paging = request.Query.ContainsKey("$skiptoken") || request.Query.ContainsKey("$deltatoken");
+        if (request.Method.Equals("GET", StringComparison.OrdinalIgnoreCase) && target.Kind is TargetKind.EntitySet or TargetKind.Collection or TargetKind.Function && !paging)
+        {
+            foreach (var (name, _) in custom.Where(c => c.Value && !request.Query.ContainsKey(c.Key)))
+            {
+                problems.Add($"{label}: ?{name} is required by {target.Describe()}.");
+            }
+        }
+
         foreach (var (name, values) in request.Query)
         {
             if (values.Count > 1)
@@ -32,6 +42,12 @@ public sealed partial class CsdlContract
                     continue;
                 }
 
+                if (Restricted(target, r => r.RefusedOptions, name) is { } refusal)
+                {
+                    problems.Add($"{label}: ?{name} is not supported on {target.Describe()}: the metadata says {refusal}.");
+                    continue;
+                }
+
                 CheckSystemOption(name, value, target, resource, label, problems);
             }
             else if (name.StartsWith('@'))
@@ -41,9 +57,10 @@ public sealed partial class CsdlContract
                     problems.Add($"{label}: ?{name} is neither a parameter alias used in the path nor a @microsoft.graph.* instance annotation.");
                 }
             }
-            else if (target.Kind != TargetKind.Function || target.Operation!.Parameters.All(p => p.Name != name))
+            else if (!custom.ContainsKey(name) && (target.Kind != TargetKind.Function || target.Operation!.Parameters.All(p => p.Name != name)))
             {
-                problems.Add($"{label}: ?{name} is not an OData system query option{(target.Kind == TargetKind.Function ? $" nor a parameter of {target.Operation!.FullName}" : string.Empty)}.");
+                var declared = custom.Count == 0 ? string.Empty : $" nor one of the custom query options declared here ({string.Join(", ", custom.Keys)})";
+                problems.Add($"{label}: ?{name} is not an OData system query option{(target.Kind == TargetKind.Function ? $" nor a parameter of {target.Operation!.FullName}" : string.Empty)}{declared}.");
             }
         }
     }

@@ -11,6 +11,8 @@ internal sealed class CsdlModel
 
     private readonly Dictionary<string, string> aliases = new(StringComparer.Ordinal);
     private readonly HashSet<string> namespaces = new(StringComparer.Ordinal);
+    private readonly HashSet<string> containers = new(StringComparer.Ordinal);
+    private readonly List<(XElement Owner, string Scope)> inlineAnnotations = [];
 
     private CsdlModel()
     {
@@ -23,6 +25,9 @@ internal sealed class CsdlModel
     public Dictionary<string, CsdlTypeRef> EntitySets { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, CsdlTypeRef> Singletons { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Capability restrictions by scope: <c>set:users</c>, <c>type:microsoft.graph.subscription</c>, <c>nav:microsoft.graph.user/calendar</c>.</summary>
+    public Dictionary<string, CsdlRestrictions> Restrictions { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Bound actions and functions by their simple name.</summary>
     public Dictionary<string, List<CsdlOperation>> Operations { get; } = new(StringComparer.Ordinal);
@@ -68,6 +73,22 @@ internal sealed class CsdlModel
         }
 
         model.Link();
+        foreach (var (owner, scope) in model.inlineAnnotations)
+        {
+            model.ReadAnnotations(owner, scope);
+        }
+
+        foreach (var schema in schemas)
+        {
+            foreach (var annotations in schema.Elements(XName.Get("Annotations", EdmNamespace)))
+            {
+                if (model.ScopeOf(Required(annotations, "Target")) is { } scope)
+                {
+                    model.ReadAnnotations(annotations, scope);
+                }
+            }
+        }
+
         if (model.EntitySets.Count == 0 && model.Singletons.Count == 0)
         {
             throw new FormatException("The CSDL document has no EntityContainer with entity sets or singletons.");
@@ -125,14 +146,17 @@ internal sealed class CsdlModel
                     ReadOperation(element, ns);
                     break;
                 case "EntityContainer":
+                    containers.Add(ns + "." + Required(element, "Name"));
                     foreach (var set in element.Elements(XName.Get("EntitySet", EdmNamespace)))
                     {
                         EntitySets[Required(set, "Name")] = new CsdlTypeRef(Qualify(Required(set, "EntityType")), IsCollection: true);
+                        inlineAnnotations.Add((set, "set:" + Required(set, "Name")));
                     }
 
                     foreach (var singleton in element.Elements(XName.Get("Singleton", EdmNamespace)))
                     {
                         Singletons[Required(singleton, "Name")] = new CsdlTypeRef(Qualify(Required(singleton, "Type")), IsCollection: false);
+                        inlineAnnotations.Add((singleton, "set:" + Required(singleton, "Name")));
                     }
 
                     break;
@@ -158,7 +182,10 @@ internal sealed class CsdlModel
         {
             var name = Required(navigation, "Name");
             type.Navigations[name] = new CsdlNavigation(name, ParseTypeRef(Required(navigation, "Type")), navigation.Attribute("ContainsTarget")?.Value == "true");
+            inlineAnnotations.Add((navigation, "nav:" + type.FullName + "/" + name));
         }
+
+        inlineAnnotations.Add((element, "type:" + type.FullName));
 
         StructuredTypes[type.FullName] = type;
     }
@@ -186,6 +213,13 @@ internal sealed class CsdlModel
             parameters[0].Type,
             parameters.Skip(1).ToList(),
             returns is null ? null : ParseTypeRef(returns));
+        var restrictions = new CsdlRestrictions();
+        ReadAnnotations(element, restrictions, []);
+        foreach (var (option, required) in restrictions.CustomQueryOptions)
+        {
+            operation.CustomQueryOptions[option] = required;
+        }
+
         if (!Operations.TryGetValue(operation.Name, out var list))
         {
             Operations[operation.Name] = list = [];
@@ -193,6 +227,197 @@ internal sealed class CsdlModel
 
         list.Add(operation);
     }
+
+    /// <summary>The restriction scope an out-of-line <c>Annotations Target</c> names, or null for targets this checker does not use.</summary>
+    private string? ScopeOf(string target)
+    {
+        if (target.Contains('(', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var slash = target.IndexOf('/', StringComparison.Ordinal);
+        var head = Qualify(slash < 0 ? target : target[..slash]);
+        var rest = slash < 0 ? null : target[(slash + 1)..];
+        if (containers.Contains(head))
+        {
+            return rest is null || rest.Contains('/', StringComparison.Ordinal) ? null : "set:" + rest;
+        }
+
+        if (!StructuredTypes.ContainsKey(head))
+        {
+            return null;
+        }
+
+        return rest is null ? "type:" + head : rest.Contains('/', StringComparison.Ordinal) ? null : "nav:" + head + "/" + rest;
+    }
+
+    private void ReadAnnotations(XElement owner, string scope)
+    {
+        if (!owner.Elements(XName.Get("Annotation", EdmNamespace)).Any())
+        {
+            return;
+        }
+
+        if (!Restrictions.TryGetValue(scope, out var restrictions))
+        {
+            Restrictions[scope] = restrictions = new CsdlRestrictions();
+        }
+
+        // The types a NavigationRestrictions' PropertyPath may start from.
+        var contexts = new List<CsdlStructuredType>();
+        var name = scope[(scope.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        if (scope.StartsWith("set:", StringComparison.Ordinal))
+        {
+            var set = EntitySets.GetValueOrDefault(name) ?? Singletons.GetValueOrDefault(name);
+            contexts.AddRange(set is not null && FindStructured(set.Name) is { } setType ? [setType] : []);
+        }
+        else if (scope.StartsWith("type:", StringComparison.Ordinal))
+        {
+            contexts.AddRange(FindStructured(name) is { } type ? [type] : []);
+        }
+        else if (scope.StartsWith("nav:", StringComparison.Ordinal) && FindStructured(name[..name.LastIndexOf('/')]) is { } declaring)
+        {
+            contexts.Add(declaring);
+            if (declaring.FindNavigation(name[(name.LastIndexOf('/') + 1)..]) is { } navigation && FindStructured(navigation.Type.Name) is { } target)
+            {
+                contexts.Add(target);
+            }
+        }
+
+        ReadAnnotations(owner, restrictions, contexts);
+    }
+
+    private void ReadAnnotations(XElement owner, CsdlRestrictions restrictions, List<CsdlStructuredType> contexts)
+    {
+        const string Capabilities = "Org.OData.Capabilities.V1.";
+        foreach (var annotation in owner.Elements(XName.Get("Annotation", EdmNamespace)))
+        {
+            var term = annotation.Attribute("Term")?.Value ?? string.Empty;
+            if (!term.StartsWith(Capabilities, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var record = annotation.Element(XName.Get("Record", EdmNamespace));
+            switch (term[Capabilities.Length..])
+            {
+                case "InsertRestrictions" when RecordBool(record, "Insertable") == false:
+                    restrictions.RefusedMethods["POST"] = "Insertable is false";
+                    break;
+                case "UpdateRestrictions" when RecordBool(record, "Updatable") == false:
+                    restrictions.RefusedMethods["PATCH"] = "Updatable is false";
+                    break;
+                case "DeleteRestrictions" when RecordBool(record, "Deletable") == false:
+                    restrictions.RefusedMethods["DELETE"] = "Deletable is false";
+                    break;
+                case "FilterRestrictions" when RecordBool(record, "Filterable") == false:
+                    restrictions.RefusedOptions["$filter"] = "Filterable is false";
+                    break;
+                case "SearchRestrictions" when RecordBool(record, "Searchable") == false:
+                    restrictions.RefusedOptions["$search"] = "Searchable is false";
+                    break;
+                case "CountRestrictions" when RecordBool(record, "Countable") == false:
+                    restrictions.RefusedOptions["$count"] = "Countable is false";
+                    break;
+                case "ExpandRestrictions" when RecordBool(record, "Expandable") == false:
+                    restrictions.RefusedOptions["$expand"] = "Expandable is false";
+                    break;
+                case "SortRestrictions" when RecordBool(record, "Sortable") == false:
+                    restrictions.RefusedOptions["$orderby"] = "Sortable is false";
+                    break;
+                case "SkipSupported" when annotation.Attribute("Bool")?.Value == "false":
+                    restrictions.RefusedOptions["$skip"] = "SkipSupported is false";
+                    break;
+                case "TopSupported" when annotation.Attribute("Bool")?.Value == "false":
+                    restrictions.RefusedOptions["$top"] = "TopSupported is false";
+                    break;
+                case "ReadRestrictions" or "OperationRestrictions":
+                    ReadCustomQueryOptions(record, restrictions.CustomQueryOptions);
+                    break;
+                case "NavigationRestrictions":
+                    ReadRestrictedProperties(record, contexts);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Custom query options declared for a navigation path (<c>calendar/calendarView</c>) are kept on the navigation property
+    /// the path ends in, found by following the path from the annotated entity set, type or navigation property.
+    /// </summary>
+    private void ReadRestrictedProperties(XElement? record, List<CsdlStructuredType> contexts)
+    {
+        foreach (var restricted in Values(record, "RestrictedProperties")?.Element(XName.Get("Collection", EdmNamespace))?.Elements(XName.Get("Record", EdmNamespace)) ?? [])
+        {
+            var path = Values(restricted, "NavigationProperty")?.Element(XName.Get("PropertyPath", EdmNamespace))?.Value;
+            var read = Values(restricted, "ReadRestrictions")?.Element(XName.Get("Record", EdmNamespace));
+            if (string.IsNullOrEmpty(path) || read is null)
+            {
+                continue;
+            }
+
+            foreach (var context in contexts)
+            {
+                if (FindDeclaringType(context, path.Split('/')) is { } declaring)
+                {
+                    var scope = "nav:" + declaring.FullName + "/" + path[(path.LastIndexOf('/') + 1)..];
+                    if (!Restrictions.TryGetValue(scope, out var restrictions))
+                    {
+                        Restrictions[scope] = restrictions = new CsdlRestrictions();
+                    }
+
+                    ReadCustomQueryOptions(read, restrictions.CustomQueryOptions);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Follows navigation properties from a type; the type that declares the last one, or null.</summary>
+    private CsdlStructuredType? FindDeclaringType(CsdlStructuredType type, string[] path)
+    {
+        for (var i = 0; i < path.Length; i++)
+        {
+            var declaring = type.SelfAndBases().FirstOrDefault(t => t.Navigations.ContainsKey(path[i]));
+            if (declaring is null)
+            {
+                return null;
+            }
+
+            if (i == path.Length - 1)
+            {
+                return declaring;
+            }
+
+            if (FindStructured(declaring.Navigations[path[i]].Type.Name) is not { } next)
+            {
+                return null;
+            }
+
+            type = next;
+        }
+
+        return null;
+    }
+
+    private static void ReadCustomQueryOptions(XElement? record, Dictionary<string, bool> options)
+    {
+        foreach (var option in Values(record, "CustomQueryOptions")?.Element(XName.Get("Collection", EdmNamespace))?.Elements(XName.Get("Record", EdmNamespace)) ?? [])
+        {
+            if (Values(option, "Name")?.Attribute("String")?.Value is { } name)
+            {
+                var required = Values(option, "Required")?.Attribute("Bool")?.Value == "true";
+                options[name] = (options.TryGetValue(name, out var before) ? before : true) && required;
+            }
+        }
+    }
+
+    private static XElement? Values(XElement? record, string property)
+        => record?.Elements(XName.Get("PropertyValue", EdmNamespace)).FirstOrDefault(p => p.Attribute("Property")?.Value == property);
+
+    private static bool? RecordBool(XElement? record, string property)
+        => Values(record, property)?.Attribute("Bool")?.Value switch { "true" => true, "false" => false, _ => null };
 
     private void Link()
     {
@@ -219,12 +444,25 @@ internal sealed record CsdlProperty(string Name, CsdlTypeRef Type, bool Nullable
 
 internal sealed record CsdlNavigation(string Name, CsdlTypeRef Type, bool ContainsTarget);
 
+/// <summary>What capability annotations take away from (or add to) a path: methods, query options, custom query options (name, required).</summary>
+internal sealed class CsdlRestrictions
+{
+    public Dictionary<string, string> RefusedMethods { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, string> RefusedOptions { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, bool> CustomQueryOptions { get; } = new(StringComparer.Ordinal);
+}
+
 internal sealed record CsdlEnumType(string FullName, HashSet<string> Members, bool IsFlags);
 
 /// <summary>A bound action or function; <see cref="Parameters"/> leaves out the binding parameter.</summary>
 internal sealed record CsdlOperation(string Name, string Namespace, bool IsAction, CsdlTypeRef Binding, List<CsdlProperty> Parameters, CsdlTypeRef? ReturnType)
 {
     public string FullName => Namespace + "." + Name;
+
+    /// <summary>Custom query options the function declares (name, required), for example <c>startDateTime</c>.</summary>
+    public Dictionary<string, bool> CustomQueryOptions { get; } = new(StringComparer.Ordinal);
 
     public string Kind => IsAction ? "action" : "function";
 }

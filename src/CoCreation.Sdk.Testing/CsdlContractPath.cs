@@ -50,7 +50,7 @@ public sealed partial class CsdlContract
         Target state;
         if (model.EntitySets.TryGetValue(firstName, out var set) && model.FindStructured(set.Name) is { } setType)
         {
-            state = new Target(TargetKind.EntitySet, firstName, setType, set, null, Reach.Container, firstName);
+            state = new Target(TargetKind.EntitySet, firstName, setType, set, null, Reach.Container, firstName) { Scopes = ContainerScopes(firstName, setType) };
             if (firstArgs is not null)
             {
                 state = state with { Kind = TargetKind.Entity, Path = firstName + "({key})", Reach = Reach.Key };
@@ -64,7 +64,7 @@ public sealed partial class CsdlContract
                 return null;
             }
 
-            state = new Target(TargetKind.Singleton, firstName, singletonType, singleton, null, Reach.Container, firstName);
+            state = new Target(TargetKind.Singleton, firstName, singletonType, singleton, null, Reach.Container, firstName) { Scopes = ContainerScopes(firstName, singletonType) };
         }
         else
         {
@@ -227,9 +227,10 @@ public sealed partial class CsdlContract
             }
 
             var path = state.Path + "/" + name;
+            var scopes = type.SelfAndBases().Select(t => "nav:" + t.FullName + "/" + name).Concat(TypeScopes(target)).ToList();
             if (navigation.Type.IsCollection)
             {
-                var collection = new Target(TargetKind.Collection, path, target, navigation.Type, null, Reach.Navigation, name);
+                var collection = new Target(TargetKind.Collection, path, target, navigation.Type, null, Reach.Navigation, name) { Scopes = scopes };
                 return args is null ? collection : collection with { Kind = TargetKind.Entity, Path = path + "({key})", Reach = Reach.Key, ParentReach = Reach.Navigation };
             }
 
@@ -239,7 +240,7 @@ public sealed partial class CsdlContract
                 return null;
             }
 
-            return new Target(TargetKind.Entity, path, target, navigation.Type, null, Reach.Navigation, name);
+            return new Target(TargetKind.Entity, path, target, navigation.Type, null, Reach.Navigation, name) { Scopes = scopes };
         }
 
         if (type.FindProperty(name) is { } property)
@@ -383,6 +384,10 @@ public sealed partial class CsdlContract
         return null;
     }
 
+    private static List<string> ContainerScopes(string name, CsdlStructuredType type) => [.. TypeScopes(type).Prepend("set:" + name)];
+
+    private static IEnumerable<string> TypeScopes(CsdlStructuredType type) => type.SelfAndBases().Select(t => "type:" + t.FullName);
+
     private static int Distance(CsdlStructuredType type, string baseName)
     {
         var distance = 0;
@@ -507,6 +512,9 @@ public sealed partial class CsdlContract
         public Reach ParentReach { get; init; }
 
         public IReadOnlySet<string> Aliases { get; init; } = new HashSet<string>();
+
+        /// <summary>The restriction scopes (entity set, navigation property, type) that govern this target; see <see cref="CsdlModel.Restrictions"/>.</summary>
+        public IReadOnlyList<string> Scopes { get; init; } = [];
 
         /// <summary>The structured type $select and $expand apply to, where there is one.</summary>
         public CsdlTypeRef? ResourceType => Kind switch

@@ -82,7 +82,11 @@ public sealed class CsdlContractTests
         yield return Case("group event", "POST", "/v1.0/groups/g1/calendar/events", body: EventBody);
         yield return Case("event update", "PATCH", "/v1.0/users/u1/calendar/events/AAMkAG", body: """{"subject": "Fitting (moved)", "isCancelled": false}""");
         yield return Case("event delete", "DELETE", "/v1.0/groups/g1/calendar/events/AAMkAG");
-        yield return Case("calendar view", "GET", "/v1.0/users/u1/calendar/calendarView", query: "$select=subject,start,end&$top=10");
+        yield return Case("calendar view", "GET", "/v1.0/users/u1/calendar/calendarView", query: "startDateTime=2026-12-01T00:00:00Z&endDateTime=2026-12-31T00:00:00Z&$select=subject,start,end&$top=10");
+        yield return Case("group calendar view", "GET", "/v1.0/groups/g1/calendarView", query: "startDateTime=2026-12-01T00:00:00Z&endDateTime=2026-12-31T00:00:00Z");
+        yield return Case("calendar view, next page", "GET", "/v1.0/users/u1/calendar/calendarView", query: "$skiptoken=abc");
+        yield return Case("calendar view delta", "GET", "/v1.0/users/u1/calendarView/delta()", query: "startDateTime=2026-12-01T00:00:00Z&endDateTime=2026-12-31T00:00:00Z");
+        yield return Case("content with $format", "GET", "/v1.0/drives/b!d1/items/01FILE/content", query: "$format=pdf");
         yield return Case("calendar permission", "POST", "/v1.0/users/u1/calendar/calendarPermissions", body: """{"emailAddress": {"address": "minji@example.test", "name": "Minji"}, "role": "write"}""");
         yield return Case("calendar permission update", "PATCH", "/v1.0/users/u1/calendar/calendarPermissions/RGVm", body: """{"role": "read"}""");
         yield return Case("calendar permission removal", "DELETE", "/v1.0/users/u1/calendar/calendarPermissions/RGVm");
@@ -156,6 +160,14 @@ public sealed class CsdlContractTests
         yield return Wrong("type cast to an unrelated type", "GET", "/v1.0/groups/g1/members/microsoft.graph.driveItem", "the type cast 'microsoft.graph.driveItem' does not derive from microsoft.graph.directoryObject");
         yield return Wrong("$value without a stream", "GET", "/v1.0/subscriptions/7f10/$value", "$value needs a media entity");
         yield return Wrong("$ref on an entity set", "GET", "/v1.0/users/$ref", "$ref applies to a navigation property");
+        yield return Wrong("required custom query option missing", "GET", "/v1.0/users/u1/calendar/calendarView", "?endDateTime is required by the collection users/{key}/calendar/calendarView", query: "startDateTime=2026-12-01T00:00:00Z");
+        yield return Wrong("required function query option missing", "GET", "/v1.0/users/u1/calendarView/delta()", "?startDateTime is required by the function microsoft.graph.delta bound to Collection(microsoft.graph.event)", query: "endDateTime=2026-12-31T00:00:00Z");
+        yield return Wrong("custom query option where none is declared", "GET", "/v1.0/users/u1/calendar/events", "?startDateTime is not an OData system query option", query: "startDateTime=2026-12-01T00:00:00Z");
+        yield return Wrong("delete refused by DeleteRestrictions", "DELETE", "/v1.0/users/u1/calendar", "DELETE is not allowed on the entity users/{key}/calendar (microsoft.graph.calendar): the metadata says Deletable is false for microsoft.graph.user/calendar");
+        yield return Wrong("update refused by UpdateRestrictions", "PATCH", "/v1.0/groups/g1/calendar", "the metadata says Updatable is false for microsoft.graph.group/calendar", body: """{"name": "x"}""");
+        yield return Wrong("insert refused by InsertRestrictions", "POST", "/v1.0/users/u1/calendar/calendarView", "the metadata says Insertable is false for microsoft.graph.calendar/calendarView", body: """{"subject": "x"}""");
+        yield return Wrong("$skip refused by SkipSupported", "GET", "/v1.0/users", "?$skip is not supported on the entity set users (Collection(microsoft.graph.user)): the metadata says SkipSupported is false for users", query: "$skip=10");
+        yield return Wrong("$filter refused by FilterRestrictions", "GET", "/v1.0/subscriptions", "the metadata says Filterable is false for microsoft.graph.subscription", query: "$filter=resource eq 'x'");
         yield return Wrong("trailing slash", "GET", "/v1.0/users/", "the path ends with '/'");
         yield return Wrong("batch inner request with an unknown property", "POST", "/v1.0/$batch", "batch request '2' (POST /v1.0/users/u1/calendar/events): body $.title is not a property of microsoft.graph.event", body: """
             {"requests": [
