@@ -22,6 +22,16 @@ namespace CoCreation.Sdk.Testing;
 /// client it is almost always a typo. Instance annotations (<c>@odata.type</c>, <c>@microsoft.graph.conflictBehavior</c>)
 /// and property annotations (<c>members@odata.bind</c>) are allowed; <c>@odata.type</c> switches to the derived type it names.
 /// </para>
+/// <para>
+/// The capability annotations Graph's generator reads are honoured where they narrow what a client may send:
+/// <c>InsertRestrictions</c>/<c>UpdateRestrictions</c>/<c>DeleteRestrictions</c> refuse POST/PATCH/DELETE
+/// (for example <c>DELETE /users/{id}/calendar</c>); <c>FilterRestrictions</c>, <c>SearchRestrictions</c>,
+/// <c>CountRestrictions</c>, <c>ExpandRestrictions</c>, <c>SortRestrictions</c>, <c>SkipSupported</c> and
+/// <c>TopSupported</c> refuse the matching query option; <c>CustomQueryOptions</c> (in <c>ReadRestrictions</c>, also
+/// through <c>NavigationRestrictions</c>, and in a function's <c>OperationRestrictions</c>) allow their names and demand
+/// the required ones on the first page (for example <c>calendarView</c>'s <c>startDateTime</c> and <c>endDateTime</c>).
+/// Response bodies are not checked.
+/// </para>
 /// <para>Instances are immutable after loading and safe for concurrent use; <see cref="Load"/> reads each file once per process.</para>
 /// </remarks>
 public sealed partial class CsdlContract
