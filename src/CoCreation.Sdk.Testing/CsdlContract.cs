@@ -30,7 +30,10 @@ namespace CoCreation.Sdk.Testing;
 /// <c>TopSupported</c> refuse the matching query option; <c>CustomQueryOptions</c> (in <c>ReadRestrictions</c>, also
 /// through <c>NavigationRestrictions</c>, and in a function's <c>OperationRestrictions</c>) allow their names and demand
 /// the required ones on the first page (for example <c>calendarView</c>'s <c>startDateTime</c> and <c>endDateTime</c>).
-/// Response bodies are not checked.
+/// </para>
+/// <para>
+/// <see cref="CheckResponse(ContractRequest, ContractResponse)"/> checks what a fake answers: entity and collection bodies, action and function results,
+/// batch responses and Graph's error envelope.
 /// </para>
 /// <para>Instances are immutable after loading and safe for concurrent use; <see cref="Load"/> reads each file once per process.</para>
 /// </remarks>

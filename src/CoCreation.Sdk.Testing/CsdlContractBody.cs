@@ -207,7 +207,7 @@ public sealed partial class CsdlContract
         problems.AddRange(found.Take(MaxProblemsPerBody).Select(p => $"{label}: body {p}"));
     }
 
-    private void CheckObject(JsonObject obj, CsdlStructuredType type, string path, List<string> found, int depth)
+    private void CheckObject(JsonObject obj, CsdlStructuredType type, string path, List<string> found, int depth, bool response = false)
     {
         if (depth > 32)
         {
@@ -226,7 +226,7 @@ public sealed partial class CsdlContract
             type = derived;
         }
 
-        if (type.IsAbstract)
+        if (type.IsAbstract && !response)
         {
             found.Add($"{path} is of the abstract type {type}; name a concrete type with @odata.type.");
         }
@@ -242,19 +242,23 @@ public sealed partial class CsdlContract
                     found.Add($"{path}.{key} annotates '{annotated}', which is not a property of {type}.");
                 }
 
-                CheckAnnotationName(key[at..], $"{path}.{key}", found);
+                if (!(response && key == "@removed"))
+                {
+                    CheckAnnotationName(key[at..], $"{path}.{key}", found);
+                }
+
                 continue;
             }
 
             if (type.FindProperty(key) is { } property)
             {
-                CheckValue(value, property.Type, property.Nullable, $"{path}.{key}", found, depth + 1);
+                CheckValue(value, property.Type, property.Nullable || response, $"{path}.{key}", found, depth + 1, response);
             }
             else if (type.FindNavigation(key) is { } navigation)
             {
-                CheckValue(value, navigation.Type, nullable: true, $"{path}.{key}", found, depth + 1);
+                CheckValue(value, navigation.Type, nullable: true, $"{path}.{key}", found, depth + 1, response);
             }
-            else
+            else if (!(response && type.IsOpen))
             {
                 found.Add($"{path}.{key} is not a property of {type} or its base types.");
             }
@@ -269,7 +273,7 @@ public sealed partial class CsdlContract
         }
     }
 
-    private void CheckValue(JsonNode? node, CsdlTypeRef type, bool nullable, string path, List<string> found, int depth)
+    private void CheckValue(JsonNode? node, CsdlTypeRef type, bool nullable, string path, List<string> found, int depth, bool response = false)
     {
         if (node is null)
         {
@@ -292,7 +296,7 @@ public sealed partial class CsdlContract
             var element = type with { IsCollection = false };
             for (var i = 0; i < array.Count; i++)
             {
-                CheckValue(array[i], element, nullable: true, $"{path}[{i}]", found, depth + 1);
+                CheckValue(array[i], element, nullable: true, $"{path}[{i}]", found, depth + 1, response);
             }
 
             return;
@@ -302,7 +306,7 @@ public sealed partial class CsdlContract
         {
             if (node is JsonObject obj)
             {
-                CheckObject(obj, structured, path, found, depth);
+                CheckObject(obj, structured, path, found, depth, response);
             }
             else
             {

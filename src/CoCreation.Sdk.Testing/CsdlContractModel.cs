@@ -171,7 +171,10 @@ internal sealed class CsdlModel
             element.Name.LocalName == "EntityType",
             element.Attribute("Abstract")?.Value == "true",
             element.Attribute("HasStream")?.Value == "true",
-            element.Attribute("BaseType")?.Value is { } baseType ? Qualify(baseType) : null);
+            element.Attribute("BaseType")?.Value is { } baseType ? Qualify(baseType) : null)
+        {
+            DeclaredOpen = element.Attribute("OpenType")?.Value == "true",
+        };
         foreach (var property in element.Elements(XName.Get("Property", EdmNamespace)))
         {
             var name = Required(property, "Name");
@@ -487,6 +490,12 @@ internal sealed class CsdlStructuredType(string fullName, bool isEntity, bool is
     public Dictionary<string, CsdlNavigation> Navigations { get; } = new(StringComparer.Ordinal);
 
     public bool HasStream => hasStream || Base?.HasStream == true;
+
+    /// <summary>Whether the type itself says <c>OpenType="true"</c>.</summary>
+    public bool DeclaredOpen { get; init; }
+
+    /// <summary>Whether instances may carry dynamic properties (the type or a base type is open).</summary>
+    public bool IsOpen => DeclaredOpen || Base?.IsOpen == true;
 
     public IEnumerable<CsdlStructuredType> SelfAndBases()
     {

@@ -29,9 +29,38 @@ internal static class GraphContract
         };
     }
 
+    /// <summary>Turns a WireMock response into what the contract checks.</summary>
+    public static ContractResponse ToResponse(IResponseMessage message)
+    {
+        var headers = message.Headers ?? new Dictionary<string, WireMock.Types.WireMockList<string>>();
+        var contentType = headers.FirstOrDefault(h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+        return new ContractResponse(Convert.ToInt32(message.StatusCode, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            ContentType = contentType,
+            Body = message.BodyData?.BodyAsString ?? message.BodyData?.BodyAsJson?.ToString(),
+        };
+    }
+
     /// <summary>Checks every logged request; empty when Graph's metadata allows them all.</summary>
     public static IReadOnlyList<string> Check(IEnumerable<ILogEntry> entries)
         => Contract.CheckRequests(entries.Select(e => ToRequest(e.RequestMessage)));
+
+    /// <summary>Checks every logged request and the JSON body of every logged response (for a fake that answers like Graph).</summary>
+    public static IReadOnlyList<string> CheckWithResponses(IEnumerable<ILogEntry> entries)
+    {
+        var problems = new List<string>();
+        foreach (var entry in entries)
+        {
+            var request = ToRequest(entry.RequestMessage);
+            problems.AddRange(Contract.CheckRequest(request));
+            if (entry.ResponseMessage is { } response)
+            {
+                problems.AddRange(Contract.CheckResponse(request, ToResponse(response)));
+            }
+        }
+
+        return problems;
+    }
 }
 
 /// <summary>
@@ -193,6 +222,56 @@ public sealed class CsdlContractTests
          "isReminderOn": true, "reminderMinutesBeforeStart": 30, "categories": ["milestone"]}
         """;
 
+    private static IEnumerable<TestCaseData> GoodResponses()
+    {
+        yield return Answer("created folder", "POST", "/v1.0/drives/b!d1/items/01ROOT/children", 201, """{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#drives('b!d1')/items/$entity", "id": "01NEW", "name": "Chair 2027", "folder": {"childCount": 0}, "parentReference": {"driveId": "b!d1", "id": "01ROOT"}, "createdDateTime": "2026-12-05T12:00:00Z"}""");
+        yield return Answer("delta page", "GET", "/v1.0/drives/b!d1/root/delta", 200, """{"value": [{"id": "01A", "name": "Plan.docx", "file": {"mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}, "@microsoft.graph.downloadUrl": "https://files.example.test/1"}, {"id": "01B", "deleted": {"state": "deleted"}}], "@odata.deltaLink": "https://graph.microsoft.com/v1.0/drives/b!d1/root/delta?token=abc"}""");
+        yield return Answer("invite result", "POST", "/v1.0/drives/b!d1/items/01FOLDER/invite", 200, """{"value": [{"id": "p1", "roles": ["write"], "grantedTo": {"user": {"id": "u1", "displayName": "Minji", "email": "minji@example.test"}}}]}""");
+        yield return Answer("upload session", "POST", "/v1.0/drives/b!d1/items/01FILE/createUploadSession", 200, """{"uploadUrl": "https://upload.example.test/s1", "expirationDateTime": "2026-12-06T12:00:00Z", "nextExpectedRanges": ["0-"]}""");
+        yield return Answer("users page", "GET", "/v1.0/users", 200, """{"value": [{"id": "u1", "mail": "minji@example.test", "displayName": "Minji"}], "@odata.nextLink": "https://graph.microsoft.com/v1.0/users?$skiptoken=x"}""");
+        yield return Answer("open type with a dynamic property", "GET", "/v1.0/drives/b!d1/items/01FILE", 200, """{"id": "01FILE", "name": "Plan.docx", "sharedWithMe": true, "file": {"mimeType": "text/plain"}}""");
+        yield return Answer("users delta with a removed user", "GET", "/v1.0/users/delta()", 200, """{"value": [{"id": "u2", "@removed": {"reason": "changed"}}]}""");
+        yield return Answer("subscription", "POST", "/v1.0/subscriptions", 201, """{"id": "7f10", "resource": "/drives/b!d1/root", "changeType": "updated", "clientState": null, "expirationDateTime": "2026-12-07T11:00:00Z", "notificationUrl": "https://hooks.example.test/graph"}""");
+        yield return Answer("not found", "GET", "/v1.0/drives/b!d1/items/nope", 404, """{"error": {"code": "itemNotFound", "message": "The resource could not be found.", "innerError": {"date": "2026-12-05T12:00:00", "request-id": "r1"}}}""");
+        yield return Answer("throttled, empty", "GET", "/v1.0/users", 429, null);
+        yield return Answer("download", "GET", "/v1.0/drives/b!d1/items/01FILE/content", 200, "PK\u0003\u0004", "application/octet-stream");
+        yield return Answer("batch", "POST", "/v1.0/$batch", 200, """{"responses": [{"id": "1", "status": 204, "body": null}, {"id": "2", "status": 200, "headers": {"Content-Type": "application/json"}, "body": {"value": [{"id": "u1", "mail": "minji@example.test"}]}}]}""",
+            requestBody: """{"requests": [{"id": "1", "method": "DELETE", "url": "/subscriptions/7f10"}, {"id": "2", "method": "GET", "url": "/users?$select=id,mail"}]}""");
+    }
+
+    private static IEnumerable<TestCaseData> BadResponses()
+    {
+        yield return Expect(Answer("unknown entity property", "POST", "/v1.0/subscriptions", 201, """{"id": "7f10", "title": "Chair"}"""), "$.title is not a property of microsoft.graph.subscription");
+        yield return Expect(Answer("unknown property in a closed nested type", "GET", "/v1.0/drives/b!d1/items/01FILE", 200, """{"id": "01FILE", "file": {"mimeType": "text/plain", "size": 3}}"""), "$.file.size is not a property of microsoft.graph.file");
+        yield return Expect(Answer("collection without value", "GET", "/v1.0/users", 200, """{"items": []}"""), "a collection of microsoft.graph.user is sent as {\"value\": [...]}");
+        yield return Expect(Answer("unknown envelope member", "GET", "/v1.0/drives/b!d1/root/delta", 200, """{"value": [], "deltaLink": "x"}"""), "$.deltaLink is not part of a response holding Collection(microsoft.graph.driveItem)");
+        yield return Expect(Answer("wrong nested type", "POST", "/v1.0/drives/b!d1/items/01FOLDER/invite", 200, """{"value": [{"id": "p1", "roles": "write"}]}"""), "$.value[0].roles must be an array (Collection(Edm.String))");
+        yield return Expect(Answer("body from an action returning nothing", "POST", "/v1.0/subscriptions/7f10/reauthorize", 200, """{"ok": true}"""), "the action microsoft.graph.reauthorize returns nothing, but a body was sent");
+        yield return Expect(Answer("error without envelope", "GET", "/v1.0/users/u9", 404, """{"message": "not found"}"""), "an error body is {\"error\": {\"code\", \"message\"}}");
+        yield return Expect(Answer("error without code", "GET", "/v1.0/users/u9", 404, """{"error": {"message": "not found"}}"""), "error.code must be a string");
+        yield return Expect(Answer("batch answering an unknown id", "POST", "/v1.0/$batch", 200, """{"responses": [{"id": "9", "status": 200}]}""", requestBody: """{"requests": [{"id": "1", "method": "GET", "url": "/me"}]}"""), "answers '9', which is not the id of a request in the batch");
+        yield return Expect(Answer("batch leaving a request unanswered", "POST", "/v1.0/$batch", 200, """{"responses": []}""", requestBody: """{"requests": [{"id": "1", "method": "GET", "url": "/me"}]}"""), "request '1' of the batch has no response");
+        yield return Expect(Answer("batch inner body wrong", "POST", "/v1.0/$batch", 200, """{"responses": [{"id": "1", "status": 200, "body": {"id": "7f10", "email": "x"}}]}""", requestBody: """{"requests": [{"id": "1", "method": "GET", "url": "/subscriptions/7f10"}]}"""), "response '1' (GET /v1.0/subscriptions/7f10 -> 200): body $.email is not a property of microsoft.graph.subscription");
+    }
+
+    [TestCaseSource(nameof(GoodResponses))]
+    public void AGraphLikeResponse_IsAccepted(ContractRequest request, ContractResponse response)
+        => Assert.That(Graph.CheckResponse(request, response), Is.Empty);
+
+    [TestCaseSource(nameof(BadResponses))]
+    public void AWrongResponse_IsRefused_NamingTheProblem(ContractRequest request, ContractResponse response, string expected)
+    {
+        var problems = Graph.CheckResponse(request, response);
+
+        Assert.That(problems, Has.Some.Contains(expected), string.Join(Environment.NewLine, problems));
+    }
+
+    private static TestCaseData Expect(TestCaseData answer, string expected)
+        => new TestCaseData(answer.Arguments[0], answer.Arguments[1], expected).SetName(answer.TestName!.Replace("Response:", "Wrong response:", StringComparison.Ordinal));
+
+    private static TestCaseData Answer(string name, string method, string path, int status, string? body, string contentType = Json, string? requestBody = null)
+        => new TestCaseData(Build(method, path, null, requestBody, null), new ContractResponse(status) { ContentType = body is null ? null : contentType, Body = body }).SetName($"Response: {name}");
+
     [TestCaseSource(nameof(AdapterRequests))]
     public void AnAdapterRequest_IsAllowed(ContractRequest request)
         => Assert.That(Graph.CheckRequest(request), Is.Empty);
@@ -331,7 +410,9 @@ public sealed class CsdlContractTests
     public async Task AWireMockLog_OfRealHttpTraffic_IsCheckedRequestByRequestAsync()
     {
         using var server = WireMockServer.Start(new WireMockServerSettings { Logger = new WireMockNullLogger() });
-        server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
+        server.Given(Request.Create().UsingAnyMethod()).AtPriority(100).RespondWith(Response.Create().WithStatusCode(204));
+        server.Given(Request.Create().UsingGet().WithPath("/v1.0/subscriptions/7f10")).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", Json).WithBody("""{"id": "7f10", "colour": "red"}"""));
         using var http = new HttpClient { BaseAddress = new Uri(server.Url! + "/v1.0/") };
 
         await SendAsync(http, HttpMethod.Post, "drives/b!d1/items/01ROOT/children", """{"name": "Chair 2027", "folder": {}, "@microsoft.graph.conflictBehavior": "fail"}""");
@@ -343,13 +424,17 @@ public sealed class CsdlContractTests
         var clean = server.LogEntries.ToList();
 
         await SendAsync(http, HttpMethod.Post, "drives/b!d1/items/01FOLDER/invite", """{"roles": ["write"]}""");
-        SpinWait.SpinUntil(() => server.LogEntries.Count() >= 6, TimeSpan.FromSeconds(5));
+        await SendAsync(http, HttpMethod.Get, "subscriptions/7f10");
+        SpinWait.SpinUntil(() => server.LogEntries.Count() >= 7, TimeSpan.FromSeconds(5));
+        var all = server.LogEntries.ToList();
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(clean, Has.Count.EqualTo(5));
             Assert.That(GraphContract.Check(clean), Is.Empty);
-            Assert.That(GraphContract.Check(server.LogEntries), Has.One.Contains("the required parameter 'recipients'"));
+            Assert.That(GraphContract.CheckWithResponses(clean), Is.Empty);
+            Assert.That(GraphContract.Check(all), Has.One.Contains("the required parameter 'recipients'"));
+            Assert.That(GraphContract.CheckWithResponses(all), Has.Count.EqualTo(2).And.Some.Contains("$.colour is not a property of microsoft.graph.subscription"));
         }
     }
 
