@@ -242,7 +242,8 @@ public sealed partial class CsdlContract
         {
             problems.Add($"{label}: {method} is not allowed on {target.Describe()} (allowed: {string.Join(", ", allowed)}).");
         }
-        else if (Restricted(target, r => r.RefusedMethods, method) is { } refusal)
+        else if (target.Kind is TargetKind.EntitySet or TargetKind.Collection or TargetKind.Entity or TargetKind.Singleton
+            && Restricted(target, r => r.RefusedMethods, method) is { } refusal)
         {
             problems.Add($"{label}: {method} is not allowed on {target.Describe()}: the metadata says {refusal}.");
         }

@@ -150,6 +150,12 @@ public sealed partial class CsdlContract
             case TargetKind.EntitySet or TargetKind.Collection when type is not null:
                 if (segment == "$count")
                 {
+                    if (Restricted(state, r => r.RefusedOptions, "$count") is { } refusal)
+                    {
+                        problem = $"$count is not supported on {state.Describe()}: the metadata says {refusal}.";
+                        return null;
+                    }
+
                     return state with { Kind = TargetKind.Count, Path = state.Path + "/$count", Reach = Reach.Other };
                 }
 

@@ -197,6 +197,7 @@ public sealed class CsdlContractTests
         yield return Wrong("insert refused by InsertRestrictions", "POST", "/v1.0/users/u1/calendar/calendarView", "the metadata says Insertable is false for microsoft.graph.calendar/calendarView", body: """{"subject": "x"}""");
         yield return Wrong("$skip refused by SkipSupported", "GET", "/v1.0/users", "?$skip is not supported on the entity set users (Collection(microsoft.graph.user)): the metadata says SkipSupported is false for users", query: "$skip=10");
         yield return Wrong("$filter refused by FilterRestrictions", "GET", "/v1.0/subscriptions", "the metadata says Filterable is false for microsoft.graph.subscription", query: "$filter=resource eq 'x'");
+        yield return Wrong("$count segment refused by CountRestrictions", "GET", "/v1.0/drives/$count", "$count is not supported on the entity set drives (Collection(microsoft.graph.drive)): the metadata says Countable is false for drives");
         yield return Wrong("trailing slash", "GET", "/v1.0/users/", "the path ends with '/'");
         yield return Wrong("batch inner request with an unknown property", "POST", "/v1.0/$batch", "batch request '2' (POST /v1.0/users/u1/calendar/events): body $.title is not a property of microsoft.graph.event", body: """
             {"requests": [
