@@ -44,7 +44,7 @@ internal sealed class FakeGraph : IDisposable
     private readonly Dictionary<string, int> requestCounts = new(StringComparer.Ordinal);
     private DateTimeOffset clock = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
     private long nextId = 1000;
-    private long expiredUpTo = -1;
+    private int epoch;
     private int totalRequests;
 
     public FakeGraph(Func<string, bool>? acceptToken = null)
@@ -112,12 +112,12 @@ internal sealed class FakeGraph : IDisposable
         }
     }
 
-    /// <summary>Makes every delta link issued so far answer 410 Gone (<c>resyncRequired</c>).</summary>
+    /// <summary>Makes every delta link issued so far answer 410 Gone (<c>resyncRequired</c>); links issued later work.</summary>
     public void ExpireDeltaLinks()
     {
         lock (gate)
         {
-            expiredUpTo = changes.Count;
+            epoch++;
         }
     }
 
@@ -138,7 +138,7 @@ internal sealed class FakeGraph : IDisposable
                 users.Clear();
                 calendars.Clear();
                 sessions.Clear();
-                expiredUpTo = -1;
+                epoch = 0;
                 Seed();
             }
         }
@@ -697,12 +697,14 @@ internal sealed class FakeGraph : IDisposable
         long since = 0;
         if (token is not null)
         {
-            if (!long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out since) || since > changes.Count)
+            var parts = token.Split('-');
+            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var issuedIn)
+                || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out since) || since > changes.Count)
             {
                 return Error(400, "invalidRequest", "Invalid delta token.");
             }
 
-            if (since <= expiredUpTo)
+            if (issuedIn != epoch)
             {
                 return Error(410, "resyncRequired", "The delta token is no longer valid; enumerate the drive again.");
             }
@@ -731,7 +733,7 @@ internal sealed class FakeGraph : IDisposable
         return Json(200, body);
     }
 
-    private string DeltaLink(long upTo) => $"{GraphBase}drives/{DriveId}/root/delta?token={upTo}";
+    private string DeltaLink(long upTo) => $"{GraphBase}drives/{DriveId}/root/delta?token={epoch}-{upTo}";
 
     private ResponseMessage ListUsers(FakeRequest call)
     {
