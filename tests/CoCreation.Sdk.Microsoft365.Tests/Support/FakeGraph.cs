@@ -112,6 +112,15 @@ internal sealed class FakeGraph : IDisposable
         }
     }
 
+    /// <summary>The tenant user with this mail or principal name, if any.</summary>
+    public FakeUser? TenantUser(string address)
+    {
+        lock (gate)
+        {
+            return UserByAddress(address);
+        }
+    }
+
     /// <summary>Makes every delta link issued so far answer 410 Gone (<c>resyncRequired</c>); links issued later work.</summary>
     public void ExpireDeltaLinks()
     {
