@@ -246,6 +246,35 @@ public sealed class GraphFailureTests
     }
 
     [Test]
+    public void CalendarFailure_RemovesTheNewFolderAgain()
+    {
+        fake.Intercept("POST calendars", _ => FakeGraph.Error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."));
+
+        var ex = Assert.CatchAsync<CredentialException>(() => adapter.CreateWorkspaceAsync(new WorkspaceSpec { Name = "Orphan" }));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ex!.Message, Does.Contain("ErrorAccessDenied").And.Contain("Calendars.ReadWrite"), "the code and what to check");
+            Assert.That(fake.Items().Where(i => i.Name == "Orphan").Select(i => i.Deleted), Is.EqualTo(new[] { true }), "the folder was created, then deleted");
+            Assert.That(fake.RequestsTo("DELETE item"), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public void UnreachableGraph_IsATransientProviderException()
+    {
+        using var offline = GraphTestHost.Build(fake, o => { o.GraphBaseAddress = new Uri("http://127.0.0.1:9/v1.0/"); o.MaxRetryAttempts = 0; });
+
+        var ex = Assert.CatchAsync<ProviderException>(() => offline.Workspace().ResolveAccountAsync("minji@example.test"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ex!.IsTransient, Is.True);
+            Assert.That(ex.ProviderErrorCode, Is.EqualTo("unreachable"));
+        }
+    }
+
+    [Test]
     public async Task BadInput_IsRefusedBeforeAnythingIsSentAsync()
     {
         var member = await adapter.ResolveAccountAsync("minji@example.test");
