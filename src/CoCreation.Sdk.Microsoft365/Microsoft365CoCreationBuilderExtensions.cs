@@ -70,12 +70,18 @@ public static class Microsoft365CoCreationBuilderExtensions
                 name,
                 adapter.Options(sp).GraphBaseAddress,
                 new Lazy<IGraphAccessTokens>(() => sp.GetRequiredKeyedService<IGraphAccessTokens>(TokensKey(name))),
-                Logger(sp)));
+                Logger(sp),
+                sp.GetService<Health.ICredentialHealthReporter>() ?? Health.NullCredentialHealthReporter.Instance,
+                () => CredentialRef(name, adapter.Options(sp))));
 
         // Creating the client per call lets the factory rotate handlers under a long-lived adapter.
         return builder.AddCloudWorkspace(name, sp =>
             new Microsoft365CloudWorkspace(name, adapter.Options(sp), () => adapter.CreateClient(sp), sp.GetRequiredService<TimeProvider>(), Logger(sp)));
     }
+
+    /// <summary>Names the app registration in health records: client id and tenant, never the secret or certificate.</summary>
+    internal static Health.CredentialRef CredentialRef(string name, Microsoft365Options options)
+        => new(name, Microsoft365CloudWorkspace.ProviderKind, $"app {options.ClientId ?? "(none)"} in tenant {options.TenantId ?? "(none)"}");
 
     private static ILogger Logger(IServiceProvider services)
         => services.GetService<ILoggerFactory>()?.CreateLogger<Microsoft365CloudWorkspace>() ?? NullLogger<Microsoft365CloudWorkspace>.Instance;

@@ -9,8 +9,11 @@ namespace CoCreation.Sdk.Microsoft365.Implementation;
 /// must not carry it). When Graph answers 401, the handler asks for a fresh token once and sends once more; a second
 /// 401 goes back to the caller. Sits inside the resilience pipeline, so every attempt carries a current token.
 /// </summary>
-internal sealed class GraphAuthHandler(string provider, Uri graphBase, Lazy<IGraphAccessTokens> tokens, ILogger logger) : DelegatingHandler
+/// <remarks>Every answer other than 401 means Graph accepted the token, which is reported to the credential health monitor.</remarks>
+internal sealed class GraphAuthHandler(string provider, Uri graphBase, Lazy<IGraphAccessTokens> tokens, ILogger logger, Health.ICredentialHealthReporter? health = null, Func<Health.CredentialRef>? credential = null) : DelegatingHandler
 {
+    private Health.CredentialRef? named;
+
     private readonly string prefix = graphBase.AbsoluteUri.TrimEnd('/') + "/";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -31,14 +34,24 @@ internal sealed class GraphAuthHandler(string provider, Uri graphBase, Lazy<IGra
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
+            await ReportHealthyAsync().ConfigureAwait(false);
             return response;
         }
 
         Log.TokenRefused(logger, provider);
         response.Dispose();
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(true, cancellationToken).ConfigureAwait(false));
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            await ReportHealthyAsync().ConfigureAwait(false);
+        }
+
+        return response;
     }
+
+    private Task ReportHealthyAsync()
+        => health is not null && credential is not null ? health.ReportHealthyAsync(named ??= credential(), CancellationToken.None) : Task.CompletedTask;
 
     private async Task<string> TokenAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
