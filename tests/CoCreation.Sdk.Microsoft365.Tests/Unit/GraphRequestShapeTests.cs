@@ -58,6 +58,7 @@ public sealed class GraphRequestShapeTests
         var queries = Requests("GET", "/v1.0/users").Select(e => ContractRequest.ParseQuery(e.RequestMessage.RawQuery)).ToList();
         using (Assert.EnterMultipleScope())
         {
+            Assert.That(Requests("GET", "/v1.0/users")[0].RequestMessage.RawQuery, Does.Contain("$filter=").And.Contain("$select="), "OData names go out with their $, as Graph documents them");
             Assert.That(queries[0]["$filter"].Single(), Is.EqualTo("mail eq 'O''Brien@contoso.test' or userPrincipalName eq 'O''Brien@contoso.test'"));
             Assert.That(tenant.AccountId, Is.EqualTo(user.Id), "a tenant user is keyed by object id");
             Assert.That(tenant.DisplayName, Is.EqualTo("Siobhan O'Brien"));
