@@ -1,1 +1,2 @@
+global using CoCreation.Sdk.Microsoft365.Tests.Support;
 global using CoCreation.Sdk.Testing;
