@@ -207,7 +207,7 @@ public sealed class Microsoft365UserSignIn
         // Validates the tenant before anything is cached or sent.
         _ = MsalClients.Authority(options, tenantId);
         var key = options.GenericAuthority is not null ? string.Empty : tenantId ?? options.TenantId!;
-        return clients.GetOrAdd(key, _ => new Lazy<IConfidentialClientApplication>(() => MsalClients.Build(options, credential, httpClient, tenantId, RedirectUri))).Value;
+        return clients.GetOrAdd(key, _ => new Lazy<IConfidentialClientApplication>(() => MsalClients.Build(options, credential, httpClient, TimeProvider.System, tenantId, RedirectUri))).Value;
     }
 
     private string[] ScopesOrDefault(IEnumerable<string>? scopes)

@@ -110,9 +110,19 @@ const provider = new Provider(issuer, {
   ttl: { AccessToken: 3600, ClientCredentials: 3600, AuthorizationCode: 120, IdToken: 3600, RefreshToken: 86400, Interaction: 600, Session: 3600, Grant: 86400 },
 });
 
+// The client assertion's header (alg, kid, x5t: nothing secret), to tell why a certificate client was refused.
+const assertionHeader = (ctx) => {
+  try {
+    const assertion = ctx.oidc.params?.client_assertion;
+    return assertion ? ` assertion header ${Buffer.from(assertion.split('.')[0], 'base64url').toString()} payload ${Buffer.from(assertion.split('.')[1], 'base64url').toString()}` : '';
+  } catch {
+    return '';
+  }
+};
+
 // Every token request, for the log (no secrets: the grant type and client id only).
 provider.on('grant.success', (ctx) => console.log(`token issued: ${ctx.oidc.params.grant_type} for ${ctx.oidc.client?.clientId}`));
-provider.on('grant.error', (ctx, error) => console.log(`token refused: ${ctx.oidc.params?.grant_type} for ${ctx.oidc.client?.clientId ?? '?'}: ${error.message} (${error.error_description ?? ''})`));
+provider.on('grant.error', (ctx, error) => console.log(`token refused: ${ctx.oidc.params?.grant_type} for ${ctx.oidc.client?.clientId ?? '?'}: ${error.message} (${error.error_detail ?? error.error_description ?? ''}${error.cause ? `; ${error.cause.message}` : ''})${assertionHeader(ctx)}`));
 
 const server = https
   .createServer({ cert: fs.readFileSync(need('OIDC_TLS_CERT')), key: fs.readFileSync(need('OIDC_TLS_KEY')) }, provider.callback())

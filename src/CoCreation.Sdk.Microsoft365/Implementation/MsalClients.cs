@@ -108,10 +108,12 @@ internal static class MsalClients
     /// <param name="options">The options (client id, authority).</param>
     /// <param name="credential">The credential from <see cref="Credential"/>.</param>
     /// <param name="httpClient">Gives the HttpClient every MSAL request goes through (discovery and token requests).</param>
+    /// <param name="time">The clock a generic authority's client assertion is dated by.</param>
     /// <param name="tenantId">A tenant other than the options' own, or <see langword="null"/>.</param>
     /// <param name="redirectUri">The redirect address of the authorization code flow, or <see langword="null"/>.</param>
-    public static IConfidentialClientApplication Build(Microsoft365Options options, MsalCredential credential, Func<HttpClient> httpClient, string? tenantId = null, Uri? redirectUri = null)
+    public static IConfidentialClientApplication Build(Microsoft365Options options, MsalCredential credential, Func<HttpClient> httpClient, TimeProvider time, string? tenantId = null, Uri? redirectUri = null)
     {
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(httpClient);
@@ -123,9 +125,17 @@ internal static class MsalClients
         builder = authority.IsGeneric
             ? builder.WithOidcAuthority(authority.Uri.AbsoluteUri).WithInstanceDiscovery(false)
             : builder.WithAuthority(authority.Uri.AbsoluteUri);
-        builder = credential.Certificate is { } certificate
-            ? builder.WithCertificate(certificate, new CertificateOptions { SendX5C = false })
-            : builder.WithClientSecret(credential.Secret);
+        if (credential.Certificate is { } certificate)
+        {
+            // Entra takes MSAL's own assertion; a generic provider gets one with numeric dates (see MsalClientAssertion).
+            builder = authority.IsGeneric
+                ? builder.WithClientAssertion((AssertionRequestOptions request) => Task.FromResult(MsalClientAssertion.Create(certificate, request.ClientID, request.TokenEndpoint, time.GetUtcNow())))
+                : builder.WithCertificate(certificate, new CertificateOptions { SendX5C = false });
+        }
+        else
+        {
+            builder = builder.WithClientSecret(credential.Secret);
+        }
         if (redirectUri is not null)
         {
             builder = builder.WithRedirectUri(redirectUri.AbsoluteUri);

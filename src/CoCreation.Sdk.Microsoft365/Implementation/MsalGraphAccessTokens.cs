@@ -43,7 +43,7 @@ internal sealed class MsalGraphAccessTokens : IGraphAccessTokens
     /// <summary>Builds the confidential client the options describe; bad options throw before anything is sent.</summary>
     /// <param name="options">The adapter's options: client id, tenant or generic authority, secret or certificate, scopes.</param>
     /// <param name="httpClient">Gives the HttpClient MSAL sends every request through.</param>
-    /// <param name="time">The adapter's clock; a token MSAL hands out that this clock sees as expired is fetched again.</param>
+    /// <param name="time">The adapter's clock: it dates a generic authority's client assertion, and a token MSAL hands out that this clock sees as expired is fetched again.</param>
     /// <returns>The token source.</returns>
     internal static MsalGraphAccessTokens Create(Microsoft365Options options, Func<HttpClient> httpClient, TimeProvider time)
     {
@@ -52,7 +52,7 @@ internal sealed class MsalGraphAccessTokens : IGraphAccessTokens
         ArgumentNullException.ThrowIfNull(time);
         var scopes = Scopes(options);
         var credential = MsalClients.Credential(options);
-        return new MsalGraphAccessTokens(MsalClients.Build(options, credential, httpClient), scopes, time);
+        return new MsalGraphAccessTokens(MsalClients.Build(options, credential, httpClient, time), scopes, time);
     }
 
     /// <inheritdoc />
