@@ -87,6 +87,11 @@ public sealed class Microsoft365UserSignIn
         {
             builder = builder.WithPrompt(Prompt.Consent);
         }
+        else if (options.GenericAuthority is not null)
+        {
+            // MSAL asks for prompt=select_account by default, which Entra knows and many OpenID Connect providers refuse.
+            builder = builder.WithPrompt(Prompt.NoPrompt);
+        }
 
         var state = QueryValue(await RunAsync(() => builder.ExecuteAsync(cancellationToken), account: null).ConfigureAwait(false), "state", out var url);
         if (state is null)
