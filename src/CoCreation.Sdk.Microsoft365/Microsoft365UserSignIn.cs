@@ -238,7 +238,7 @@ public sealed class Microsoft365UserSignIn
         }
         catch (HttpRequestException ex)
         {
-            throw new ProviderException(MsalClients.Provider, $"The identity provider could not be reached ({ex.HttpRequestError}).", isTransient: true, innerException: ex);
+            throw MsalErrors.Unreachable(ex);
         }
     }
 

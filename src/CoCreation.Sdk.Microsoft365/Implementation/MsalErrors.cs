@@ -53,6 +53,18 @@ internal static class MsalErrors
         return ForApp(exception);
     }
 
+    /// <summary>Maps a failure to reach the identity provider; a refused TLS certificate is not transient, a network failure is.</summary>
+    /// <param name="exception">The HTTP failure.</param>
+    public static ProviderException Unreachable(HttpRequestException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var tls = exception.HttpRequestError == HttpRequestError.SecureConnectionError;
+        var message = tls
+            ? "The identity provider could not be reached: its TLS certificate was not trusted (SecureConnectionError). Give an HttpClient that trusts it."
+            : $"The identity provider could not be reached ({exception.HttpRequestError}).";
+        return new ProviderException(MsalClients.Provider, message, exception.StatusCode, isTransient: !tls, innerException: exception);
+    }
+
     /// <summary>Keeps an OAuth error code only when it looks like one (letters, digits, '_', '-', '.'); the provider chooses it.</summary>
     internal static string SafeCode(string? code)
         => !string.IsNullOrEmpty(code) && code.Length <= 64 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')

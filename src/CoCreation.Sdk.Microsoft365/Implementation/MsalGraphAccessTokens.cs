@@ -83,7 +83,7 @@ internal sealed class MsalGraphAccessTokens : IGraphAccessTokens
         }
         catch (HttpRequestException ex)
         {
-            throw new ProviderException(MsalClients.Provider, $"The identity provider could not be reached ({ex.HttpRequestError}).", isTransient: true, innerException: ex);
+            throw MsalErrors.Unreachable(ex);
         }
     }
 
