@@ -111,11 +111,11 @@ public sealed class Microsoft365UserSignIn
     /// <param name="redirectedTo">The full address the browser came back with (<see cref="RedirectUri"/> with <c>code</c> and <c>state</c>).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The user's token, now cached.</returns>
-    public Task<Microsoft365UserSignInResult> CompleteAsync(Microsoft365UserSignInRequest request, Uri redirectedTo, CancellationToken cancellationToken = default)
+    public async Task<Microsoft365UserSignInResult> CompleteAsync(Microsoft365UserSignInRequest request, Uri redirectedTo, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(redirectedTo);
-        if (!redirectedTo.IsAbsoluteUri || !string.Equals(redirectedTo.GetLeftPart(UriPartial.Path), RedirectUri.GetLeftPart(UriPartial.Path), StringComparison.OrdinalIgnoreCase))
+        if (!redirectedTo.IsAbsoluteUri || !string.Equals(redirectedTo.GetLeftPart(UriPartial.Path), RedirectUri.GetLeftPart(UriPartial.Path), StringComparison.Ordinal))
         {
             throw new CoCreationValidationException(nameof(redirectedTo), "is not the redirect address this sign-in was started with.");
         }
@@ -127,7 +127,7 @@ public sealed class Microsoft365UserSignIn
             throw new CredentialException(MsalClients.Provider, $"The user's sign-in did not finish: the identity provider answered {MsalErrors.SafeCode(error)}.");
         }
 
-        return RedeemCodeAsync(request, QueryValue(redirectedTo, "code", out _) ?? string.Empty, QueryValue(redirectedTo, "state", out _), cancellationToken);
+        return await RedeemCodeAsync(request, QueryValue(redirectedTo, "code", out _) ?? string.Empty, QueryValue(redirectedTo, "state", out _), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Completes a sign-in from the <c>code</c> and <c>state</c> the redirect carried; redeems the code with the request's PKCE verifier.</summary>

@@ -125,7 +125,7 @@ public sealed class UserSignInIntegrationTests
         var request = await signIn.StartAsync();
         var denied = new Uri($"{peer.RedirectUri}?error=access_denied&error_description=nope&state={request.State}");
 
-        var ex = Assert.Throws<CredentialException>(() => signIn.CompleteAsync(request, denied));
+        var ex = Assert.ThrowsAsync<CredentialException>(async () => await signIn.CompleteAsync(request, denied));
 
         Assert.That(ex!.Message, Does.Contain("access_denied"));
     }
