@@ -61,6 +61,8 @@ public sealed partial class Microsoft365CloudWorkspace : CloudWorkspaceBase
         DocumentKinds = [DocumentKind.Document, DocumentKind.Spreadsheet, DocumentKind.Presentation],
     };
 
+    private static readonly CloudWorkspaceCapabilities GraphCapabilitiesWithNotifications = GraphCapabilities with { SupportsPushNotifications = true };
+
     private readonly Microsoft365Options options;
     private readonly Func<HttpClient> httpClient;
     private readonly GraphHttp http;
@@ -85,7 +87,7 @@ public sealed partial class Microsoft365CloudWorkspace : CloudWorkspaceBase
     public override CloudWorkspaceMetadata Metadata { get; }
 
     /// <inheritdoc />
-    public override CloudWorkspaceCapabilities Capabilities => GraphCapabilities;
+    public override CloudWorkspaceCapabilities Capabilities => options.NotificationUrl is null ? GraphCapabilities : GraphCapabilitiesWithNotifications;
 
     private string Name => Metadata.Name;
 

@@ -1,6 +1,7 @@
 using CoCreation.Sdk.Http;
 using CoCreation.Sdk.Microsoft365;
 using CoCreation.Sdk.Microsoft365.Implementation;
+using CoCreation.Sdk.Microsoft365.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -74,14 +75,25 @@ public static class Microsoft365CoCreationBuilderExtensions
                 sp.GetService<Health.ICredentialHealthReporter>() ?? Health.NullCredentialHealthReporter.Instance,
                 () => CredentialRef(name, adapter.Options(sp))));
 
+        // Change notifications: subscriptions renewed by the SDK's scheduler, notifications verified by the receiver.
+        Microsoft365Notifications.Register(builder, name, sp => new GraphSubscriptionManager(
+            () => Adapter(sp, name).CreateGraphClient(), name, adapter.Options(sp), sp.GetRequiredService<TimeProvider>(), Logger(sp)));
+
         // Creating the client per call lets the factory rotate handlers under a long-lived adapter.
         return builder.AddCloudWorkspace(name, sp =>
-            new Microsoft365CloudWorkspace(name, adapter.Options(sp), () => adapter.CreateClient(sp), sp.GetRequiredService<TimeProvider>(), Logger(sp)));
+        {
+            var workspace = new Microsoft365CloudWorkspace(name, adapter.Options(sp), () => adapter.CreateClient(sp), sp.GetRequiredService<TimeProvider>(), Logger(sp));
+            workspace.UseSubscriptions(() => Microsoft365Notifications.GetManager(sp, name));
+            return workspace;
+        });
     }
 
     /// <summary>Names the app registration in health records: client id and tenant, never the secret or certificate.</summary>
     internal static Health.CredentialRef CredentialRef(string name, Microsoft365Options options)
         => new(name, Microsoft365CloudWorkspace.ProviderKind, $"app {options.ClientId ?? "(none)"} in tenant {options.TenantId ?? "(none)"}");
+
+    private static Microsoft365CloudWorkspace Adapter(IServiceProvider services, string name)
+        => (Microsoft365CloudWorkspace)services.GetRequiredKeyedService<Workspaces.ICloudWorkspace>(name);
 
     private static ILogger Logger(IServiceProvider services)
         => services.GetService<ILoggerFactory>()?.CreateLogger<Microsoft365CloudWorkspace>() ?? NullLogger<Microsoft365CloudWorkspace>.Instance;
