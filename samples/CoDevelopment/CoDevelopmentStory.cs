@@ -45,12 +45,25 @@ public sealed partial class CoDevelopmentStory(IServiceProvider services, Embedd
 
     private Person P(string name) => _people.Single(p => p.Name == name);
 
+    // A provider without a role the cast asks for (Microsoft 365 has no comment-only share) gets the next narrower one.
+    private void FitRolesToProvider()
+    {
+        var roles = services.GetRequiredKeyedService<ICloudWorkspace>(SampleProviders.Workspace).Capabilities.Roles;
+        foreach (var person in _people.Where(p => !roles.Contains(p.Role)))
+        {
+            var fallback = roles.Where(r => r < person.Role).DefaultIfEmpty(roles.Min()).Max();
+            Console.WriteLine($"  ({person.Name} would be {person.Role}; this workspace provider has no such role, so {fallback})");
+            person.Role = fallback;
+        }
+    }
+
     public async Task<int> RunAsync()
     {
         Console.WriteLine(world.CloudIsEmbedded
             ? "Dong-A Living co-develops a chair on CoCreation.Sdk (embedded providers)"
             : "Dong-A Living co-develops a chair on CoCreation.Sdk (embedded networks, cloud workspace from configuration)");
         Console.WriteLine(new string('=', 72));
+        FitRolesToProvider();
         await RecruitAsync();
         await AdmitAsync();
         var provisioned = await ProvisionAsync();
@@ -424,7 +437,7 @@ public sealed partial class CoDevelopmentStory(IServiceProvider services, Embedd
         public string Name { get; } = name;
         public string Handle { get; } = handle;
         public string Locale { get; } = locale;
-        public WorkspaceRole Role { get; } = role;
+        public WorkspaceRole Role { get; set; } = role;
         public EmbeddedSnsAccount? Social { get; set; }
         public EmbeddedSnsAccount? Micro { get; set; }
         public ParticipantSession? Session { get; set; }

@@ -23,7 +23,7 @@ public sealed class EmbeddedWorld
     public EmbeddedSnsAccount MicroBrand { get; }
 
     /// <summary>
-    /// Whether the registered cloud workspace is <see cref="Cloud"/>. When it is another service (Google Workspace),
+    /// Whether the registered cloud workspace is <see cref="Cloud"/>. When it is another service (Google Workspace, Microsoft 365),
     /// the story cannot play the members' edits there or read the shares back, so it skips those checks.
     /// </summary>
     public bool CloudIsEmbedded { get; set; } = true;
@@ -36,7 +36,8 @@ public sealed class SampleConfigurationException(string message) : Exception(mes
 /// Registers the providers named in configuration (<c>CoDevelopment:Providers</c>). The module itself only sees
 /// the registered names (<see cref="SocialNetwork"/>, <see cref="MicroNetwork"/>, <see cref="Workspace"/>), so
 /// another provider is one more case here plus a configuration value: <c>CoDevelopment:Providers:CloudWorkspace=google</c>
-/// runs the workspace on Google Workspace with the options in <c>CoDevelopment:Google</c>.
+/// runs the workspace on Google Workspace with the options in <c>CoDevelopment:Google</c>, and
+/// <c>microsoft365</c> on Microsoft 365 with the options in <c>CoDevelopment:Microsoft365</c>.
 /// </summary>
 public static class SampleProviders
 {
@@ -70,8 +71,13 @@ public static class SampleProviders
                 builder.AddGoogleWorkspace(Workspace, sample.GetSection("Google"));
                 world.CloudIsEmbedded = false;
                 break;
+            case "microsoft365":
+                // App registration, drive and calendar come from CoDevelopment:Microsoft365 (Microsoft365Options); validated at start.
+                builder.AddMicrosoft365(Workspace, sample.GetSection("Microsoft365"));
+                world.CloudIsEmbedded = false;
+                break;
             default:
-                throw new SampleConfigurationException($"CoDevelopment:Providers:CloudWorkspace is '{cloud}'; this sample knows: embedded, google.");
+                throw new SampleConfigurationException($"CoDevelopment:Providers:CloudWorkspace is '{cloud}'; this sample knows: embedded, google, microsoft365.");
         }
     }
 }

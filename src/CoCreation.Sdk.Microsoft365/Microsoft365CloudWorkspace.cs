@@ -408,6 +408,7 @@ public sealed partial class Microsoft365CloudWorkspace : CloudWorkspaceBase
             var latest = await DeltaAsync(graph, $"{baseUrl}/drives/{Drive}/root/delta?token=latest", cancellationToken).ConfigureAwait(false);
             var link = latest.OdataDeltaLink ?? throw http.Malformed(new GraphCall("GET /drives/{drive-id}/root/delta"));
             var watermark = await ListFolderAsync(graph, workspace, items, cancellationToken).ConfigureAwait(false);
+            watermark = Max(watermark, await CollectCalendarAsync(graph, workspace, items, DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false));
             return Page(items, new ActivityCursor(link, watermark), false);
         }
 
@@ -424,9 +425,10 @@ public sealed partial class Microsoft365CloudWorkspace : CloudWorkspaceBase
 
         var mark = Collect(workspace, page.Value, items, position.Watermark, DateTimeOffset.MinValue);
         var next = page.OdataNextLink ?? page.OdataDeltaLink ?? throw http.Malformed(new GraphCall("GET /drives/{drive-id}/root/delta"));
+        mark = Max(mark, await CollectCalendarAsync(graph, workspace, items, position.Watermark, cancellationToken).ConfigureAwait(false));
 
         // An empty read keeps the old link, so the cursor stays put when nothing changed.
-        var cursorOut = page.Value is { Count: > 0 } || page.OdataNextLink is not null ? new ActivityCursor(next, mark) : position;
+        var cursorOut = page.Value is { Count: > 0 } || page.OdataNextLink is not null ? new ActivityCursor(next, mark) : position with { Watermark = mark };
         return Page(items, cursorOut, page.OdataNextLink is not null);
     }
 
@@ -657,6 +659,51 @@ public sealed partial class Microsoft365CloudWorkspace : CloudWorkspaceBase
         }
 
         throw new ProviderException(Name, $"Microsoft Graph ({Name}) returned more than {MaxPages} delta pages while enumerating the drive again.", null, "too_many_pages");
+    }
+
+    /// <summary>
+    /// Adds the entries of the workspace's own calendar (a user calendar; a group calendar holds the group's other events
+    /// too and is left out) created or changed at or after <paramref name="since"/>: created as scheduled, changed as
+    /// moved, under ids that repeat for the same change. Reads the first 100 entries; returns the new watermark.
+    /// </summary>
+    private async Task<DateTimeOffset> CollectCalendarAsync(GraphServiceClient graph, WorkspaceRef workspace, List<WorkspaceActivity> items, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(options.CalendarUserId) || workspace.CalendarId is null || CalendarRef.Parse(workspace.CalendarId) is not { IsGroupCalendar: false } calendar)
+        {
+            return since;
+        }
+
+        var events = await http.CallAsync(
+            new GraphCall("GET /users/{user-id}/calendars/{calendar-id}/events", "workspace calendar", workspace.Id),
+            ct => graph.Users[options.CalendarUserId].Calendars[calendar.UserCalendarId].Events.GetAsync(
+                r =>
+                {
+                    r.QueryParameters.Select = ["id", "subject", "createdDateTime", "lastModifiedDateTime"];
+                    r.QueryParameters.Top = 100;
+                },
+                ct),
+            cancellationToken).ConfigureAwait(false);
+        var mark = since;
+        foreach (var entry in events?.Value ?? [])
+        {
+            if (entry.Id is null || (entry.LastModifiedDateTime ?? entry.CreatedDateTime) is not { } modified || modified < since)
+            {
+                continue;
+            }
+
+            var created = entry.CreatedDateTime == modified;
+            mark = Max(mark, modified);
+            items.Add(new WorkspaceActivity
+            {
+                Id = created ? $"event:{entry.Id}:created" : $"event:{entry.Id}:{modified.UtcTicks.ToString(CultureInfo.InvariantCulture)}",
+                Kind = created ? WorkspaceActivityKind.EventScheduled : WorkspaceActivityKind.EventMoved,
+                TargetId = entry.Id,
+                TargetName = entry.Subject,
+                OccurredAt = modified,
+            });
+        }
+
+        return mark;
     }
 
     /// <summary>Adds the files of <paramref name="page"/> that sit directly in the workspace folder and changed at or after <paramref name="since"/>; returns the new watermark.</summary>

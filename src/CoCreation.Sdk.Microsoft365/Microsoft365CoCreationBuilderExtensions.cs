@@ -56,7 +56,7 @@ public static class Microsoft365CoCreationBuilderExtensions
         var adapter = builder.AddHttpAdapter<Microsoft365Options, Microsoft365OptionsValidator>(ProviderKind.CloudWorkspace, name, Package, configureOptions);
         var services = builder.Services;
         var identityClient = adapter.HttpClientName + ".Identity";
-        services.AddHttpClient(identityClient);
+        services.AddHttpClient(identityClient).ConfigurePrimaryHttpMessageHandler(sp => IdentityHandler(adapter.Options(sp)));
 
         // One token source per adapter, so MSAL's token cache serves every request. A test may register its own first.
         services.TryAddKeyedSingleton<IGraphAccessTokens>(TokensKey(name), (sp, _) => MsalGraphAccessTokens.Create(
@@ -91,6 +91,32 @@ public static class Microsoft365CoCreationBuilderExtensions
     /// <summary>Names the app registration in health records: client id and tenant, never the secret or certificate.</summary>
     internal static Health.CredentialRef CredentialRef(string name, Microsoft365Options options)
         => new(name, Microsoft365CloudWorkspace.ProviderKind, $"app {options.ClientId ?? "(none)"} in tenant {options.TenantId ?? "(none)"}");
+
+    // The sign-in client trusts exactly the configured authority certificate when one is given (a private PKI), else the system.
+    private static HttpMessageHandler IdentityHandler(Microsoft365Options options)
+    {
+        var handler = new SocketsHttpHandler();
+        if (string.IsNullOrWhiteSpace(options.TrustedAuthorityCertificatePath))
+        {
+            return handler;
+        }
+
+        var authority = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(options.TrustedAuthorityCertificatePath);
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (certificate is null || (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) != System.Net.Security.SslPolicyErrors.None)
+            {
+                return false;
+            }
+
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+        };
+        return handler;
+    }
 
     private static Microsoft365CloudWorkspace Adapter(IServiceProvider services, string name)
         => (Microsoft365CloudWorkspace)services.GetRequiredKeyedService<Workspaces.ICloudWorkspace>(name);

@@ -53,6 +53,13 @@ public sealed class Microsoft365Options : HttpAdapterOptions
     /// </summary>
     public Uri? GenericAuthority { get; set; }
 
+    /// <summary>
+    /// A PEM or DER file with the certificate authority that signed <see cref="GenericAuthority"/>'s TLS certificate, for an
+    /// OpenID Connect provider on a private PKI. Only the sign-in requests trust it (in addition to nothing else: the chain
+    /// must end at this authority); Graph requests keep the system's trust. <see langword="null"/> (the default) uses the system's trust.
+    /// </summary>
+    public string? TrustedAuthorityCertificatePath { get; set; }
+
     /// <summary>The scopes asked for. Default <see cref="DefaultScopes"/>.</summary>
     public IList<string> Scopes { get; set; } = [.. DefaultScopes];
 

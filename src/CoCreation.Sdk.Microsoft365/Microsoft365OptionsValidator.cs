@@ -33,6 +33,10 @@ public sealed class Microsoft365OptionsValidator : AdapterOptionsValidator<Micro
         }
 
         CheckTemplates(options, failures);
+        if (!string.IsNullOrWhiteSpace(options.TrustedAuthorityCertificatePath) && !File.Exists(options.TrustedAuthorityCertificatePath))
+        {
+            failures.Add(nameof(options.TrustedAuthorityCertificatePath), "names a file that does not exist.");
+        }
         failures.RequireBaseAddress(options.NotificationUrl, nameof(options.NotificationUrl), required: false, httpsOnly: true);
         failures.RequireBaseAddress(options.LifecycleNotificationUrl, nameof(options.LifecycleNotificationUrl), required: false, httpsOnly: true);
         if (options.LifecycleNotificationUrl is not null && options.NotificationUrl is null)

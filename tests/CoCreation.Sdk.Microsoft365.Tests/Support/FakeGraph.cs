@@ -408,6 +408,9 @@ internal sealed class FakeGraph : IDisposable
         Map("PATCH calendarPermission", "PATCH", "/v1.0/users/{user}/calendars/{calendar}/calendarPermissions/{permission}", UpdateCalendarPermission);
         Map("DELETE calendarPermission", "DELETE", "/v1.0/users/{user}/calendars/{calendar}/calendarPermissions/{permission}", DeleteCalendarPermission);
         Map("POST events", "POST", "/v1.0/users/{user}/calendars/{calendar}/events", c => CreateEvent(c, UserCalendar(c)));
+        Map("GET events", "GET", "/v1.0/users/{user}/calendars/{calendar}/events", c => UserCalendar(c) is { } calendar
+            ? Json(200, new JsonObject { ["value"] = new JsonArray([.. calendar.Events.Select(e => (JsonNode)new JsonObject { ["id"] = e["id"]!.DeepClone(), ["subject"] = e["subject"]!.DeepClone(), ["createdDateTime"] = e["createdDateTime"]!.DeepClone(), ["lastModifiedDateTime"] = e["lastModifiedDateTime"]!.DeepClone() })]) })
+            : Error(404, "ErrorItemNotFound", "The specified object was not found in the store."));
         Map("POST events", "POST", "/v1.0/groups/{group}/calendar/events", c => CreateEvent(c, c.PathValue("group") == GroupId ? calendars["group:" + GroupId] : null));
         Map("POST $batch", "POST", "/v1.0/$batch", Batch);
     }
