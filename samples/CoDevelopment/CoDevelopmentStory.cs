@@ -76,8 +76,8 @@ public sealed partial class CoDevelopmentStory(IServiceProvider services, Embedd
         else
         {
             Step(5, "Members edit, comment and move the milestone in the workspace");
-            Detail("the workspace is not the embedded one: members act in it themselves (for example in Google Docs and");
-            Detail("Calendar) and the module relays what it reads back; steps 5 to 7 are not simulated here");
+            Detail("the workspace is not the embedded one: members act in it themselves (in their office suite and");
+            Detail("calendar) and the module relays what it reads back; steps 5 to 7 are not simulated here");
         }
 
         await DiscussAsync(milestone);

@@ -9,7 +9,11 @@ namespace CoCreation.Sdk.Microsoft365.Implementation;
 /// must not carry it). When Graph answers 401, the handler asks for a fresh token once and sends once more; a second
 /// 401 goes back to the caller. Sits inside the resilience pipeline, so every attempt carries a current token.
 /// </summary>
-/// <remarks>Every answer other than 401 means Graph accepted the token, which is reported to the credential health monitor.</remarks>
+/// <remarks>
+/// Every answer other than 401 means Graph accepted the token, which is reported to the credential health monitor. When
+/// the identity provider refuses the app's own credential, the credential is reported as needing re-authorisation and
+/// the call fails with <see cref="Health.ReauthorizationRequiredException"/>.
+/// </remarks>
 internal sealed class GraphAuthHandler(string provider, Uri graphBase, Lazy<IGraphAccessTokens> tokens, ILogger logger, Health.ICredentialHealthReporter? health = null, Func<Health.CredentialRef>? credential = null) : DelegatingHandler
 {
     private Health.CredentialRef? named;
@@ -58,6 +62,18 @@ internal sealed class GraphAuthHandler(string provider, Uri graphBase, Lazy<IGra
         try
         {
             return await tokens.Value.GetAccessTokenAsync(forceRefresh, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AppCredentialRefusedException ex) when (credential is not null)
+        {
+            // Only a new secret or certificate helps: tell credential health once, then fail every call until then.
+            var who = named ??= credential();
+            var reason = $"the identity provider refused the app's credential ({ex.Code}): the secret or certificate expired or was removed, or the app registration is gone";
+            if (health is not null)
+            {
+                await health.ReportNeedsReauthAsync(who, reason, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw new Health.ReauthorizationRequiredException(who, reason, $"Microsoft 365 ({provider}) could not get an access token: {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is not CoCreationException and not OperationCanceledException)
         {

@@ -26,7 +26,10 @@ internal static class MsalErrors
                 return new ProviderException(MsalClients.Provider, $"The identity provider could not issue a token for the app right now (HTTP {Status(status)}, {code}){correlation}.", Http(status), code, isTransient: true, retryAfter: RetryAfter(service), innerException: exception);
             }
 
-            return new CredentialException(MsalClients.Provider, $"The identity provider refused to issue a token for the app: {code} (HTTP {Status(status)}){correlation}. {Hint(code)}", exception);
+            var message = $"The identity provider refused to issue a token for the app: {code} (HTTP {Status(status)}){correlation}. {Hint(code)}";
+            return code is "invalid_client" or "unauthorized_client"
+                ? new AppCredentialRefusedException(code, message, exception)
+                : new CredentialException(MsalClients.Provider, message, exception);
         }
 
         return new CredentialException(MsalClients.Provider, $"MSAL could not ask for a token for the app: {code}{correlation}. Check the authority (AuthorityHost and TenantId, or GenericAuthority) and the credential.", exception);
@@ -95,4 +98,19 @@ internal static class MsalErrors
 
     private static string Correlation(MsalException exception)
         => exception is MsalServiceException { CorrelationId: { Length: > 0 } id } && Guid.TryParse(id, out var guid) ? $", correlation id {guid}" : string.Empty;
+}
+
+/// <summary>
+/// The identity provider refused the app's own credential (<c>invalid_client</c>, <c>unauthorized_client</c>): the secret
+/// expired or was removed, the certificate is no longer registered, or the app registration is gone. Nothing but a new
+/// credential helps, so the adapter reports it to credential health as needing re-authorisation.
+/// </summary>
+/// <param name="code">The OAuth error code.</param>
+/// <param name="message">The message, without secrets.</param>
+/// <param name="innerException">MSAL's exception.</param>
+internal sealed class AppCredentialRefusedException(string code, string message, Exception innerException)
+    : CredentialException(MsalClients.Provider, message, innerException)
+{
+    /// <summary>The OAuth error code.</summary>
+    public string Code { get; } = code;
 }

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CoCreation.Sdk.Testing;
+using CoCreation.Sdk.Tests.Shared;
 using WireMock;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
@@ -231,19 +232,9 @@ internal sealed partial class FakeGoogle : IDisposable
 
     public void Dispose() => Server.Stop();
 
-    public static ResponseMessage Json(int status, JsonNode body)
-    {
-        var response = new ResponseMessage
-        {
-            StatusCode = status,
-            BodyData = new BodyData { BodyAsString = body.ToJsonString(), DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 },
-            Headers = new Dictionary<string, WireMockList<string>>(),
-        };
-        response.AddHeader("Content-Type", "application/json; charset=UTF-8");
-        return response;
-    }
+    public static ResponseMessage Json(int status, JsonNode body) => WireMockResponses.Json(status, body, "application/json; charset=UTF-8");
 
-    public static ResponseMessage NoContent() => new() { StatusCode = 204, Headers = new Dictionary<string, WireMockList<string>>() };
+    public static ResponseMessage NoContent() => WireMockResponses.NoContent();
 
     /// <summary>Google's error envelope.</summary>
     public static ResponseMessage Error(int status, string reason, string message, string? statusName = null, TimeSpan? retryAfter = null)

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CoCreation.Sdk.Testing;
+using CoCreation.Sdk.Tests.Shared;
 using WireMock;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
@@ -821,17 +822,7 @@ internal sealed partial class FakeMastodon : IDisposable
 
     private DateTimeOffset Tick() => clock = clock.AddSeconds(1);
 
-    public static ResponseMessage Json(int status, JsonNode body)
-    {
-        var response = new ResponseMessage
-        {
-            StatusCode = status,
-            BodyData = new BodyData { BodyAsString = body.ToJsonString(), DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 },
-            Headers = new Dictionary<string, WireMockList<string>>(),
-        };
-        response.AddHeader("Content-Type", "application/json; charset=utf-8");
-        return response;
-    }
+    public static ResponseMessage Json(int status, JsonNode body) => WireMockResponses.Json(status, body);
 
     public static ResponseMessage Error(int status, string error, string? description = null)
     {

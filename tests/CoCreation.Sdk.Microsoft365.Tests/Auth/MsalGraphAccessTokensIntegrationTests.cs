@@ -127,9 +127,10 @@ public sealed class MsalGraphAccessTokensIntegrationTests
         using var stranger = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         var options = new Microsoft365Options { GenericAuthority = new Uri(peer.Issuer), ClientId = peer.CertClientId, ClientCertificate = stranger, Scopes = [peer.Scope] };
 
-        var ex = Assert.ThrowsAsync<CredentialException>(async () => await MsalGraphAccessTokens.Create(options, () => http, TimeProvider.System).GetAccessTokenAsync(false, CancellationToken.None));
+        var ex = Assert.ThrowsAsync<AppCredentialRefusedException>(async () => await MsalGraphAccessTokens.Create(options, () => http, TimeProvider.System).GetAccessTokenAsync(false, CancellationToken.None));
 
         Assert.That(ex!.Message, Does.Contain("invalid_client"));
+        Assert.That(ex.Code, Is.EqualTo("invalid_client"), "a refused credential, which credential health reports as needing re-authorisation");
     }
 
     [Test]
@@ -141,7 +142,7 @@ public sealed class MsalGraphAccessTokensIntegrationTests
         options.ClientSecret = "wrong-" + Guid.NewGuid().ToString("N");
         var tokens = MsalGraphAccessTokens.Create(options, () => http, TimeProvider.System);
 
-        var ex = Assert.ThrowsAsync<CredentialException>(async () => await tokens.GetAccessTokenAsync(false, CancellationToken.None));
+        var ex = Assert.ThrowsAsync<AppCredentialRefusedException>(async () => await tokens.GetAccessTokenAsync(false, CancellationToken.None));
 
         Assert.Multiple(() =>
         {

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using CoCreation.Sdk.Tests.Shared;
 using WireMock;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
@@ -246,19 +247,9 @@ internal sealed class FakeGraph : IDisposable
 
     public void Dispose() => Server.Stop();
 
-    public static ResponseMessage Json(int status, JsonNode body)
-    {
-        var response = new ResponseMessage
-        {
-            StatusCode = status,
-            BodyData = new BodyData { BodyAsString = body.ToJsonString(), DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 },
-            Headers = new Dictionary<string, WireMockList<string>>(),
-        };
-        response.AddHeader("Content-Type", "application/json; charset=utf-8");
-        return response;
-    }
+    public static ResponseMessage Json(int status, JsonNode body) => WireMockResponses.Json(status, body);
 
-    public static ResponseMessage NoContent() => new() { StatusCode = 204, Headers = new Dictionary<string, WireMockList<string>>() };
+    public static ResponseMessage NoContent() => WireMockResponses.NoContent();
 
     /// <summary>Graph's error envelope.</summary>
     public static ResponseMessage Error(int status, string code, string message, TimeSpan? retryAfter = null)

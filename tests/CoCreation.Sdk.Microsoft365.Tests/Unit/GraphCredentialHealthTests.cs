@@ -1,6 +1,7 @@
 using CoCreation.Sdk.Health;
 using CoCreation.Sdk.Microsoft365.Implementation;
 using CoCreation.Sdk.Workspaces;
+using CoCreation.Sdk.Microsoft365.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoCreation.Sdk.Microsoft365.Tests.Unit;
@@ -14,7 +15,7 @@ public sealed class GraphCredentialHealthTests
     public async Task AcceptedCalls_ReportHealthy_RefusedOnesDoNotAsync()
     {
         using var fake = new FakeGraph();
-        var reporter = new RecordingReporter();
+        var reporter = new RecordingHealthReporter();
         var services = new ServiceCollection();
         services.AddSingleton<ICredentialHealthReporter>(reporter);
         services.AddKeyedSingleton<IGraphAccessTokens>(Microsoft365CoCreationBuilderExtensions.TokensKey("health"), new FakeGraphTokens(() => fake.IssueAccessToken()));
@@ -26,7 +27,7 @@ public sealed class GraphCredentialHealthTests
         var accepted = reporter.Healthy.Count;
 
         using var refusing = new FakeGraph(acceptToken: _ => false);
-        var refusedReporter = new RecordingReporter();
+        var refusedReporter = new RecordingHealthReporter();
         var refusedServices = new ServiceCollection();
         refusedServices.AddSingleton<ICredentialHealthReporter>(refusedReporter);
         refusedServices.AddKeyedSingleton<IGraphAccessTokens>(Microsoft365CoCreationBuilderExtensions.TokensKey("refused"), new FakeGraphTokens(() => "eyJx.y.z"));
@@ -40,34 +41,7 @@ public sealed class GraphCredentialHealthTests
             Assert.That(reporter.Healthy.Distinct().Single(), Is.EqualTo(new CredentialRef("health", "microsoft365", "app 11111111-2222-3333-4444-555555555555 in tenant contoso.test")));
             Assert.That(reporter.Healthy.Select(c => c.ToString()), Has.None.Contains(GraphTestHost.Secret));
             Assert.That(refusedReporter.Healthy, Is.Empty, "a refused token is not healthy");
+            Assert.That(refusedReporter.NeedsReauth, Is.Empty, "Graph refusing an issued token is a configuration problem, not a revoked credential");
         }
-    }
-
-    private sealed class RecordingReporter : ICredentialHealthReporter
-    {
-        private readonly List<CredentialRef> healthy = [];
-
-        public IReadOnlyList<CredentialRef> Healthy
-        {
-            get
-            {
-                lock (healthy)
-                {
-                    return [.. healthy];
-                }
-            }
-        }
-
-        public Task ReportHealthyAsync(CredentialRef credential, CancellationToken cancellationToken = default)
-        {
-            lock (healthy)
-            {
-                healthy.Add(credential);
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task ReportNeedsReauthAsync(CredentialRef credential, string reason, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 }
