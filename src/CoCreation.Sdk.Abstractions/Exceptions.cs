@@ -198,11 +198,54 @@ public class WebhookVerificationException : CoCreationException
     /// <summary>Creates the exception.</summary>
     /// <param name="provider">The provider that is said to have sent it.</param>
     /// <param name="message">Why verification failed, without the secret or the signature.</param>
-    public WebhookVerificationException(string provider, string message) : base(message)
+    public WebhookVerificationException(string provider, string message) : this(provider, WebhookRefusalReason.Unspecified, message)
+    {
+    }
+
+    /// <summary>Creates the exception with the kind of refusal.</summary>
+    /// <param name="provider">The provider (or receiver) that is said to have sent it.</param>
+    /// <param name="reason">What kind of check refused the request.</param>
+    /// <param name="message">Why verification failed, without the secret or the signature.</param>
+    public WebhookVerificationException(string provider, WebhookRefusalReason reason, string message) : base(message)
     {
         Provider = provider;
+        Reason = reason;
     }
 
     /// <summary>The provider that is said to have sent it.</summary>
     public string Provider { get; }
+
+    /// <summary>What kind of check refused the request; <see cref="WebhookRefusalReason.Unspecified"/> when the receiver did not say.</summary>
+    public WebhookRefusalReason Reason { get; }
+}
+
+/// <summary>Why a webhook request was refused; hosts map it to a status code and meters count by it.</summary>
+public enum WebhookRefusalReason
+{
+    /// <summary>The receiver did not say.</summary>
+    Unspecified = 0,
+
+    /// <summary>A required header (or other part of the request) is missing.</summary>
+    Missing,
+
+    /// <summary>A header or the body is not in the expected form.</summary>
+    Malformed,
+
+    /// <summary>The request's timestamp is older than the tolerance allows.</summary>
+    Stale,
+
+    /// <summary>The request's timestamp is further in the future than the tolerance allows.</summary>
+    Future,
+
+    /// <summary>The body is larger than allowed.</summary>
+    Oversize,
+
+    /// <summary>No signature (or shared client state) matches an active secret.</summary>
+    BadSignature,
+
+    /// <summary>A request with the same message id was already accepted.</summary>
+    Replayed,
+
+    /// <summary>The request names a subscription or channel the receiver does not hold.</summary>
+    UnknownSubscription,
 }

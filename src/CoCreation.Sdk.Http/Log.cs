@@ -9,4 +9,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "{Service} adapter '{Provider}': {Operation} failed before a response arrived ({Reason}).")]
     public static partial void TransportFailed(ILogger logger, string service, string provider, string operation, string reason);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Debug, Message = "Webhook receiver '{Receiver}' refused a request ({Reason}).")]
+    public static partial void WebhookRefused(ILogger logger, string receiver, WebhookRefusalReason reason);
 }

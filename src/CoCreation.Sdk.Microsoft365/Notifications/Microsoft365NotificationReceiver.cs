@@ -28,11 +28,12 @@ namespace CoCreation.Sdk.Microsoft365;
 /// </para>
 /// <para>
 /// The validation handshake Graph makes when a subscription is created (a POST with <c>?validationToken=…</c>) is
-/// answered by the host, not the pipeline: see <see cref="TryGetValidationToken(string?, out string?)"/>. Answer every
+/// answered by the host, not the pipeline: see <see cref="TryAnswerHandshake"/> (which the CoCreation.Sdk.AspNetCore
+/// endpoint calls) and <see cref="TryGetValidationToken(string?, out string?)"/>. Answer every
 /// verified notification with 202 Accepted, promptly.
 /// </para>
 /// </remarks>
-public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
+public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase, IWebhookHandshake
 {
     /// <summary>The largest notification body accepted (256 KiB); a longer one is refused unread when its <c>Content-Length</c> says so.</summary>
     public const int MaxBodyBytes = 256 * 1024;
@@ -178,6 +179,28 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
         return found is not null && TryAccept(found, out token);
     }
 
+    /// <summary>
+    /// Answers Graph's endpoint validation request: a query with <c>validationToken</c> is answered 200 with the token
+    /// as <c>text/plain</c> when it is acceptable (see <see cref="TryGetValidationToken(IEnumerable{KeyValuePair{string, string}}, out string?)"/>),
+    /// 400 otherwise. Any other request is not a handshake.
+    /// </summary>
+    /// <param name="query">The decoded query parameters.</param>
+    /// <param name="request">The request; its body is not read.</param>
+    /// <returns>The answer, or <see langword="null"/> when the request is not a handshake.</returns>
+    public WebhookHandshakeAnswer? TryAnswerHandshake(IReadOnlyList<KeyValuePair<string, string?>> query, WebhookRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!query.Any(p => string.Equals(p.Key, ValidationTokenParameter, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        return TryGetValidationToken(query, out var token)
+            ? new WebhookHandshakeAnswer(200, "text/plain", token)
+            : new WebhookHandshakeAnswer(400, "text/plain", string.Empty);
+    }
+
     /// <inheritdoc />
     /// <remarks>Reads the body (at most <see cref="MaxBodyBytes"/>) and scans it for subscription ids and client states only; nothing else of it is interpreted.</remarks>
     protected override async ValueTask<object?> VerifyAsync(WebhookRequest request, CancellationToken cancellationToken)
@@ -187,23 +210,23 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
         var declared = request.GetHeader("Content-Length");
         if (declared is not null && long.TryParse(declared, NumberStyles.None, CultureInfo.InvariantCulture, out var length) && length > MaxBodyBytes)
         {
-            throw Refused("the body is larger than allowed");
+            throw Refused(WebhookRefusalReason.Oversize, "the body is larger than allowed");
         }
 
         var body = await request.ReadBodyAsync(cancellationToken).ConfigureAwait(false);
         if (body.Length > MaxBodyBytes)
         {
-            throw Refused("the body is larger than allowed");
+            throw Refused(WebhookRefusalReason.Oversize, "the body is larger than allowed");
         }
 
         if (body.IsEmpty)
         {
-            throw Refused("the body is empty (a validation request is answered by the host, see TryGetValidationToken)");
+            throw Refused(WebhookRefusalReason.Missing, "the body is empty (a validation request is answered by the host, see TryGetValidationToken)");
         }
 
         if (!NotificationScan.TryScan(body.Span, out var items, out var reason))
         {
-            throw Refused(reason);
+            throw Refused(WebhookRefusalReason.Malformed, reason);
         }
 
         var subscriptions = manager.Value;
@@ -212,12 +235,12 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
         {
             if (!subscriptions.TryGet(item.SubscriptionId, out var state))
             {
-                throw Refused("a notification names a subscription this adapter does not hold");
+                throw Refused(WebhookRefusalReason.UnknownSubscription, "a notification names a subscription this adapter does not hold");
             }
 
             if (!CryptographicOperations.FixedTimeEquals(item.ClientState, state.ClientState))
             {
-                throw Refused("a notification's clientState does not match its subscription");
+                throw Refused(WebhookRefusalReason.BadSignature, "a notification's clientState does not match its subscription");
             }
 
             verified.Add(state.Subscription);
@@ -245,13 +268,13 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
         }
         catch (JsonException)
         {
-            throw Refused("the body does not hold change notifications");
+            throw Refused(WebhookRefusalReason.Malformed, "the body does not hold change notifications");
         }
 
         var items = collection?.Value;
         if (items is null || items.Count != checkedBody.Subscriptions.Count)
         {
-            throw Refused("the body does not hold the notifications verified");
+            throw Refused(WebhookRefusalReason.Malformed, "the body does not hold the notifications verified");
         }
 
         var sources = new List<string>();
@@ -260,7 +283,7 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
             var subscription = checkedBody.Subscriptions[i];
             if (!string.Equals(items[i].SubscriptionId, subscription.Id, StringComparison.Ordinal))
             {
-                throw Refused("the body does not hold the notifications verified");
+                throw Refused(WebhookRefusalReason.Malformed, "the body does not hold the notifications verified");
             }
 
             var source = CoCreationEventSources.WorkspaceActivitySourceName(adapterName, subscription.WorkspaceId);
@@ -390,10 +413,10 @@ public sealed class Microsoft365NotificationReceiver : WebhookReceiverBase
         return true;
     }
 
-    private WebhookVerificationException Refused(string reason)
+    private WebhookVerificationException Refused(WebhookRefusalReason kind, string reason)
     {
         NotificationLog.Refused(logger, adapterName, reason);
-        return new WebhookVerificationException(adapterName, $"Microsoft Graph notification for '{adapterName}' refused: {reason}.");
+        return new WebhookVerificationException(adapterName, kind, $"Microsoft Graph notification for '{adapterName}' refused: {reason}.");
     }
 
     private sealed record Verified(ReadOnlyMemory<byte> Body, IReadOnlyList<Microsoft365Subscription> Subscriptions);

@@ -27,6 +27,38 @@ internal static class CoCreationDiagnostics
         unit: "ms",
         description: "Duration of one relay delivery attempt.");
 
+    public const string ReceiverTag = "cocreation.receiver";
+    public const string ReasonTag = "cocreation.reason";
+
+    public static Counter<long> WebhooksVerified { get; } = Meter.CreateCounter<long>(
+        "cocreation.webhook.verified",
+        unit: "{request}",
+        description: "Webhook requests a receiver verified and parsed, by receiver.");
+
+    public static Counter<long> WebhooksRefused { get; } = Meter.CreateCounter<long>(
+        "cocreation.webhook.refused",
+        unit: "{request}",
+        description: "Webhook requests a receiver refused, by receiver and reason.");
+
+    public static void RecordWebhookVerified(string receiver)
+        => WebhooksVerified.Add(1, new KeyValuePair<string, object?>(ReceiverTag, receiver));
+
+    public static void RecordWebhookRefused(string receiver, WebhookRefusalReason reason)
+        => WebhooksRefused.Add(1, new KeyValuePair<string, object?>(ReceiverTag, receiver), new KeyValuePair<string, object?>(ReasonTag, ReasonName(reason)));
+
+    public static string ReasonName(WebhookRefusalReason reason) => reason switch
+    {
+        WebhookRefusalReason.Missing => "missing",
+        WebhookRefusalReason.Malformed => "malformed",
+        WebhookRefusalReason.Stale => "stale",
+        WebhookRefusalReason.Future => "future",
+        WebhookRefusalReason.Oversize => "oversize",
+        WebhookRefusalReason.BadSignature => "bad_signature",
+        WebhookRefusalReason.Replayed => "replayed",
+        WebhookRefusalReason.UnknownSubscription => "unknown_subscription",
+        _ => "unspecified",
+    };
+
     public static void RecordDelivery(DeliveryStatus outcome, string? provider, double milliseconds)
     {
         var tags = new TagList

@@ -58,7 +58,19 @@ internal sealed partial class EventRelay
         }
 
         // Verification happens inside the receiver, before it parses; a refusal goes up as WebhookVerificationException.
-        var receipt = await receiver.ReceiveAsync(request, cancellationToken).ConfigureAwait(false);
+        // Counted here, so every receiver's outcome is measured the same way whatever host took the request.
+        WebhookReceipt receipt;
+        try
+        {
+            receipt = await receiver.ReceiveAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebhookVerificationException refused)
+        {
+            CoCreationDiagnostics.RecordWebhookRefused(receiverName, refused.Reason);
+            throw;
+        }
+
+        CoCreationDiagnostics.RecordWebhookVerified(receiverName);
         var results = new List<RelayResult>();
         var batch = new HashSet<IEventConsumer>(ReferenceEqualityComparer.Instance);
         foreach (var @event in receipt.Events)
