@@ -72,6 +72,7 @@ public sealed class NotificationVerificationTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(ex!.Provider, Is.EqualTo(NotificationsHarness.Adapter));
+            Assert.That(ex.Reason, Is.EqualTo(WebhookRefusalReason.BadSignature));
             Assert.That(ex.Message, Does.Contain("clientState does not match"));
             Assert.That(ex.Message, Does.Not.Contain(forged).And.Not.Contain(clientState));
             Assert.That(logs, Does.Contain("refused before parsing"));
@@ -97,6 +98,7 @@ public sealed class NotificationVerificationTests
         var ex = Assert.ThrowsAsync<WebhookVerificationException>(() => h.Receiver.ReceiveAsync(NotificationsHarness.Post(NotificationsHarness.Change("sub-unknown", clientState))));
 
         Assert.That(ex!.Message, Does.Contain("does not hold").And.Not.Contain("sub-unknown"));
+        Assert.That(ex.Reason, Is.EqualTo(WebhookRefusalReason.UnknownSubscription));
         Assert.That(h.Receiver.ParsedCount, Is.Zero);
     }
 

@@ -73,4 +73,23 @@ public sealed class ValidationTokenTests
         Assert.That(Microsoft365NotificationReceiver.TryGetValidationToken([new("validationToken", null)], out _), Is.False);
         Assert.That(Microsoft365NotificationReceiver.TryGetValidationToken([new("other", "x")], out _), Is.False);
     }
+
+    [Test]
+    public void TheReceiverAnswersTheHandshake_WithoutReadingTheBody_AndLeavesOtherRequestsToVerification()
+    {
+        using var h = new NotificationsHarness();
+        var request = new WebhookRequest([], "unread"u8.ToArray());
+
+        var answer = h.Receiver.TryAnswerHandshake([new("validationToken", "Validation: ok")], request);
+        var refused = h.Receiver.TryAnswerHandshake([new("validationToken", "bad\nline")], request);
+        var none = h.Receiver.TryAnswerHandshake([new("other", "x")], request);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(answer, Is.EqualTo(new WebhookHandshakeAnswer(200, "text/plain", "Validation: ok")));
+            Assert.That(refused?.StatusCode, Is.EqualTo(400));
+            Assert.That(none, Is.Null);
+            Assert.That(request.IsBodyRead, Is.False);
+        }
+    }
 }
