@@ -163,7 +163,7 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
         var presented = Header(list, ChannelTokenHeader);
         if (string.IsNullOrEmpty(presented))
         {
-            throw Rejected("no channel token");
+            throw Rejected(WebhookRefusalReason.Missing, "no channel token");
         }
 
         var presentedBytes = Encoding.UTF8.GetBytes(presented);
@@ -179,18 +179,18 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
 
         if (match is null)
         {
-            throw Rejected("the channel token matches no open channel");
+            throw Rejected(WebhookRefusalReason.BadSignature, "the channel token matches no open channel");
         }
 
         if (!string.Equals(Header(list, ChannelIdHeader), match.Channel.Id, StringComparison.Ordinal))
         {
-            throw Rejected("the channel id does not belong to the token");
+            throw Rejected(WebhookRefusalReason.BadSignature, "the channel id does not belong to the token");
         }
 
         var resourceState = Header(list, "X-Goog-Resource-State");
         if (string.IsNullOrWhiteSpace(resourceState))
         {
-            throw Rejected("no resource state");
+            throw Rejected(WebhookRefusalReason.Missing, "no resource state");
         }
 
         var number = long.TryParse(Header(list, "X-Goog-Message-Number"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : (long?)null;
@@ -466,10 +466,10 @@ public sealed class GoogleCloudWorkspace : CloudWorkspaceBase, IDisposable
     private string Required(string? value, string operation)
         => string.IsNullOrEmpty(value) ? throw http.Malformed(new GoogleCall(operation), null) : value;
 
-    private WebhookVerificationException Rejected(string reason)
+    private WebhookVerificationException Rejected(WebhookRefusalReason kind, string reason)
     {
         Log.PushRejected(logger, Name, reason);
-        return new WebhookVerificationException(Name, $"Google push notification for '{Name}' rejected: {reason}.");
+        return new WebhookVerificationException(Name, kind, $"Google push notification for '{Name}' rejected: {reason}.");
     }
 
     private async Task ListFolderAsync(WorkspaceRef workspace, List<WorkspaceActivity> items, CancellationToken cancellationToken)

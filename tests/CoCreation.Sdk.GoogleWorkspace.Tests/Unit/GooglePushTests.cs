@@ -105,6 +105,7 @@ public sealed class GooglePushTests
         var ex = Assert.Throws<WebhookVerificationException>(() => adapter.VerifyPushNotification(Headers(channels[0].Id, TokenOf(channels[1].Id), "change", "3")));
 
         Assert.That(ex!.Message, Does.Contain("channel id does not belong"));
+        Assert.That(ex.Reason, Is.EqualTo(WebhookRefusalReason.BadSignature));
     }
 
     [Test]
