@@ -166,8 +166,11 @@ public sealed class StandardWebhookVerifier
             matchedPrevious = true;
         }
 
+        // Remembered until the timestamp check refuses the id by itself; the extra second covers the clock's fraction
+        // of a second that the whole-second comparison above drops.
         var timestamp = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if (!await replayGuard.TryRecordAsync(Name, id, timestamp + tolerance, cancellationToken).ConfigureAwait(false))
+        var forgetAt = DateTimeOffset.FromUnixTimeSeconds(seconds + window + 1);
+        if (!await replayGuard.TryRecordAsync(Name, id, forgetAt, cancellationToken).ConfigureAwait(false))
         {
             throw Refused(WebhookRefusalReason.Replayed, "a message with this id was already accepted");
         }

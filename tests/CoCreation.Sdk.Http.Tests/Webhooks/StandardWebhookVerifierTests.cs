@@ -142,6 +142,31 @@ public sealed class StandardWebhookVerifierTests
     }
 
     [Test]
+    public async Task A_message_at_the_edge_of_the_window_cannot_be_replayed_within_its_last_second()
+    {
+        var clock = Clock();
+        var receiver = new CountingReceiver(Verifier(clock));
+        var body = Body(16);
+        clock.Advance(TimeSpan.FromMilliseconds(900));
+
+        // Signed exactly the tolerance ago (by whole seconds): still accepted, and must not be accepted again.
+        await receiver.ReceiveAsync(Signed("msg_edge", Now.AddMinutes(-5), body));
+        var again = Assert.ThrowsAsync<WebhookVerificationException>(() => receiver.ReceiveAsync(Signed("msg_edge", Now.AddMinutes(-5), body)));
+        clock.Advance(TimeSpan.FromMilliseconds(99));
+        var late = Assert.ThrowsAsync<WebhookVerificationException>(() => receiver.ReceiveAsync(Signed("msg_edge", Now.AddMinutes(-5), body)));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var stale = Assert.ThrowsAsync<WebhookVerificationException>(() => receiver.ReceiveAsync(Signed("msg_edge", Now.AddMinutes(-5), body)));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(again!.Reason, Is.EqualTo(WebhookRefusalReason.Replayed));
+            Assert.That(late!.Reason, Is.EqualTo(WebhookRefusalReason.Replayed));
+            Assert.That(stale!.Reason, Is.EqualTo(WebhookRefusalReason.Stale), "once the next second starts the timestamp check takes over");
+            Assert.That(receiver.Parsed, Is.EqualTo(1));
+        }
+    }
+
+    [Test]
     public async Task A_forged_request_does_not_use_up_its_message_id()
     {
         var receiver = new CountingReceiver(Verifier(Clock()));
