@@ -12,4 +12,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Debug, Message = "Webhook receiver '{Receiver}' refused a request ({Reason}).")]
     public static partial void WebhookRefused(ILogger logger, string receiver, WebhookRefusalReason reason);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Webhook receiver '{Receiver}': secrets replaced from its options (previous secret still accepted: {PreviousAccepted}).")]
+    public static partial void WebhookSecretsRotated(ILogger logger, string receiver, bool previousAccepted);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Webhook receiver '{Receiver}': changed options refused ({Option} is not valid); the secrets in force stay.")]
+    public static partial void WebhookRotationRefused(ILogger logger, string receiver, string option);
 }
