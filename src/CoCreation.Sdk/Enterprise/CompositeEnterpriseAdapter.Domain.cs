@@ -114,9 +114,19 @@ public sealed partial class CompositeEnterpriseAdapter
         => CommercePart().System.GetRefundsAsync(listingId, from, to, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// With a <see cref="CompositeEnterpriseOptions.PayoutSystem"/>, the payout is recorded there (after the listing is read
+    /// at the shop, which must exist and be owned by the payee) and the composite raises
+    /// <see cref="CoCreationEventTypes.SettlementPaid"/> itself, once per payout.
+    /// </remarks>
     public async Task<Payout> RecordPayoutAsync(PayoutRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        PayoutRules.Check(request);
+        if (_options.PayoutSystem is { } ledgerPart)
+        {
+            return await RecordAtLedgerAsync(ledgerPart, request, cancellationToken).ConfigureAwait(false);
+        }
+
         var (part, commerce) = CommercePart();
         var owner = await PartIdAsync(part, request.OwnerAccountId, cancellationToken).ConfigureAwait(false);
         var payout = await commerce.RecordPayoutAsync(request with { OwnerAccountId = owner }, cancellationToken).ConfigureAwait(false);
@@ -143,4 +153,39 @@ public sealed partial class CompositeEnterpriseAdapter
     // An account the composite did not open (made at the part directly) keeps the part's id, marked with the part's name.
     private async Task<string> OwnerAsync(string part, string partAccountId, CancellationToken cancellationToken)
         => await CompositeIdAsync(part, partAccountId, cancellationToken).ConfigureAwait(false) ?? $"{part}:{partAccountId}";
+
+    private async Task<Payout> RecordAtLedgerAsync(string part, PayoutRequest request, CancellationToken cancellationToken)
+    {
+        if (Part(part) is not IPayoutLedger ledger)
+        {
+            throw new CapabilityNotSupportedException(part, "payouts (IPayoutLedger)");
+        }
+
+        var listing = await GetListingAsync(request.ListingId, cancellationToken).ConfigureAwait(false);
+        if (listing.OwnerAccountId != request.OwnerAccountId)
+        {
+            throw new CoCreationValidationException("PayoutRequest.OwnerAccountId", $"account {request.OwnerAccountId} does not own listing {listing.Id}.");
+        }
+
+        var owner = await PartIdAsync(part, request.OwnerAccountId, cancellationToken).ConfigureAwait(false);
+        var payout = await ledger.RecordPayoutAsync(request with { OwnerAccountId = owner }, cancellationToken).ConfigureAwait(false);
+        var data = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty
+            .Add("payoutId", payout.Id)
+            .Add(CoCreationEventData.OwnerAccountId, request.OwnerAccountId)
+            .Add(CoCreationEventData.ListingId, listing.Id)
+            .Add(CoCreationEventData.ProductId, listing.ProductId)
+            .Add(CoCreationEventData.Title, listing.Title)
+            .Add(CoCreationEventData.Amount, payout.Amount.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Add(CoCreationEventData.Currency, payout.Amount.Currency)
+            .Add("gross", payout.Gross.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Add("periodStart", request.PeriodStart.ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+            .Add("periodEnd", request.PeriodEnd.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        if (payout.Refunds is { } refunds)
+        {
+            data = data.Add("refunds", refunds.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await _store.ApplyAsync(Raise(new StoreChanges(), $"payout:{part}:{payout.Id}", CoCreationEventTypes.SettlementPaid, $"payouts/{payout.Id}", data), CancellationToken.None).ConfigureAwait(false);
+        return payout with { OwnerAccountId = request.OwnerAccountId };
+    }
 }

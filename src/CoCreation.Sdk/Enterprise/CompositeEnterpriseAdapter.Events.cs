@@ -41,12 +41,13 @@ public sealed partial class CompositeEnterpriseAdapter
         if (TakesIntakes(out _))
         {
             await BookWaitingIntakesAsync(null, cancellationToken).ConfigureAwait(false);
-            var (announced, mark) = await BookedIntakesAfterAsync(cursors.GetValueOrDefault(IntakeCursorKey), cancellationToken).ConfigureAwait(false);
-            events.AddRange(announced);
-            if (mark is not null)
-            {
-                cursors[IntakeCursorKey] = mark;
-            }
+        }
+
+        var (raised, mark) = await RaisedAfterAsync(cursors.GetValueOrDefault(RaisedCursorKey), cancellationToken).ConfigureAwait(false);
+        events.AddRange(raised);
+        if (mark is not null)
+        {
+            cursors[RaisedCursorKey] = mark;
         }
 
         return new EventPage(events, JsonSerializer.Serialize(cursors, Json), hasMore);
@@ -177,59 +178,58 @@ public sealed partial class CompositeEnterpriseAdapter
                     continue;
                 }
 
-                var booked = record with { State = IntakeState.Booked, OnHand = level.OnHand, BookedAt = _time.GetUtcNow() };
-                await _store.ApplyAsync(new StoreChanges().PutDocument(_intakes, orderId, JsonSerializer.Serialize(booked, Json)), CancellationToken.None).ConfigureAwait(false);
+                var booked = record with { State = IntakeState.Booked, OnHand = level.OnHand };
+                var data = ImmutableDictionary<string, string>.Empty
+                    .Add(CoCreationEventData.ProductId, record.ProductId)
+                    .Add(CoCreationEventData.OrderId, record.OrderId)
+                    .Add(CoCreationEventData.Quantity, record.Quantity.ToString(CultureInfo.InvariantCulture))
+                    .Add(CoCreationEventData.OnHand, level.OnHand.ToString(CultureInfo.InvariantCulture));
+                if (record.OwnerAccountId is { } owner)
+                {
+                    data = data.Add(CoCreationEventData.OwnerAccountId, owner);
+                }
+
+                if (record.Title is { } title)
+                {
+                    data = data.Add(CoCreationEventData.Title, title);
+                }
+
+                var changes = new StoreChanges().PutDocument(_intakes, orderId, JsonSerializer.Serialize(booked, Json));
+                Raise(changes, $"intake:{record.OrderId}", CoCreationEventTypes.StockReceived, $"products/{record.ProductId}", data);
+                await _store.ApplyAsync(changes, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
 
-    // The cursor's entry for intakes: the booking mark of the last one given out. Part names cannot hold a NUL.
-    private const string IntakeCursorKey = "\u0000intakes";
+    // The cursor's entry for the composite's own events: the mark of the last one given out. Part names hold no NUL.
+    private const string RaisedCursorKey = "\u0000raised";
 
-    private static string BookingMark(IntakeRecord record) => $"{record.BookedAt!.Value.UtcTicks:D20}|{record.OrderId}";
+    /// <summary>Stages an event the composite raises itself (a stock intake, a payout at a ledger part).</summary>
+    private StoreChanges Raise(StoreChanges changes, string id, string type, string subject, ImmutableDictionary<string, string> data)
+    {
+        var e = new CoCreationEvent
+        {
+            Id = id,
+            Source = CoCreationEventSources.Enterprise(_name),
+            Type = type,
+            Time = _time.GetUtcNow(),
+            Subject = subject,
+            Data = data,
+        };
+        return changes.PutDocument(_raised, $"{e.Time.UtcTicks:D20}|{id}", JsonSerializer.Serialize(e, Json));
+    }
 
     /// <summary>
-    /// Raises <see cref="CoCreationEventTypes.StockReceived"/> for each intake booked after the cursor's mark. The mark moves
-    /// with the cursor, so an event is given out again until the relay has stored the cursor after it (at least once), and its
-    /// id is the order's, so the relay drops a repeat.
+    /// The events the composite raised after the cursor's mark. The mark moves with the cursor, so an event is given out
+    /// again until the relay has stored the cursor after it (at least once); its id is fixed, so the relay drops a repeat.
     /// </summary>
-    private async Task<(List<CoCreationEvent> Events, string? Mark)> BookedIntakesAfterAsync(string? after, CancellationToken cancellationToken)
+    private async Task<(List<CoCreationEvent> Events, string? Mark)> RaisedAfterAsync(string? after, CancellationToken cancellationToken)
     {
-        var events = new List<CoCreationEvent>();
-        var booked = (await _store.ListDocumentsAsync(_intakes, cancellationToken).ConfigureAwait(false))
-            .Select(d => JsonSerializer.Deserialize<IntakeRecord>(d.Value, Json)!)
-            .Where(r => r.State == IntakeState.Booked && (after is null || string.CompareOrdinal(BookingMark(r), after) > 0))
-            .OrderBy(BookingMark, StringComparer.Ordinal)
+        var due = (await _store.ListDocumentsAsync(_raised, cancellationToken).ConfigureAwait(false))
+            .Where(d => after is null || string.CompareOrdinal(d.Key, after) > 0)
+            .OrderBy(d => d.Key, StringComparer.Ordinal)
             .ToList();
-        foreach (var record in booked)
-        {
-            var data = ImmutableDictionary<string, string>.Empty
-                .Add(CoCreationEventData.ProductId, record.ProductId)
-                .Add(CoCreationEventData.OrderId, record.OrderId)
-                .Add(CoCreationEventData.Quantity, record.Quantity.ToString(CultureInfo.InvariantCulture))
-                .Add(CoCreationEventData.OnHand, (record.OnHand ?? 0).ToString(CultureInfo.InvariantCulture));
-            if (record.OwnerAccountId is { } owner)
-            {
-                data = data.Add(CoCreationEventData.OwnerAccountId, owner);
-            }
-
-            if (record.Title is { } title)
-            {
-                data = data.Add(CoCreationEventData.Title, title);
-            }
-
-            events.Add(new CoCreationEvent
-            {
-                Id = $"intake:{record.OrderId}",
-                Source = CoCreationEventSources.Enterprise(_name),
-                Type = CoCreationEventTypes.StockReceived,
-                Time = _time.GetUtcNow(),
-                Subject = $"products/{record.ProductId}",
-                Data = data,
-            });
-        }
-
-        return (events, booked.Count == 0 ? null : BookingMark(booked[^1]));
+        return (due.Select(d => JsonSerializer.Deserialize<CoCreationEvent>(d.Value, Json)!).ToList(), due.Count == 0 ? null : due[^1].Key);
     }
 
     private enum IntakeState
@@ -238,5 +238,5 @@ public sealed partial class CompositeEnterpriseAdapter
         Booked,
     }
 
-    private sealed record IntakeRecord(string OrderId, string ProductId, int Quantity, string? OwnerAccountId, string? Title, IntakeState State, int? OnHand, DateTimeOffset? BookedAt = null);
+    private sealed record IntakeRecord(string OrderId, string ProductId, int Quantity, string? OwnerAccountId, string? Title, IntakeState State, int? OnHand);
 }

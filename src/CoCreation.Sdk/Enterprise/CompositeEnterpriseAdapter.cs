@@ -36,6 +36,7 @@ public sealed partial class CompositeEnterpriseAdapter : IEnterpriseAdapter, IPr
     private readonly string _accounts;
     private readonly string _partAccounts;
     private readonly string _intakes;
+    private readonly string _raised;
     private readonly Lazy<EnterpriseCapabilities> _capabilities;
 
     /// <summary>Creates the composite.</summary>
@@ -68,6 +69,7 @@ public sealed partial class CompositeEnterpriseAdapter : IEnterpriseAdapter, IPr
         _accounts = $"enterprise.{name}.accounts";
         _partAccounts = $"enterprise.{name}.part-accounts";
         _intakes = $"enterprise.{name}.intakes";
+        _raised = $"enterprise.{name}.raised";
         Metadata = new EnterpriseSystemMetadata(name, "composite", options.DisplayName ?? name);
         _capabilities = new Lazy<EnterpriseCapabilities>(() => new EnterpriseCapabilities
         {
@@ -91,7 +93,7 @@ public sealed partial class CompositeEnterpriseAdapter : IEnterpriseAdapter, IPr
 
     private IEnumerable<string> OtherParts()
     {
-        foreach (var part in new[] { _options.ProductionSystem, _options.CommerceSystem, _options.InventorySystem })
+        foreach (var part in new[] { _options.ProductionSystem, _options.CommerceSystem, _options.InventorySystem, _options.PayoutSystem })
         {
             if (part is not null)
             {
@@ -134,6 +136,7 @@ public sealed partial class CompositeEnterpriseAdapter : IEnterpriseAdapter, IPr
             ("CompositeEnterpriseOptions.ProductionSystem", options.ProductionSystem, true),
             ("CompositeEnterpriseOptions.CommerceSystem", options.CommerceSystem, true),
             ("CompositeEnterpriseOptions.InventorySystem", options.InventorySystem, false),
+            ("CompositeEnterpriseOptions.PayoutSystem", options.PayoutSystem, true),
         })
         {
             if (part is null)

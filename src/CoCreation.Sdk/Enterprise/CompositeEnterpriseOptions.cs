@@ -25,6 +25,13 @@ public sealed class CompositeEnterpriseOptions
     /// </summary>
     public string? InventorySystem { get; set; }
 
+    /// <summary>
+    /// The part that records settlement payouts, when the shop keeps none (an ERP's supplier invoices through
+    /// <see cref="IPayoutLedger"/>); it must be an account part. Unset: payouts go to the shop. The composite raises
+    /// <see cref="CoCreationEventTypes.SettlementPaid"/> for a payout recorded here.
+    /// </summary>
+    public string? PayoutSystem { get; set; }
+
     /// <summary>The name shown for the composite. Default: the composite's registered name.</summary>
     public string? DisplayName { get; set; }
 }
