@@ -52,14 +52,15 @@ public sealed partial class GraphQlContract
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static GraphQlContract Load(string path) => Parse(File.ReadAllText(path));
 
-    /// <summary>Parses a schema: an introspection result in JSON (text starting with <c>{</c>), otherwise SDL.</summary>
+    /// <summary>Parses a schema: an introspection result in JSON (text starting with <c>{</c> or <c>[</c>), otherwise SDL.</summary>
     /// <param name="text">The introspection JSON or the SDL.</param>
     /// <returns>The contract.</returns>
     /// <exception cref="FormatException">The text is neither an introspection result nor a valid SDL schema.</exception>
     public static GraphQlContract Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!text.TrimStart().StartsWith('{'))
+        var trimmed = text.TrimStart();
+        if (!trimmed.StartsWith('{') && !trimmed.StartsWith('['))
         {
             return new GraphQlContract(GqlSchema.FromSdl(text));
         }
