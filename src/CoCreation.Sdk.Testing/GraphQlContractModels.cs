@@ -44,6 +44,9 @@ public enum GraphQlViolationKind
     /// <summary>A directive is used that the schema does not declare.</summary>
     UnknownDirective,
 
+    /// <summary>A directive stands where the schema does not allow it (for example <c>@skip</c> on an operation).</summary>
+    MisplacedDirective,
+
     /// <summary>A variable is used that the operation does not declare.</summary>
     UndeclaredVariable,
 

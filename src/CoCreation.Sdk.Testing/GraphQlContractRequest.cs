@@ -198,7 +198,7 @@ public sealed partial class GraphQlContract
         {
             var label = FragmentLabel(fragment);
             var scope = new Scope(Report: true, Follow: false, [], new HashSet<string>(StringComparer.Ordinal));
-            CheckDirectives(fragment.Directives, label, scope);
+            CheckDirectives(fragment.Directives, DirectiveLocation.FragmentDefinition, label, scope);
             if (ResolveCondition(fragment.TypeCondition.Type.Name.StringValue, label, scope) is { } type)
             {
                 CheckSelectionSet(fragment.SelectionSet, type, label, scope);
@@ -252,7 +252,17 @@ public sealed partial class GraphQlContract
             }
 
             var scope = new Scope(Report: true, Follow: true, [], new HashSet<string>(StringComparer.Ordinal));
-            CheckDirectives(operation.Directives, label, scope);
+            CheckDirectives(operation.Directives, operation.Operation switch
+            {
+                OperationType.Query => DirectiveLocation.Query,
+                OperationType.Mutation => DirectiveLocation.Mutation,
+                _ => DirectiveLocation.Subscription,
+            }, label, scope);
+            foreach (var definition in operation.Variables?.Items ?? [])
+            {
+                CheckDirectives(definition.Directives, DirectiveLocation.VariableDefinition, "$" + definition.Variable.Name.StringValue, scope);
+            }
+
             CheckSelectionSet(operation.SelectionSet, root, label, scope);
 
             foreach (var usage in scope.Usages)
@@ -451,7 +461,7 @@ public sealed partial class GraphQlContract
                         CheckField(field, parent, path, scope);
                         break;
                     case GraphQLInlineFragment inline:
-                        CheckDirectives(inline.Directives, path, scope);
+                        CheckDirectives(inline.Directives, DirectiveLocation.InlineFragment, path, scope);
                         var target = parent;
                         if (inline.TypeCondition is { } condition)
                         {
@@ -479,7 +489,7 @@ public sealed partial class GraphQlContract
         {
             var name = spread.FragmentName.Name.StringValue;
             var at = $"{path}(...{name})";
-            CheckDirectives(spread.Directives, at, scope);
+            CheckDirectives(spread.Directives, DirectiveLocation.FragmentSpread, at, scope);
             if (scope.Follow)
             {
                 reachedFragments.Add(name);
@@ -535,7 +545,7 @@ public sealed partial class GraphQlContract
             var name = field.Name.StringValue;
             var key = field.Alias?.Name.StringValue ?? name;
             var at = $"{path}.{key}";
-            CheckDirectives(field.Directives, at, scope);
+            CheckDirectives(field.Directives, DirectiveLocation.Field, at, scope);
             if (name == "__typename")
             {
                 if (field.Arguments is { Count: > 0 })
@@ -624,7 +634,7 @@ public sealed partial class GraphQlContract
             return type;
         }
 
-        private void CheckDirectives(GraphQLDirectives? directives, string path, Scope scope)
+        private void CheckDirectives(GraphQLDirectives? directives, DirectiveLocation location, string path, Scope scope)
         {
             foreach (var directive in directives?.Items ?? [])
             {
@@ -633,6 +643,12 @@ public sealed partial class GraphQlContract
                 {
                     Report(scope, GraphQlViolationKind.UnknownDirective, $"{path}@{name}", $"The schema declares no directive @{name}.");
                     continue;
+                }
+
+                var where = GqlSchema.LocationName(location);
+                if (definition.Locations.Count > 0 && !definition.Locations.Contains(where))
+                {
+                    Report(scope, GraphQlViolationKind.MisplacedDirective, $"{path}@{name}", $"Directive @{name} may not stand on {where} (only on {string.Join(", ", definition.Locations)}).");
                 }
 
                 CheckArguments(directive.Arguments, definition.Arguments, $"{path}@{name}", $"Directive @{name}", scope);

@@ -111,6 +111,11 @@ internal sealed class GqlSchema
             foreach (var d in directives.EnumerateArray())
             {
                 var directive = new GqlDirective(RequiredString(d, "name", "a directive"));
+                foreach (var location in Array(d, "locations").Where(l => l.ValueKind == JsonValueKind.String))
+                {
+                    directive.Locations.Add(location.GetString()!);
+                }
+
                 foreach (var a in Array(d, "args"))
                 {
                     var arg = ReadInputValue(a, "@" + directive.Name);
@@ -152,6 +157,7 @@ internal sealed class GqlSchema
                     break;
                 case GraphQLDirectiveDefinition dd:
                     var directive = new GqlDirective(dd.Name.StringValue);
+                    directive.Locations.UnionWith(dd.Locations.Items.Select(LocationName));
                     foreach (var a in dd.Arguments?.Items ?? [])
                     {
                         directive.Arguments[a.Name.StringValue] = SdlInputValue(a);
@@ -191,6 +197,10 @@ internal sealed class GqlSchema
         schema.Complete();
         return schema;
     }
+
+    /// <summary>The spec's name of a location: <c>FragmentSpread</c> becomes <c>FRAGMENT_SPREAD</c>.</summary>
+    internal static string LocationName(DirectiveLocation location)
+        => string.Concat(location.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
 
     private static void ReadRootTypes(GqlSchema schema, List<GraphQLRootOperationTypeDefinition> operationTypes)
     {
@@ -304,6 +314,7 @@ internal sealed class GqlSchema
             {
                 var directive = new GqlDirective(name);
                 directive.Arguments["if"] = condition;
+                directive.Locations.UnionWith(["FIELD", "FRAGMENT_SPREAD", "INLINE_FRAGMENT"]);
                 Directives[name] = directive;
             }
         }
@@ -429,6 +440,9 @@ internal sealed record GqlInputValue(string Name, GqlTypeRef Type, bool HasDefau
 internal sealed class GqlDirective(string name)
 {
     public string Name { get; } = name;
+
+    /// <summary>Where the directive may stand, as introspection spells it (<c>FIELD</c>, <c>INLINE_FRAGMENT</c>, …); empty when unknown.</summary>
+    public HashSet<string> Locations { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, GqlInputValue> Arguments { get; } = new(StringComparer.Ordinal);
 }

@@ -236,6 +236,9 @@ public sealed class GraphQlContractTests
         yield return Bad("Literal_DefaultValueOfWrongType", Literal, """query Q($take: Int = "ten") { products(options: { take: $take }) { totalItems } }""", path: "$take (default)");
         yield return Bad("Literal_DirectiveArgument", Literal, """{ activeOrder @include(if: "yes") { id } }""", message: "Boolean is expected");
 
+        yield return Bad("MisplacedDirective_OnOperation", GraphQlViolationKind.MisplacedDirective, "query Q @skip(if: true) { activeOrder { id } }", path: "Q@skip", message: "may not stand on QUERY");
+        yield return Bad("MisplacedDirective_OnFragmentDefinition", GraphQlViolationKind.MisplacedDirective, "{ activeOrder { ...F } } fragment F on Order @include(if: true) { id }", path: "fragment F@include", message: "FRAGMENT_DEFINITION");
+        yield return Bad("MisplacedDirective_OnVariableDefinition", GraphQlViolationKind.MisplacedDirective, "query Q($id: ID! @skip(if: true)) { order(id: $id) { id } }", """{"id":"1"}""", path: "$id@skip");
         yield return Bad("UnknownDirective", GraphQlViolationKind.UnknownDirective, "{ activeOrder @cached(ttl: 60) { id } }", path: "(anonymous query).activeOrder@cached", message: "@cached");
 
         yield return Bad("UndeclaredVariable_InOperation", GraphQlViolationKind.UndeclaredVariable, "{ order(id: $id) { id } }", path: "(anonymous query).order(id:)", message: "$id");
