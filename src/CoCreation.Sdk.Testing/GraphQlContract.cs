@@ -18,8 +18,9 @@ namespace CoCreation.Sdk.Testing;
 /// The built-in scalars are checked strictly: <c>Int</c> is a 32-bit integer, <c>Float</c> any number, <c>String</c> a
 /// string, <c>Boolean</c> a boolean, and <c>ID</c> a string or an integer in input (a string in responses). Custom scalars
 /// (<c>DateTime</c>, <c>JSON</c>, <c>Money</c>, …) accept any literal or JSON value, since their format is the server's own.
-/// Enums accept only their values. Not checked: that fields with the same response key can merge, deprecation, repeated
-/// non-repeatable directives, and the semantics of custom scalars.
+/// Enums accept only their values. Fields with the same response key are compared within each
+/// selection set (names, arguments, type shape) but their sub-selections are not merged across fields. Not checked:
+/// deprecation, repeated non-repeatable directives, and the semantics of custom scalars.
 /// </para>
 /// <para>Messages name types, fields and enum values but never echo variable values (they may hold passwords or tokens).</para>
 /// <para>Instances are immutable after loading and safe for concurrent use.</para>

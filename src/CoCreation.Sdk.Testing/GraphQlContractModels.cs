@@ -68,6 +68,9 @@ public enum GraphQlViolationKind
     /// <summary>A value in the request's <c>variables</c> does not fit the variable's type, or names no declared variable.</summary>
     InvalidVariableValue,
 
+    /// <summary>Two selections with the same response key ask for different fields, different arguments or types of different shape.</summary>
+    FieldConflict,
+
     /// <summary>A field of an object, interface or union type is selected without a selection set.</summary>
     MissingSelectionSet,
 

@@ -453,6 +453,11 @@ public sealed partial class GraphQlContract
 
         private void CheckSelectionSet(GraphQLSelectionSet set, GqlType parent, string path, Scope scope)
         {
+            if (scope.Report)
+            {
+                CheckFieldConflicts(set, parent, path);
+            }
+
             foreach (var selection in set.Selections)
             {
                 switch (selection)
@@ -484,6 +489,118 @@ public sealed partial class GraphQlContract
                 }
             }
         }
+
+        /// <summary>
+        /// Fields that share a response key in one selection set (fragments included) must ask for the same field with the
+        /// same arguments, unless they sit on two different object types; either way their types must have the same shape.
+        /// Sub-selections are compared where each set is checked, not merged across the two fields.
+        /// </summary>
+        private void CheckFieldConflicts(GraphQLSelectionSet set, GqlType parent, string path)
+        {
+            var byKey = new Dictionary<string, List<(GqlType Parent, GraphQLField Field)>>(StringComparer.Ordinal);
+            Gather(set, parent, byKey, new HashSet<string>(StringComparer.Ordinal));
+            foreach (var (key, fields) in byKey.Where(k => k.Value.Count > 1))
+            {
+                var (firstParent, first) = fields[0];
+                foreach (var (otherParent, other) in fields.Skip(1))
+                {
+                    var firstName = first.Name.StringValue;
+                    var otherName = other.Name.StringValue;
+                    var exclusive = firstParent != otherParent && firstParent.Kind == GqlTypeKind.Object && otherParent.Kind == GqlTypeKind.Object;
+                    string? problem = null;
+                    if (!exclusive && firstName != otherName)
+                    {
+                        problem = $"'{key}' is both {firstParent.Name}.{firstName} and {otherParent.Name}.{otherName}; use different aliases.";
+                    }
+                    else if (!exclusive && ArgumentsText(first.Arguments) != ArgumentsText(other.Arguments))
+                    {
+                        problem = $"'{key}' selects {firstName} with different arguments ({ArgumentsText(first.Arguments)} and {ArgumentsText(other.Arguments)}); use different aliases.";
+                    }
+                    else if (FieldType(firstParent, firstName) is { } firstType && FieldType(otherParent, otherName) is { } otherType && !SameShape(firstType, otherType))
+                    {
+                        problem = $"'{key}' would be both {firstType} and {otherType}; use different aliases.";
+                    }
+
+                    if (problem is not null)
+                    {
+                        Add(GraphQlViolationKind.FieldConflict, $"{path}.{key}", problem);
+                        break;
+                    }
+                }
+            }
+        }
+
+        private void Gather(GraphQLSelectionSet set, GqlType parent, Dictionary<string, List<(GqlType, GraphQLField)>> byKey, HashSet<string> visiting)
+        {
+            foreach (var selection in set.Selections)
+            {
+                switch (selection)
+                {
+                    case GraphQLField field:
+                        var key = field.Alias?.Name.StringValue ?? field.Name.StringValue;
+                        if (!byKey.TryGetValue(key, out var list))
+                        {
+                            byKey[key] = list = [];
+                        }
+
+                        list.Add((parent, field));
+                        break;
+                    case GraphQLInlineFragment inline:
+                        var inlineType = inline.TypeCondition is { } condition ? schema.Find(condition.Type.Name.StringValue) : parent;
+                        if (inlineType is { IsComposite: true })
+                        {
+                            Gather(inline.SelectionSet, inlineType, byKey, visiting);
+                        }
+
+                        break;
+                    case GraphQLFragmentSpread spread:
+                        var name = spread.FragmentName.Name.StringValue;
+                        if (Fragments.TryGetValue(name, out var fragment) && schema.Find(fragment.TypeCondition.Type.Name.StringValue) is { IsComposite: true } fragmentType && visiting.Add(name))
+                        {
+                            Gather(fragment.SelectionSet, fragmentType, byKey, visiting);
+                            visiting.Remove(name);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        private GqlTypeRef? FieldType(GqlType parent, string name)
+            => name == "__typename" ? GqlTypeRef.NonNull(GqlTypeRef.Named("String")) : FindField(parent, name, out _)?.Type;
+
+        private bool SameShape(GqlTypeRef a, GqlTypeRef b)
+        {
+            if (a.IsNonNull || b.IsNonNull)
+            {
+                return a.IsNonNull && b.IsNonNull && SameShape(a.OfType!, b.OfType!);
+            }
+
+            if (a.IsList || b.IsList)
+            {
+                return a.IsList && b.IsList && SameShape(a.OfType!, b.OfType!);
+            }
+
+            var aType = schema.Find(a.Name!);
+            var bType = schema.Find(b.Name!);
+            return aType is null || bType is null || (aType.IsLeaf || bType.IsLeaf ? aType.Name == bType.Name : true);
+        }
+
+        private static string ArgumentsText(GraphQLArguments? arguments)
+            => "(" + string.Join(", ", (arguments?.Items ?? []).Select(a => $"{a.Name.StringValue}: {ValueText(a.Value)}").Order(StringComparer.Ordinal)) + ")";
+
+        private static string ValueText(GraphQLValue value) => value switch
+        {
+            GraphQLVariable v => "$" + v.Name.StringValue,
+            GraphQLStringValue s => JsonSerializer.Serialize(s.Value.ToString()),
+            GraphQLIntValue i => i.Value.ToString(),
+            GraphQLFloatValue f => f.Value.ToString(),
+            GraphQLBooleanValue b => b.BoolValue ? "true" : "false",
+            GraphQLEnumValue e => e.Name.StringValue,
+            GraphQLListValue l => "[" + string.Join(", ", (l.Values ?? []).Select(ValueText)) + "]",
+            GraphQLObjectValue o => "{" + string.Join(", ", (o.Fields ?? []).Select(f => $"{f.Name.StringValue}: {ValueText(f.Value)}").Order(StringComparer.Ordinal)) + "}",
+            _ => "null",
+        };
 
         private void CheckSpread(GraphQLFragmentSpread spread, GqlType parent, string path, Scope scope)
         {

@@ -155,6 +155,9 @@ public sealed class GraphQlContractTests
             """query A { activeOrder { code } } query B($id: ID!) { order(id: $id) { code } }""", """{"id":"1"}""", "B")
             .SetName("Valid_SeveralOperationsWithOperationName");
         yield return new TestCaseData(
+            """{ search(term: "x") { ... on Product { label: name } ... on ProductVariant { label: sku } } activeOrder { code ...O } } fragment O on Order { code lines { quantity } }""",
+            null, null).SetName("Valid_SameKeyOnExclusiveTypesAndRepeatedFields");
+        yield return new TestCaseData(
             """query Strict($id: ID!) { order(id: $id) { code } } query Loose { activeOrder { code } }""", null, "Loose")
             .SetName("Valid_RequiredVariablesOfAnotherOperationAreNotAsked");
     }
@@ -286,6 +289,10 @@ public sealed class GraphQlContractTests
         yield return Bad("Value_VariablesNotAnObject", Value, "query Q { activeOrder { id } }", "[]", path: "variables");
         yield return Bad("Value_UndeclaredVariableGiven", Value, "query Q { activeOrder { id } }", """{"id":"1"}""", path: "$id", message: "does not declare");
 
+        yield return Bad("FieldConflict_OneAliasTwoFields", GraphQlViolationKind.FieldConflict, "{ activeOrder { ref: code ref: state } }", path: "(anonymous query).activeOrder.ref", message: "'ref' is both Order.code and Order.state");
+        yield return Bad("FieldConflict_DifferentArguments", GraphQlViolationKind.FieldConflict, """{ product(id: "1") { id } product(id: "2") { id } }""", path: "(anonymous query).product", message: "different arguments");
+        yield return Bad("FieldConflict_ThroughFragment", GraphQlViolationKind.FieldConflict, "{ activeOrder { code ...F } } fragment F on Order { code: state }", message: "Order.code and Order.state");
+        yield return Bad("FieldConflict_DifferentShapesOnExclusiveTypes", GraphQlViolationKind.FieldConflict, """{ search(term: "x") { ... on Product { label: slug } ... on ProductVariant { label: stockOnHand } } }""", message: "String! and Int");
         yield return Bad("MissingSelectionSet_ObjectField", GraphQlViolationKind.MissingSelectionSet, "{ activeOrder }", path: "(anonymous query).activeOrder", message: "object type Order; it needs a selection set");
         yield return Bad("MissingSelectionSet_ListOfObjects", GraphQlViolationKind.MissingSelectionSet, """{ product(id: "1") { variants } }""", message: "[ProductVariant!]!");
         yield return Bad("MissingSelectionSet_Union", GraphQlViolationKind.MissingSelectionSet, """mutation { addItemToOrder(productVariantId: "1", quantity: 1) }""", message: "union type");
