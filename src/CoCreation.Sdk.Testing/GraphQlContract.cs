@@ -22,7 +22,7 @@ namespace CoCreation.Sdk.Testing;
 /// selection set (names, arguments, type shape) but their sub-selections are not merged across fields. Not checked:
 /// deprecation, repeated non-repeatable directives, and the semantics of custom scalars.
 /// </para>
-/// <para>Messages name types, fields and enum values but never echo variable values (they may hold passwords or tokens).</para>
+/// <para>Messages name types, fields and enum values but never echo variable values or string literals (they may hold passwords or tokens).</para>
 /// <para>Instances are immutable after loading and safe for concurrent use.</para>
 /// </remarks>
 public sealed partial class GraphQlContract

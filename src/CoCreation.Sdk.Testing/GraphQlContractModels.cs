@@ -185,7 +185,7 @@ public sealed record GraphQlRequest(string Query)
 }
 
 /// <summary>A GraphQL request or response does not fit the schema; <see cref="Violations"/> lists why.</summary>
-/// <remarks>Thrown by the <c>EnsureValid…</c> methods of <see cref="GraphQlContract"/>. The message lists the violations (at most 20) and never holds variable values.</remarks>
+/// <remarks>Thrown by the <c>EnsureValid…</c> methods of <see cref="GraphQlContract"/>. The message lists the violations (at most 20) and never holds variable values or string literals.</remarks>
 public sealed class GraphQlContractException : CoCreationException
 {
     private const int MaxListed = 20;

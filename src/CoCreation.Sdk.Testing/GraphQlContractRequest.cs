@@ -514,7 +514,7 @@ public sealed partial class GraphQlContract
                     }
                     else if (!exclusive && ArgumentsText(first.Arguments) != ArgumentsText(other.Arguments))
                     {
-                        problem = $"'{key}' selects {firstName} with different arguments ({ArgumentsText(first.Arguments)} and {ArgumentsText(other.Arguments)}); use different aliases.";
+                        problem = $"'{key}' selects {firstName} with different arguments ({ArgumentsText(first.Arguments, true)} and {ArgumentsText(other.Arguments, true)}); use different aliases.";
                     }
                     else if (FieldType(firstParent, firstName) is { } firstType && FieldType(otherParent, otherName) is { } otherType && !SameShape(firstType, otherType))
                     {
@@ -587,18 +587,22 @@ public sealed partial class GraphQlContract
         }
 
         private static string ArgumentsText(GraphQLArguments? arguments)
-            => "(" + string.Join(", ", (arguments?.Items ?? []).Select(a => $"{a.Name.StringValue}: {ValueText(a.Value)}").Order(StringComparer.Ordinal)) + ")";
+            => ArgumentsText(arguments, false);
 
-        private static string ValueText(GraphQLValue value) => value switch
+        /// <summary>The arguments in a canonical form; <paramref name="masked"/> hides string contents for messages.</summary>
+        private static string ArgumentsText(GraphQLArguments? arguments, bool masked)
+            => "(" + string.Join(", ", (arguments?.Items ?? []).Select(a => $"{a.Name.StringValue}: {ValueText(a.Value, masked)}").Order(StringComparer.Ordinal)) + ")";
+
+        private static string ValueText(GraphQLValue value, bool masked) => value switch
         {
             GraphQLVariable v => "$" + v.Name.StringValue,
-            GraphQLStringValue s => JsonSerializer.Serialize(s.Value.ToString()),
+            GraphQLStringValue s => masked ? "\"…\"" : JsonSerializer.Serialize(s.Value.ToString()),
             GraphQLIntValue i => i.Value.ToString(),
             GraphQLFloatValue f => f.Value.ToString(),
             GraphQLBooleanValue b => b.BoolValue ? "true" : "false",
             GraphQLEnumValue e => e.Name.StringValue,
-            GraphQLListValue l => "[" + string.Join(", ", (l.Values ?? []).Select(ValueText)) + "]",
-            GraphQLObjectValue o => "{" + string.Join(", ", (o.Fields ?? []).Select(f => $"{f.Name.StringValue}: {ValueText(f.Value)}").Order(StringComparer.Ordinal)) + "}",
+            GraphQLListValue l => "[" + string.Join(", ", (l.Values ?? []).Select(v => ValueText(v, masked))) + "]",
+            GraphQLObjectValue o => "{" + string.Join(", ", (o.Fields ?? []).Select(f => $"{f.Name.StringValue}: {ValueText(f.Value, masked)}").Order(StringComparer.Ordinal)) + "}",
             _ => "null",
         };
 
@@ -914,7 +918,7 @@ public sealed partial class GraphQlContract
         {
             GraphQLIntValue i => $"the integer {i.Value}",
             GraphQLFloatValue f => $"the number {f.Value}",
-            GraphQLStringValue s => $"the string \"{s.Value}\"",
+            GraphQLStringValue => "a string", // its content may be a credential written into the document
             GraphQLBooleanValue b => b.BoolValue ? "true" : "false",
             GraphQLEnumValue e => $"the enum value {e.Name.StringValue}",
             GraphQLListValue => "a list",

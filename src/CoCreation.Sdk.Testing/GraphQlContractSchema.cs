@@ -324,6 +324,20 @@ internal sealed class GqlSchema
             throw new FormatException("The schema has no query root type.");
         }
 
+        foreach (var type in Types.Values)
+        {
+            var references = type.Fields.Values.Select(f => ($"{type.Name}.{f.Name}", f.Type))
+                .Concat(type.Fields.Values.SelectMany(f => f.Arguments.Values.Select(a => ($"{type.Name}.{f.Name}({a.Name}:)", a.Type))))
+                .Concat(type.InputFields.Values.Select(i => ($"{type.Name}.{i.Name}", i.Type)));
+            foreach (var (owner, reference) in references)
+            {
+                if (!Types.ContainsKey(reference.NamedType))
+                {
+                    throw new FormatException($"{owner} is of type {reference}, but the schema does not define {reference.NamedType}.");
+                }
+            }
+        }
+
         foreach (var type in Types.Values.Where(t => t.Kind == GqlTypeKind.Union || t.Kind == GqlTypeKind.Interface))
         {
             foreach (var possible in type.PossibleTypes)

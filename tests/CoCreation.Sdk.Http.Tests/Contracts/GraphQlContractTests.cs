@@ -79,6 +79,9 @@ public sealed class GraphQlContractTests
     [TestCase("{ \"__schema\": ", "not valid JSON")]
     [TestCase("type Query { a: Int ", "SDL is not valid")]
     [TestCase("type Mutation { a: Int }", "query root")]
+    [TestCase("type Query { a: Cart }", "Query.a is of type Cart, but the schema does not define Cart")]
+    [TestCase("type Query { a(o: Options): Int }", "Query.a(o:)")]
+    [TestCase("union U = A | B type A { x: Int } type Query { u: U }", "does not define")]
     public void Parse_NotASchema_IsRefusedNamingTheProblem(string text, string expected)
     {
         var ex = Assert.Throws<FormatException>(() => GraphQlContract.Parse(text));
@@ -219,7 +222,7 @@ public sealed class GraphQlContractTests
         yield return Bad("MissingRequiredArgument_OnDirective", GraphQlViolationKind.MissingRequiredArgument, "{ activeOrder @include { id } }", message: "Directive @include requires argument 'if'");
 
         const GraphQlViolationKind Literal = GraphQlViolationKind.InvalidLiteral;
-        yield return Bad("Literal_StringForInt", Literal, """{ products(options: { take: "10" }) { totalItems } }""", path: "(anonymous query).products(options:).take", message: "Int is expected, but the literal is the string \"10\"");
+        yield return Bad("Literal_StringForInt", Literal, """{ products(options: { take: "10" }) { totalItems } }""", path: "(anonymous query).products(options:).take", message: "Int is expected, but the literal is a string");
         yield return Bad("Literal_IntBeyond32Bits", Literal, "{ products(options: { take: 3000000000 }) { totalItems } }", message: "Int is expected");
         yield return Bad("Literal_FloatForInt", Literal, "{ products(options: { skip: 1.5 }) { totalItems } }", message: "the number 1.5");
         yield return Bad("Literal_IntForBoolean", Literal, "{ products(options: { filter: { enabled: { eq: 1 } } }) { totalItems } }", message: "Boolean is expected");
@@ -460,6 +463,16 @@ public sealed class GraphQlContractTests
         }));
         Assert.That(ex.Message, Does.Contain("3 violations").And.Contain("Type Product has no field 'title'"));
         Assert.That(ex.Message, Does.Not.Contain(Secret));
+    }
+
+    [Test]
+    public void Messages_DoNotEchoStringLiteralsOfTheDocument()
+    {
+        const string Secret = "hunter2-password";
+        var violations = Shop.CheckRequest($$"""{ a: product(id: "1", slug: "{{Secret}}") { id } a: product(id: "1") { id } b: order(id: true) { id } c: products(options: { take: "{{Secret}}" }) { totalItems } }""");
+
+        Assert.That(violations.Select(v => v.Kind), Is.EquivalentTo(new[] { GraphQlViolationKind.FieldConflict, GraphQlViolationKind.InvalidLiteral, GraphQlViolationKind.InvalidLiteral }), Describe(violations));
+        Assert.That(Describe(violations), Does.Not.Contain(Secret));
     }
 
     [Test]
