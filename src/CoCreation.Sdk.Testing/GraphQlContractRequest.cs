@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using GraphQLParser;
 using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
@@ -29,7 +30,7 @@ public sealed partial class GraphQlContract
             }
             catch (GraphQLParserException ex)
             {
-                Add(GraphQlViolationKind.Syntax, $"{ex.Location.Line}:{ex.Location.Column}", $"The document is not valid GraphQL: {ex.Description}");
+                Add(GraphQlViolationKind.Syntax, $"{ex.Location.Line}:{ex.Location.Column}", $"The document is not valid GraphQL: {QuotedText().Replace(ex.Description, "\"…\"")}");
                 return violations;
             }
 
@@ -931,6 +932,10 @@ public sealed partial class GraphQlContract
             public bool HasDefault { get; init; }
         }
     }
+
+    /// <summary>A quoted token in a parser message; its content may be a credential written into the document.</summary>
+    [GeneratedRegex("\"[^\"]*\"")]
+    private static partial Regex QuotedText();
 
     private sealed record Usage(string Name, GqlTypeRef Type, bool LocationHasDefault, string Path);
 

@@ -475,6 +475,17 @@ public sealed class GraphQlContractTests
         Assert.That(Describe(violations), Does.Not.Contain(Secret));
     }
 
+    [TestCase("{ login(password: \"hunter2-password\" \"hunter2-password\") { id } }")]
+    [TestCase("{ login(password: \"hunter2-password\"")]
+    [TestCase("{ login(password: \"hunter2-password)")]
+    public void SyntaxErrors_DoNotEchoStringTokens(string query)
+    {
+        var violations = Shop.CheckRequest(query);
+
+        Assert.That(violations.Single().Kind, Is.EqualTo(GraphQlViolationKind.Syntax));
+        Assert.That(violations.Single().Message, Does.Not.Contain("hunter2"));
+    }
+
     [Test]
     public void EnsureValidRequests_Bodies_ThrowsForAnUnreadableBody()
     {
