@@ -12,7 +12,7 @@ namespace CoCreation.Sdk.Testing;
 /// Load the schema from the result of the standard introspection query run against the real server (a checked-in
 /// <c>{"data":{"__schema":…}}</c> or <c>{"__schema":…}</c> file) or from SDL text. Adapter tests capture what the adapter
 /// sent (for example the bodies in a WireMock.Net log) and assert that <see cref="CheckRequests(IEnumerable{string})"/>
-/// returns no violations, and check the stubbed answers with <see cref="CheckResponse"/>.
+/// returns no violations, and check the stubbed answers with <see cref="CheckResponse(string, JsonElement?, JsonElement, string?)"/>.
 /// </para>
 /// <para>
 /// The built-in scalars are checked strictly: <c>Int</c> is a 32-bit integer, <c>Float</c> any number, <c>String</c> a
@@ -188,6 +188,16 @@ public sealed partial class GraphQlContract
         }
 
         return new ResponseValidator(schema, validator.Fragments, variables).Run(validator.Selected!, root, data);
+    }
+
+    /// <summary>Checks a response against the selection of the request it answers.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="responseData">The response's <c>data</c>, or the whole response body.</param>
+    /// <returns>The violations, as <see cref="CheckResponse(string, JsonElement?, JsonElement, string?)"/> gives them.</returns>
+    public IReadOnlyList<GraphQlViolation> CheckResponse(GraphQlRequest request, JsonElement responseData)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return CheckResponse(request.Query, request.Variables, responseData, request.OperationName);
     }
 
     /// <summary>Throws when a request breaks the schema.</summary>

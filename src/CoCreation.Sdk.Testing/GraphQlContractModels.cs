@@ -169,6 +169,39 @@ public sealed record GraphQlRequest(string Query)
             : [FromElement(root)];
     }
 
+    /// <summary>Reads a GraphQL-over-HTTP GET request's query string (<c>query</c>, <c>variables</c> as JSON, <c>operationName</c>).</summary>
+    /// <param name="rawQuery">The query string, with or without the leading <c>?</c>.</param>
+    /// <returns>The request.</returns>
+    /// <exception cref="FormatException">The query string has no <c>query</c>, or <c>variables</c> is not JSON.</exception>
+    public static GraphQlRequest FromQueryString(string rawQuery)
+    {
+        var parameters = ContractRequest.ParseQuery(rawQuery);
+        if (!parameters.TryGetValue("query", out var query) || query.Count != 1)
+        {
+            throw new FormatException("The query string has no single 'query' parameter (persisted queries are not supported).");
+        }
+
+        JsonElement? variables = null;
+        if (parameters.TryGetValue("variables", out var given) && given.Count > 0 && !string.IsNullOrEmpty(given[0]))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(given[0]);
+                variables = document.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw new FormatException("The query string's 'variables' is not valid JSON.", ex);
+            }
+        }
+
+        return new GraphQlRequest(query[0])
+        {
+            Variables = variables,
+            OperationName = parameters.TryGetValue("operationName", out var name) && name.Count > 0 && name[0].Length > 0 ? name[0] : null,
+        };
+    }
+
     private static GraphQlRequest FromElement(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object

@@ -443,6 +443,18 @@ public sealed class GraphQlContractTests
     }
 
     [Test]
+    public void GraphQlRequest_FromQueryString_ReadsAGetRequest()
+    {
+        var request = GraphQlRequest.FromQueryString("?query=query%20Q(%24id%3A%20ID!)%20%7B%20order(id%3A%20%24id)%20%7B%20code%20%7D%20%7D&variables=%7B%22id%22%3A%221%22%7D&operationName=Q");
+
+        Assert.That(request.OperationName, Is.EqualTo("Q"));
+        Assert.That(Shop.CheckRequest(request), Is.Empty);
+        Assert.That(Shop.CheckRequest(request with { Variables = Json("""{"id":false}""") }).Single().Kind, Is.EqualTo(GraphQlViolationKind.InvalidVariableValue));
+        Assert.Throws<FormatException>(() => GraphQlRequest.FromQueryString("operationName=Q"));
+        Assert.Throws<FormatException>(() => GraphQlRequest.FromQueryString("query=%7B%20activeOrder%20%7B%20id%20%7D%20%7D&variables=%7Bid"));
+    }
+
+    [Test]
     public void EnsureValidRequest_Valid_DoesNotThrow()
         => Assert.DoesNotThrow(() => Shop.EnsureValidRequest("query Q($id: ID!) { order(id: $id) { code } }", Json("""{"id":"1"}""")));
 
@@ -641,6 +653,20 @@ public sealed class GraphQlContractTests
         Assert.That(Shop.CheckResponse(Query, null, Json("""{"products":{"totalItems":3}}"""), "B"), Is.Empty);
         Assert.That(Shop.CheckResponse(Query, null, Json("""{"products":{"totalItems":3}}"""), "A").Select(v => v.Kind),
             Is.EquivalentTo(new[] { GraphQlViolationKind.ResponseMissingField, GraphQlViolationKind.ResponseUnexpectedField }));
+    }
+
+    [Test]
+    public void Response_FromARequestRecord_UsesItsVariablesAndOperation()
+    {
+        var request = new GraphQlRequest("query A { activeOrder { code } } query B($skip: Boolean!) { activeOrder { code state @skip(if: $skip) } }")
+        {
+            OperationName = "B",
+            Variables = Json("""{"skip":true}"""),
+        };
+
+        Assert.That(Shop.CheckResponse(request, Json("""{"activeOrder":{"code":"A1"}}""")), Is.Empty);
+        Assert.That(Shop.CheckResponse(request with { Variables = Json("""{"skip":false}""") }, Json("""{"activeOrder":{"code":"A1"}}""")).Single().Path,
+            Is.EqualTo("data.activeOrder.state"));
     }
 
     [Test]
