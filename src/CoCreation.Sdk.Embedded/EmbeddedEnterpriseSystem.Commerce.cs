@@ -377,41 +377,7 @@ public sealed partial class EmbeddedEnterpriseSystem
         => Run(
             () =>
             {
-                ArgumentNullException.ThrowIfNull(request);
-                CoCreationGuard.NotBlank(request.OwnerAccountId, "PayoutRequest.OwnerAccountId");
-                CoCreationGuard.NotBlank(request.ListingId, "PayoutRequest.ListingId");
-                CoCreationGuard.NotBlank(request.IdempotencyKey, "PayoutRequest.IdempotencyKey");
-                CoCreationGuard.Amount(request.Gross, "PayoutRequest.Gross");
-                CoCreationGuard.Amount(request.Amount, "PayoutRequest.Amount");
-                if (request.Amount.Currency != request.Gross.Currency)
-                {
-                    throw new CoCreationValidationException("PayoutRequest.Amount.Currency", $"must be the gross's currency {request.Gross.Currency} (was {request.Amount.Currency}).");
-                }
-
-                var net = request.Gross;
-                if (request.Refunds is { } refunds)
-                {
-                    CoCreationGuard.Amount(refunds, "PayoutRequest.Refunds");
-                    if (refunds.Currency != request.Gross.Currency)
-                    {
-                        throw new CoCreationValidationException("PayoutRequest.Refunds.Currency", $"must be the gross's currency {request.Gross.Currency} (was {refunds.Currency}).");
-                    }
-
-                    net = request.Gross.Subtract(refunds);
-                }
-
-                if (request.Amount.Amount > Math.Max(net.Amount, 0m))
-                {
-                    throw new CoCreationValidationException("PayoutRequest.Amount", request.Refunds is null
-                        ? $"must not exceed the gross ({request.Amount} > {request.Gross})."
-                        : $"must not exceed the gross less refunds ({request.Amount} > {request.Gross} - {request.Refunds}).");
-                }
-
-                if (request.PeriodEnd < request.PeriodStart)
-                {
-                    throw new CoCreationValidationException("PayoutRequest.PeriodEnd", "must not be before PeriodStart.");
-                }
-
+                PayoutRules.Check(request);
                 return Write(() =>
                 {
                     if (_payoutsByKey.TryGetValue(request.IdempotencyKey, out var first))

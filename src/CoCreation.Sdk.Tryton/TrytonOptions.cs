@@ -58,6 +58,18 @@ public sealed class TrytonOptions : HttpAdapterOptions
     /// <summary>How many changed records one <see cref="IEnterpriseAdapter.ReadEventsAsync"/> call turns into events at most (1 to 1000). Default: 100.</summary>
     public int MaxRecordsPerEventPage { get; set; } = 100;
 
+    /// <summary>
+    /// The code of the expense account payouts are booked on (<see cref="IPayoutLedger"/>); <see langword="null"/> (the
+    /// default) leaves payouts unsupported.
+    /// </summary>
+    public string? PayoutExpenseAccountCode { get; set; }
+
+    /// <summary>The code of the payable account of payout invoices; <see langword="null"/> for the accounting configuration's default.</summary>
+    public string? PayoutPayableAccountCode { get; set; }
+
+    /// <summary>The code of the journal payout invoices go to. Default <c>EXP</c> (Tryton's expense journal).</summary>
+    public string PayoutJournalCode { get; set; } = "EXP";
+
     /// <summary>Returns a description without the password.</summary>
     /// <returns>The address, database, user and whether a password is set.</returns>
     public override string ToString()

@@ -15,11 +15,11 @@ internal sealed class ProgramHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public ProgramHarness(Action<CommunityProductOptions>? configure = null, EmbeddedSnsOptions? snsOptions = null, bool withRelayWorker = false, Action<IServiceCollection>? services = null, Action<ICoCreationBuilder>? build = null)
+    public ProgramHarness(Action<CommunityProductOptions>? configure = null, EmbeddedSnsOptions? snsOptions = null, bool withRelayWorker = false, Action<IServiceCollection>? services = null, Action<ICoCreationBuilder>? build = null, EmbeddedEnterpriseOptions? enterpriseOptions = null)
     {
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero));
         Sns = new EmbeddedSnsNetwork(snsOptions, Clock);
-        Enterprise = new EmbeddedEnterpriseSystem(System, timeProvider: Clock);
+        Enterprise = new EmbeddedEnterpriseSystem(System, enterpriseOptions, Clock);
         Brand = Sns.RegisterAccount("brand");
         Designer = Sns.RegisterAccount("designer", "Designer", "en-US");
         var collection = new ServiceCollection();
@@ -49,6 +49,7 @@ internal sealed class ProgramHarness : IAsyncDisposable
     public EmbeddedEnterpriseSystem Enterprise { get; }
     public EmbeddedSnsAccount Brand { get; }
     public EmbeddedSnsAccount Designer { get; }
+    public IServiceProvider Services => _services;
     public CommunityProductProgram Program => _services.GetRequiredService<CommunityProductProgram>();
     public ISnsSignIn SignIn => _services.GetRequiredService<ISnsSignIn>();
     public IAccessGrants Grants => _services.GetRequiredService<IAccessGrants>();

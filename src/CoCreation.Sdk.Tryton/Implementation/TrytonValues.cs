@@ -135,9 +135,32 @@ internal sealed record EventCursor
     public IReadOnlyList<string> Seen { get; init; } = [];
 }
 
+/// <summary>What a payout invoice's comment keeps: the payout's figures, read back on a repeat.</summary>
+internal sealed record PayoutNote
+{
+    public string? Owner { get; init; }
+
+    public string? Listing { get; init; }
+
+    public decimal Gross { get; init; }
+
+    public decimal? Refunds { get; init; }
+
+    public decimal Amount { get; init; }
+
+    public string? Currency { get; init; }
+
+    public DateTimeOffset PeriodStart { get; init; }
+
+    public DateTimeOffset PeriodEnd { get; init; }
+
+    public DateTimeOffset? CreatedAt { get; init; }
+}
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DesignNote))]
 [JsonSerializable(typeof(ProductionNote))]
 [JsonSerializable(typeof(StockNote))]
 [JsonSerializable(typeof(EventCursor))]
+[JsonSerializable(typeof(PayoutNote))]
 internal sealed partial class TrytonJsonContext : JsonSerializerContext;

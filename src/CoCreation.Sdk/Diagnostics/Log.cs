@@ -86,4 +86,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Relay worker started with an interval of {Interval}.")]
     public static partial void WorkerStarted(ILogger logger, TimeSpan interval);
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Composite enterprise system {System} could not deprovision the account it had just opened at {Part} ({Failure}) after provisioning failed ({Cause}); that account holds no grant in the SDK.")]
+    public static partial void CompositeUndoFailed(ILogger logger, string system, string part, string failure, string cause);
 }

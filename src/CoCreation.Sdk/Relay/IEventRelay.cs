@@ -62,4 +62,12 @@ public sealed class RelayOptions
 
     /// <summary>How many events one source read fetches at most per poll. Default 500.</summary>
     public int MaxEventsPerPoll { get; set; } = 500;
+
+    /// <summary>
+    /// Whether a direct-message rule reaches a person on a network without direct messages (for example Bluesky without a
+    /// chat service) as a public post by the brand that mentions them. Default <see langword="false"/>: such a network is
+    /// skipped and the next linked network tried. Such posts are public, and what the rule's message says (sales figures,
+    /// order numbers) can be read by anyone: turn it on only where that is acceptable, such as a closed test network.
+    /// </summary>
+    public bool MentionWhereNoDirectMessages { get; set; }
 }

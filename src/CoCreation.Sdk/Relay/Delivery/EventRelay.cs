@@ -245,7 +245,7 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
             {
                 var connector = _providers.GetSns(network);
                 sentWithoutKey |= !connector.Capabilities.SupportsIdempotencyKeys;
-                var messageId = await SendAsync(connector, message, link, text, locale, cancellationToken).ConfigureAwait(false);
+                var messageId = await SendAsync(connector, message, link, text, locale, _options.MentionWhereNoDirectMessages, cancellationToken).ConfigureAwait(false);
                 var delivered = message with
                 {
                     Status = DeliveryStatus.Delivered,
@@ -288,9 +288,9 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         _ => false,
     };
 
-    private static async Task<string> SendAsync(ISnsConnector connector, OutboxMessage message, SnsLink link, string text, string locale, CancellationToken cancellationToken)
+    private static async Task<string> SendAsync(ISnsConnector connector, OutboxMessage message, SnsLink link, string text, string locale, bool mentionWhereNoDirectMessages, CancellationToken cancellationToken)
     {
-        if (message.Channel == RelayChannel.Mention)
+        if (message.Channel == RelayChannel.Mention || (mentionWhereNoDirectMessages && !connector.Capabilities.SupportsDirectMessages))
         {
             var post = await connector.PublishAsync(
                 new PostRequest
