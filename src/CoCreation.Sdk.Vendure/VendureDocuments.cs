@@ -12,7 +12,7 @@ internal static partial class VendureDocuments
 
     private const string AdministratorFields = "id emailAddress firstName lastName user { id roles { id code } }";
 
-    private const string ProductFields = "id name description enabled channels { id code } variants { id sku price currencyCode enabled }";
+    private const string ProductFields = "id name description enabled channels { id code } variants { id sku price priceWithTax currencyCode enabled }";
 
     private const string OrderFields = "id code state orderPlacedAt updatedAt currencyCode "
         + "lines { id quantity orderPlacedQuantity unitPriceWithTax productVariant { id sku productId } } "

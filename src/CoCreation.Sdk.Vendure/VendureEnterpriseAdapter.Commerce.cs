@@ -235,7 +235,9 @@ public sealed partial class VendureEnterpriseAdapter
         var tag = new RefundTag(lineId, request.Quantity, request.Restock, keyHash);
         var refunded = await SendAsync(VendureDocuments.RefundOrder, new JsonObject
         {
-            ["input"] = new JsonObject { ["paymentId"] = Text(payment["id"]), ["amount"] = amount, ["reason"] = tag.Append(request.Reason) },
+            // amount is the current input; Vendure 3.7 still writes the deprecated shipping and adjustment columns
+            // (NOT NULL) from the input, so they are sent as 0: the refunded total is the amount alone.
+            ["input"] = new JsonObject { ["paymentId"] = Text(payment["id"]), ["amount"] = amount, ["reason"] = tag.Append(request.Reason), ["shipping"] = 0, ["adjustment"] = 0 },
         }, cancellationToken).ConfigureAwait(false);
         var refund = Result(refunded, "refundOrder", "RefundOrder");
         if (request.Restock)
@@ -317,6 +319,7 @@ public sealed partial class VendureEnterpriseAdapter
             throw new ResourceNotFoundException(Name, "listing", listingId);
         }
 
+        await SetupAsync(cancellationToken).ConfigureAwait(false);
         var data = await SendAsync(VendureDocuments.GetProduct, new JsonObject { ["id"] = listingId }, cancellationToken).ConfigureAwait(false);
         var product = data["product"] as JsonObject;
         if (product?["variants"] is not JsonArray { Count: > 0 })
@@ -339,7 +342,7 @@ public sealed partial class VendureEnterpriseAdapter
             ProductId = Text(variant["sku"]) ?? "",
             OwnerAccountId = owner?[ChannelPrefix.Length..] ?? "",
             Title = Text(product["name"]) ?? "",
-            Price = ToMoney(Long(variant["price"])),
+            Price = ToMoney(Long(variant[PricesIncludeTax ? "priceWithTax" : "price"])),
             Terms = Text(product["description"]) ?? "",
             Status = product["enabled"]?.GetValue<bool>() == true ? ListingStatus.Active : ListingStatus.Delisted,
         };

@@ -335,5 +335,8 @@ public sealed partial class VendureEnterpriseAdapter : EnterpriseAdapterBase, IC
 
     private long ToMinor(Money money) => (long)decimal.Round(money.Amount * _priceFactor, 0, MidpointRounding.AwayFromZero);
 
+    // Whether the default channel's prices include tax (then a listing's price is the variant's price with tax); loaded before any listing is read.
+    private bool PricesIncludeTax => Volatile.Read(ref _setup)?.PricesIncludeTax ?? true;
+
     private sealed record Setup(string ChannelId, string TaxZoneId, string ShippingZoneId, bool PricesIncludeTax);
 }
