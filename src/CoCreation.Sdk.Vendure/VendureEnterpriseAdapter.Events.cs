@@ -9,6 +9,7 @@ namespace CoCreation.Sdk.Vendure;
 public sealed partial class VendureEnterpriseAdapter
 {
     private const string CursorVersion = "v1";
+    private const int MaxEventPages = 20;
 
     /// <inheritdoc />
     /// <remarks>
@@ -22,8 +23,9 @@ public sealed partial class VendureEnterpriseAdapter
     /// </para>
     /// <para>
     /// Limits: an entry is found through its order's <c>updatedAt</c>, so a change that writes history without touching
-    /// the order is seen only with the order's next change; at most <see cref="VendureOptions.MaxOrdersPerEventPage"/>
-    /// changed orders and 100 entries per order are read per call (<see cref="EventPage.HasMore"/> says when to read again).
+    /// the order is seen only with the order's next change; 100 entries per order and 20 pages of
+    /// <see cref="VendureOptions.MaxOrdersPerEventPage"/> changed orders are read per call at most
+    /// (<see cref="EventPage.HasMore"/> says when to read again).
     /// </para>
     /// </remarks>
     protected override async Task<EventPage> ReadEventsCoreAsync(string? cursor, CancellationToken cancellationToken)
@@ -35,20 +37,44 @@ public sealed partial class VendureEnterpriseAdapter
             after = DateTimeOffset.UnixEpoch;
         }
 
-        var data = await SendAsync(VendureDocuments.ChangedOrders, new JsonObject { ["after"] = IsoTime(after), ["take"] = _options.MaxOrdersPerEventPage }, cancellationToken).ConfigureAwait(false);
-        var orders = (data["orders"]?["items"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
-        var total = data["orders"]?["totalItems"] is { } t ? Long(t) : orders.Count;
+        // Every order changed in the window is read, page by page, up to MaxEventPages pages; past that the read stops at
+        // the last order read and says HasMore, and the next read starts from that order's change.
         var entries = new List<(string Id, DateTimeOffset At, JsonObject Entry, JsonObject Order)>();
-        foreach (var order in orders)
+        var more = false;
+        DateTimeOffset? lastOrderChange = null;
+        for (var page = 0; ; page++)
         {
-            foreach (var entry in (order["history"]?["items"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            var data = await SendAsync(VendureDocuments.ChangedOrders, new JsonObject
             {
-                var at = Time(entry["createdAt"]);
-                var id = Text(entry["id"])!;
-                if (at > after)
+                ["after"] = IsoTime(after),
+                ["skip"] = page * _options.MaxOrdersPerEventPage,
+                ["take"] = _options.MaxOrdersPerEventPage,
+            }, cancellationToken).ConfigureAwait(false);
+            var orders = (data["orders"]?["items"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+            var total = data["orders"]?["totalItems"] is { } t ? Long(t) : orders.Count;
+            foreach (var order in orders)
+            {
+                lastOrderChange = Time(order["updatedAt"]);
+                foreach (var entry in (order["history"]?["items"] as JsonArray)?.OfType<JsonObject>() ?? [])
                 {
-                    entries.Add((id, at, entry, order));
+                    var at = Time(entry["createdAt"]);
+                    if (at > after)
+                    {
+                        entries.Add((Text(entry["id"])!, at, entry, order));
+                    }
                 }
+            }
+
+            var read = (long)(page + 1) * _options.MaxOrdersPerEventPage;
+            if (orders.Count < _options.MaxOrdersPerEventPage || read >= total)
+            {
+                break;
+            }
+
+            if (page + 1 >= MaxEventPages)
+            {
+                more = true;
+                break;
             }
         }
 
@@ -59,14 +85,14 @@ public sealed partial class VendureEnterpriseAdapter
         }
 
         var events = fresh.SelectMany(e => ToEvents(e.Entry, e.Order)).ToList();
-        var newWatermark = entries.Max(e => e.At);
+        var newWatermark = more && lastOrderChange is { } last && last < entries.Max(e => e.At) ? last : entries.Max(e => e.At);
         if (newWatermark < watermark)
         {
             newWatermark = watermark;
         }
 
         var keep = entries.Where(e => e.At >= newWatermark - _options.EventLookback).Select(e => e.Id);
-        return new EventPage(events, FormatCursor(newWatermark, keep), total > orders.Count);
+        return new EventPage(events, FormatCursor(newWatermark, keep), more);
     }
 
     private IEnumerable<CoCreationEvent> ToEvents(JsonObject entry, JsonObject order)

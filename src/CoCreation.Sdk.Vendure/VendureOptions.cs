@@ -57,7 +57,7 @@ public sealed class VendureOptions : HttpAdapterOptions
     /// </summary>
     public TimeSpan EventLookback { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How many changed orders one event read examines at most (1 to 100). Default: 50.</summary>
+    /// <summary>How many changed orders one request of an event read asks for (1 to 100); a read takes up to 20 such pages. Default: 50.</summary>
     public int MaxOrdersPerEventPage { get; set; } = 50;
 
     /// <summary>How far before a period's start sales and refund reads look for the orders they belong to. Default: 90 days.</summary>
