@@ -269,6 +269,51 @@ public sealed class VendureGraphQLWireMockTests
     }
 
     [Test]
+    public async Task Events_are_read_from_every_page_of_changed_orders_and_not_twice()
+    {
+        LoginAnswers(FirstToken);
+        static JsonObject Line() => new() { ["id"] = "8", ["orderPlacedQuantity"] = 2, ["unitPriceWithTax"] = 1500000, ["productVariant"] = new JsonObject { ["id"] = "5", ["sku"] = "sku-1", ["productId"] = "4" } };
+        static JsonObject Order(string id, string updated, JsonObject entry, JsonArray fulfillments) => new()
+        {
+            ["id"] = id,
+            ["code"] = "C" + id,
+            ["updatedAt"] = updated,
+            ["lines"] = new JsonArray(Line()),
+            ["fulfillments"] = fulfillments,
+            ["payments"] = new JsonArray(),
+            ["history"] = new JsonObject { ["items"] = new JsonArray(entry) },
+        };
+        var settled = Order("7", "2026-03-01T10:00:00.000Z", new JsonObject { ["id"] = "31", ["type"] = "ORDER_STATE_TRANSITION", ["createdAt"] = "2026-03-01T10:00:00.000Z", ["data"] = new JsonObject { ["from"] = "ArrangingPayment", ["to"] = "PaymentSettled" } }, []);
+        var shipped = Order("9", "2026-03-01T10:05:00.000Z", new JsonObject { ["id"] = "40", ["type"] = "ORDER_FULFILLMENT_TRANSITION", ["createdAt"] = "2026-03-01T10:05:00.000Z", ["data"] = new JsonObject { ["fulfillmentId"] = "2", ["from"] = "Pending", ["to"] = "Shipped" } },
+            [new JsonObject { ["id"] = "2", ["method"] = "CJ", ["trackingCode"] = "T-1", ["lines"] = new JsonArray(new JsonObject { ["orderLineId"] = "8", ["quantity"] = 2 }) }]);
+        foreach (var (skip, order) in new[] { (0, settled), (1, shipped) })
+        {
+            _server.Given(Request.Create().WithPath("/admin-api").UsingPost().WithBody(new WildcardMatcher($"*ChangedOrders(*\"skip\":{skip},*", ignoreCase: false)))
+                .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                    .WithBody(Data(new JsonObject { ["orders"] = new JsonObject { ["totalItems"] = 2, ["items"] = new JsonArray(order) } })));
+        }
+
+        var http = new HttpClient();
+        var options = Options();
+        options.MaxOrdersPerEventPage = 1;
+        var adapter = new VendureEnterpriseAdapter("vendure-fake", options, () => http);
+
+        var first = await adapter.ReadEventsAsync(null);
+        var again = await adapter.ReadEventsAsync(first.Cursor);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.Events.Select(e => e.Type), Is.EqualTo(new[] { CoCreationEventTypes.SaleCompleted, CoCreationEventTypes.ShipmentSent }), "both pages, oldest first");
+            Assert.That(first.Events[0].Subject, Is.EqualTo("7-8"), "sale id");
+            Assert.That(first.Events[0].GetData(CoCreationEventData.Amount), Is.EqualTo("30000"), "two pieces at 15,000 KRW");
+            Assert.That(first.Events[1].GetData(CoCreationEventData.TrackingNumber), Is.EqualTo("T-1"), "tracking number");
+            Assert.That(first.HasMore, Is.False, "every page was read");
+            Assert.That(again.Events, Is.Empty, "the same entries are not delivered twice");
+            Assert.That(again.Cursor, Is.EqualTo(first.Cursor), "an empty read keeps the cursor");
+        }
+    }
+
+    [Test]
     public void Ids_that_cannot_be_vendure_ids_are_not_found_without_a_call()
     {
         var adapter = Direct();
