@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CoCreation.Sdk.Enterprise;
+using CoCreation.Sdk.Testing;
 using CoCreation.Sdk.Vendure.Tests.Support;
+using Microsoft.Extensions.Logging;
 
 namespace CoCreation.Sdk.Vendure.Tests.Integration;
 
@@ -147,6 +150,28 @@ public sealed class VendureReadBackTests
             Assert.That(mine.Single(e => e.Type == CoCreationEventTypes.SaleRefunded).GetData(CoCreationEventData.RefundId), Is.EqualTo(refund.Id), "refund id");
             Assert.That(mine.Single(e => e.Type == CoCreationEventTypes.SaleRefunded).GetData(CoCreationEventData.ListingId), Is.EqualTo(listing.Id), "listing id");
             Assert.That(again.Events, Is.Empty, "nothing is delivered twice");
+        }
+    }
+
+    [Test]
+    public async Task The_logs_of_real_calls_hold_neither_the_password_nor_a_session_token()
+    {
+        using var logs = new CollectingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        var options = VendurePeer.Options();
+        var adapter = new VendureEnterpriseAdapter("vendure-logs", options, () => VendurePeer.Http, logger: factory.CreateLogger<VendureEnterpriseAdapter>());
+
+        var account = await adapter.ProvisionAccountAsync(new EnterpriseAccountRequest { Login = Unique("logged"), DisplayName = "Logged", Roles = [EnterpriseRoles.Seller] });
+        await adapter.GetAccountAsync(account.AccountId);
+        Assert.ThrowsAsync<ResourceNotFoundException>(() => adapter.GetAccountAsync("999999"));
+        var text = string.Join("\n", logs.Lines);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(logs.Lines, Has.Some.Contains("logged in as " + options.User), "the login is logged");
+            Assert.That(logs.Lines, Has.Some.Contains("CreateAdministrator"), "operations are logged");
+            Assert.That(text, Does.Not.Contain(options.Password), "no password");
+            Assert.That(Regex.IsMatch(text, "[0-9a-f]{40,}"), Is.False, "no session token (Vendure's are long hex strings)");
         }
     }
 
