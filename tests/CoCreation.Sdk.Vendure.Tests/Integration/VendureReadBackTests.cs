@@ -176,6 +176,33 @@ public sealed class VendureReadBackTests
     }
 
     [Test]
+    public async Task A_session_ended_at_vendure_is_replaced_by_a_new_login()
+    {
+        var capture = new TokenCapture { InnerHandler = new SocketsHttpHandler { UseCookies = false } };
+        using var http = new HttpClient(capture);
+        var adapter = new VendureEnterpriseAdapter("vendure-relogin", VendurePeer.Options(), () => http);
+        var account = await adapter.ProvisionAccountAsync(new EnterpriseAccountRequest { Login = Unique("relogin"), DisplayName = "Relogin", Roles = [EnterpriseRoles.Member] });
+        var token = capture.LastToken ?? throw new AssertionException("the adapter's login returned a session token");
+
+        // End the adapter's session at Vendure, as an expiry or an administrator's sign-out would.
+        using (var logout = new HttpRequestMessage(HttpMethod.Post, VendurePeer.Options().AdminApiUrl) { Content = new StringContent("{\"query\":\"mutation { logout { success } }\"}", System.Text.Encoding.UTF8, "application/json") })
+        {
+            logout.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var answer = await VendurePeer.Http.SendAsync(logout);
+            Assert.That(await answer.Content.ReadAsStringAsync(), Does.Contain("\"success\":true"), "the session was ended");
+        }
+
+        var read = await adapter.GetAccountAsync(account.AccountId);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(read.Login, Is.EqualTo(account.Login), "the call succeeded after a new login");
+            Assert.That(adapter.Api.LoginCount, Is.EqualTo(2), "one new login");
+            Assert.That(capture.LastToken, Is.Not.EqualTo(token), "with a new session token");
+        }
+    }
+
+    [Test]
     public void Payouts_are_not_a_vendure_capability()
     {
         var ex = Assert.ThrowsAsync<CapabilityNotSupportedException>(() => _adapter.RecordPayoutAsync(new PayoutRequest
@@ -207,5 +234,22 @@ public sealed class VendureReadBackTests
         }
 
         return (events, cursor!);
+    }
+
+    /// <summary>Remembers the last session token Vendure issued to the client it sits in.</summary>
+    private sealed class TokenCapture : DelegatingHandler
+    {
+        public string? LastToken { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.Headers.TryGetValues("vendure-auth-token", out var values))
+            {
+                LastToken = values.First();
+            }
+
+            return response;
+        }
     }
 }
