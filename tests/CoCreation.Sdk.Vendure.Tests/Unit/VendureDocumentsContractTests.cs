@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using CoCreation.Sdk.Testing;
 
 namespace CoCreation.Sdk.Vendure.Tests.Unit;
 
@@ -22,9 +23,24 @@ public sealed partial class VendureDocumentsContractTests
     public static IEnumerable<TestCaseData> Documents()
         => VendureDocuments.All.Select(d => new TestCaseData(d).SetArgDisplayNames(VendureDocuments.OperationName(d)));
 
+    /// <summary>The schema as the SDK's GraphQL contract checker reads it.</summary>
+    internal static GraphQlContract Contract { get; } = GraphQlContract.Load(Path.Combine(AppContext.BaseDirectory, "Specs", "vendure-admin-schema.json"));
+
     [TestCaseSource(nameof(Documents))]
     public void The_document_matches_the_schema(string document)
         => Assert.That(Problems(document), Is.Empty, document);
+
+    // The checker of CoCreation.Sdk.Testing: syntax, fields, arguments, variable declarations and fragments. Variable
+    // values are checked on real traffic (VendureTrafficContractTests); here the documents carry none.
+    [TestCaseSource(nameof(Documents))]
+    public void The_document_passes_the_graphql_contract_checker(string document)
+    {
+        var violations = Contract.CheckRequest(document, operationName: VendureDocuments.OperationName(document))
+            .Where(v => v.Kind != GraphQlViolationKind.MissingVariableValue)
+            .ToList();
+
+        Assert.That(violations, Is.Empty, string.Join(Environment.NewLine, violations));
+    }
 
     [Test]
     public void The_check_finds_unknown_fields_arguments_types_and_deprecated_fields()
