@@ -1,11 +1,13 @@
 using System.Reflection;
 using DongAFashion;
+using DongAFashion.Local;
 
 var language = "ko";
 var reset = false;
 var inMemory = false;
 string? dataRoot = null;
 var through = 17;
+var providers = "embedded";
 for (var i = 0; i < args.Length; i++)
 {
     var arg = args[i];
@@ -16,6 +18,14 @@ for (var i = 0; i < args.Length; i++)
     else if (arg.StartsWith("--lang=", StringComparison.Ordinal))
     {
         language = arg["--lang=".Length..];
+    }
+    else if (arg == "--providers" && i + 1 < args.Length)
+    {
+        providers = args[++i];
+    }
+    else if (arg.StartsWith("--providers=", StringComparison.Ordinal))
+    {
+        providers = arg["--providers=".Length..];
     }
     else if (arg == "--reset")
     {
@@ -36,7 +46,7 @@ for (var i = 0; i < args.Length; i++)
     else
     {
         Console.Error.WriteLine($"Unknown argument '{arg}'.");
-        Console.Error.WriteLine("Usage: DongAFashion [--lang ko|en] [--reset] [--steps 1-17] [--data <folder>] [--in-memory]");
+        Console.Error.WriteLine("Usage: DongAFashion [--lang ko|en] [--providers embedded|local] [--reset] [--steps 1-17] [--data <folder>] [--in-memory]");
         return 2;
     }
 }
@@ -47,9 +57,20 @@ if (language is not ("ko" or "en"))
     return 2;
 }
 
+if (providers is not ("embedded" or "local"))
+{
+    Console.Error.WriteLine($"Unknown providers '{providers}'. Use --providers embedded or --providers local.");
+    return 2;
+}
+
 Console.OutputEncoding = System.Text.Encoding.UTF8;
 var english = language == "en";
 string T(string korean, string englishText) => english ? englishText : korean;
+
+if (providers == "local")
+{
+    return await RunLocalAsync();
+}
 Console.WriteLine(T(
     "동아패션: CoCreation.Sdk 커뮤니티 제품 디자인 시나리오 (내장 제공자)",
     "Dong-A Fashion: community product design on CoCreation.Sdk (embedded providers)"));
@@ -127,6 +148,61 @@ await using (scenario)
     }
 
     return failed == 0 && scenario.Completed >= through ? 0 : 1;
+}
+
+// The 17 steps on the real local systems the peers' scripts start (Bluesky PDS, Tryton, Vendure); each run is a new
+// story with new people, checked at the systems themselves.
+async Task<int> RunLocalAsync()
+{
+    if (reset || inMemory || dataRoot is not null)
+    {
+        Console.Error.WriteLine("--reset, --data and --in-memory apply to the embedded providers; a local run is a new story every time.");
+        return 2;
+    }
+
+    var peers = Environment.GetEnvironmentVariable("COCREATION_PEERS_DIR") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot(), "artifacts", "peers");
+    var settings = LocalSettings.Load(peers, out var missing);
+    if (settings is null)
+    {
+        Console.Error.WriteLine(T("실제 로컬 시스템을 찾지 못했습니다. 없는 변수:", "The real local systems were not found. Missing variables:"));
+        foreach (var variable in missing)
+        {
+            Console.Error.WriteLine("  " + variable);
+        }
+
+        Console.Error.WriteLine(T("먼저 시작하세요:", "Start them first:"));
+        Console.Error.WriteLine($"  export COCREATION_PEERS_DIR={peers}");
+        Console.Error.WriteLine("  for peer in bluesky tryton vendure; do bash eng/peers/$peer/up.sh; done");
+        return 2;
+    }
+
+    Console.WriteLine(T(
+        "동아패션: CoCreation.Sdk 커뮤니티 제품 디자인 시나리오 (실제 로컬 시스템: Bluesky PDS, Tryton, Vendure)",
+        "Dong-A Fashion: community product design on CoCreation.Sdk (real local systems: Bluesky PDS, Tryton, Vendure)"));
+    Console.WriteLine(new string('=', 72));
+    await using var story = await LocalStory.StartAsync(settings, language);
+    Console.WriteLine(T(
+        $"브랜드 @{story.Brand.Handle}, 디자이너 @{story.Minji.Handle}, 생산 담당 @{story.Junho.Handle}",
+        $"brand @{story.Brand.Handle}, designer @{story.Minji.Handle}, production manager @{story.Junho.Handle}"));
+    var results = await story.RunThroughAsync(through, Transcript.Print(english));
+    Console.WriteLine(new string('=', 72));
+    var passedLocal = results.Count(r => r.Passed);
+    Console.WriteLine(T($"17단계 중 {passedLocal}단계 통과 (실제 시스템에서 확인).", $"{passedLocal} of 17 steps passed (checked at the real systems)."));
+    return passedLocal == through ? 0 : 1;
+}
+
+// The folder holding the solution when run from the source tree, else the current folder.
+static string RepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "CoCreation.Sdk.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
 }
 
 // The project's data/ folder when run from the source tree, else data/ beside the program.

@@ -77,7 +77,7 @@ internal static partial class VendureDocuments
     public const string OrdersPlaced = "query OrdersPlaced($start: DateTime!, $end: DateTime!, $skip: Int!, $take: Int!) { orders(options: { filter: { orderPlacedAt: { between: { start: $start, end: $end } } }, sort: { orderPlacedAt: ASC }, skip: $skip, take: $take }) { totalItems items { " + OrderFields + " } } }";
 
     /// <summary>Lists orders changed after a moment with their history entries after it, oldest change first.</summary>
-    public const string ChangedOrders = "query ChangedOrders($after: DateTime!, $skip: Int!, $take: Int!) { orders(options: { filter: { updatedAt: { after: $after } }, sort: { updatedAt: ASC }, skip: $skip, take: $take }) { totalItems items { id code updatedAt lines { id orderPlacedQuantity unitPriceWithTax productVariant { id sku productId } } "
+    public const string ChangedOrders = "query ChangedOrders($after: DateTime!, $skip: Int!, $take: Int!) { orders(options: { filter: { updatedAt: { after: $after } }, sort: { updatedAt: ASC }, skip: $skip, take: $take }) { totalItems items { id code updatedAt lines { id orderPlacedQuantity unitPriceWithTax productVariant { id sku productId product { name channels { code } } } } "
         + "fulfillments { id trackingCode method lines { orderLineId quantity } } payments { refunds { id total reason } } "
         + "history(options: { filter: { createdAt: { after: $after } }, sort: { id: ASC }, take: 100 }) { items { id type createdAt data } } } } }";
 
