@@ -62,6 +62,8 @@ public sealed class VendureWebhookReceiverIntegrationTests
             var forged = await PostAsync(host.Http, url, body, StandardWebhookSigner.CreateHeaders(StandardWebhookSigner.GenerateSecret(), $"msg_{Guid.NewGuid():N}", DateTimeOffset.UtcNow, body));
             var unsigned = await PostAsync(host.Http, url, body, []);
             var genuine = await PostAsync(host.Http, url, body, StandardWebhookSigner.CreateHeaders(secret, $"msg_{Guid.NewGuid():N}", DateTimeOffset.UtcNow, body));
+            var other = Encoding.UTF8.GetBytes("""{"order":"not a Vendure notification"}""");
+            var notVendure = await PostAsync(host.Http, url, other, StandardWebhookSigner.CreateHeaders(secret, $"msg_{Guid.NewGuid():N}", DateTimeOffset.UtcNow, other));
 
             TestContext.Out.WriteLine($"verified notifications: {verifiedAfter - verifiedBefore} for the order; sale events seen for it: {sales.Count} ({sales.Select(s => s.Id).Distinct().Count()} distinct)");
             using (Assert.EnterMultipleScope())
@@ -80,6 +82,7 @@ public sealed class VendureWebhookReceiverIntegrationTests
                 Assert.That(meter.Refused("bad_signature"), Is.EqualTo(1), "counted as a bad signature");
                 Assert.That(meter.Refused("missing"), Is.EqualTo(1), "counted as missing");
                 Assert.That(genuine, Is.EqualTo(HttpStatusCode.Accepted), "the same body signed with the peer's secret is accepted");
+                Assert.That(notVendure, Is.EqualTo(HttpStatusCode.InternalServerError), "verified but not a Vendure notification: refused after verification");
             }
         }
         finally
