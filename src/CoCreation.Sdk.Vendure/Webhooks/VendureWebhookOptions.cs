@@ -11,6 +11,9 @@ namespace CoCreation.Sdk.Vendure;
 /// <remarks><see cref="ToString"/> never shows a secret.</remarks>
 public sealed class VendureWebhookOptions
 {
+    /// <summary>The default <see cref="MaxBodyBytes"/>: 64 KiB.</summary>
+    public const int DefaultMaxBodyBytes = 64 * 1024;
+
     /// <summary>The longest <see cref="PollSource"/> accepted.</summary>
     public const int MaxPollSourceLength = 200;
 
@@ -27,7 +30,7 @@ public sealed class VendureWebhookOptions
     public TimeSpan Tolerance { get; set; } = StandardWebhookOptions.DefaultTolerance;
 
     /// <summary>The largest body accepted, in bytes; between 1 and 16 MiB. Default: 64 KiB (a notification is a few hundred bytes).</summary>
-    public int MaxBodyBytes { get; set; } = 64 * 1024;
+    public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
     /// <summary>
     /// The name of the <see cref="IEventSource"/> a verified notification has polled at once, or <see langword="null"/>

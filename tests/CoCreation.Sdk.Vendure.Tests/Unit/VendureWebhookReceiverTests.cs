@@ -301,6 +301,33 @@ public sealed class VendureWebhookReceiverTests
         }
     }
 
+    [TestCase("delegate")]
+    [TestCase("configuration")]
+    public async Task The_vendure_size_cap_of_64_KiB_applies_in_both_registration_forms(string form)
+    {
+        var source = new CountingSource("enterprise:shop");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Secret"] = Secret }).Build();
+        await using var services = Services(b =>
+        {
+            b.AddEventSource(_ => source);
+            _ = form == "delegate" ? b.AddVendureWebhooks("shop", o => o.Secret = Secret) : b.AddVendureWebhooks("shop", configuration);
+        });
+        var pipeline = services.GetRequiredService<IEventPipeline>();
+        var padding = new string(' ', 64 * 1024);
+        var fits = PluginBodies["stock.movement"] + padding[..(64 * 1024 - PluginBodies["stock.movement"].Length)];
+        var over = fits + " ";
+
+        await pipeline.ReceiveWebhookAsync("vendure:shop", Signed(fits, id: "msg_fits", time: DateTimeOffset.UtcNow));
+        var refused = Assert.ThrowsAsync<WebhookVerificationException>(() => pipeline.ReceiveWebhookAsync("vendure:shop", Signed(over, id: "msg_over", time: DateTimeOffset.UtcNow)));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Encoding.UTF8.GetByteCount(fits), Is.EqualTo(VendureWebhookOptions.DefaultMaxBodyBytes));
+            Assert.That(source.Reads, Is.EqualTo(1), "64 KiB is accepted");
+            Assert.That(refused!.Reason, Is.EqualTo(WebhookRefusalReason.Oversize), "one byte more is refused");
+        }
+    }
+
     [TestCase(nameof(VendureWebhookOptions.Secret))]
     [TestCase(nameof(VendureWebhookOptions.PollSource))]
     [TestCase(nameof(VendureWebhookOptions.Tolerance))]
