@@ -93,13 +93,25 @@ internal static partial class VendureDocuments
     /// <summary>Cancels pieces of order lines, which releases or returns their stock.</summary>
     public const string CancelOrder = "mutation CancelOrder($input: CancelOrderInput!) { cancelOrder(input: $input) { __typename ... on Order { id state } " + ErrorFields + " } }";
 
+    private const string StockFields = "id sku productId product { id name channels { code } } stockLevels { stockLocationId stockOnHand stockAllocated } "
+        + "customFields { cocreationLowStockThreshold cocreationLowStockAlerts cocreationLowStockArmed cocreationIntakeKeys }";
+
+    /// <summary>Reads a variant's stock and the adapter's inventory fields by SKU.</summary>
+    public const string VariantStock = "query VariantStock($sku: String!) { productVariants(options: { filter: { sku: { eq: $sku } }, take: 2 }) { items { " + StockFields + " } } }";
+
+    /// <summary>Lists the variants that have a low-stock threshold.</summary>
+    public const string WatchedVariants = "query WatchedVariants($skip: Int!, $take: Int!) { productVariants(options: { filter: { cocreationLowStockThreshold: { isNull: false } }, sort: { id: ASC }, skip: $skip, take: $take }) { totalItems items { " + StockFields + " } } }";
+
+    /// <summary>Writes a variant's stock level and inventory fields in one mutation.</summary>
+    public const string UpdateVariantStock = "mutation UpdateVariantStock($input: [UpdateProductVariantInput!]!) { updateProductVariants(input: $input) { " + StockFields + " } }";
+
     /// <summary>Every document above.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Login, Setup, GetAdministrator, FindAdministrator, CreateAdministrator, UpdateAdministrator, FindChannel, CreateChannel,
         FindRoles, CreateRole, FindVariant, GetProduct, CreateProduct, UpdateProduct, CreateProductVariants, UpdateProductVariants,
         AssignProductsToChannel, GetOrder, OrdersPlaced, ChangedOrders, AddFulfillmentToOrder, TransitionFulfillmentToState,
-        RefundOrder, CancelOrder,
+        RefundOrder, CancelOrder, VariantStock, WatchedVariants, UpdateVariantStock,
     ];
 
     /// <summary>Returns the name of a document's operation (<c>mutation Login(…)</c> gives <c>Login</c>).</summary>

@@ -333,20 +333,25 @@ public sealed partial class VendureEnterpriseAdapter
     private Listing ToListing(JsonObject product, string listingId)
     {
         var variant = ((JsonArray)product["variants"]!)[0]!;
-        var owner = ((product["channels"] as JsonArray)?.OfType<JsonObject>() ?? [])
-            .Select(c => Text(c["code"]) ?? "")
-            .FirstOrDefault(c => c.StartsWith(ChannelPrefix, StringComparison.Ordinal) && IsId(c[ChannelPrefix.Length..]));
         return new Listing
         {
             Id = listingId,
             ProductId = Text(variant["sku"]) ?? "",
-            OwnerAccountId = owner?[ChannelPrefix.Length..] ?? "",
+            OwnerAccountId = OwnerOf(product) ?? "",
             Title = Text(product["name"]) ?? "",
             Price = ToMoney(Long(variant[PricesIncludeTax ? "priceWithTax" : "price"])),
             Terms = Text(product["description"]) ?? "",
             Status = product["enabled"]?.GetValue<bool>() == true ? ListingStatus.Active : ListingStatus.Delisted,
         };
     }
+
+    /// <summary>The account whose own channel a product is assigned to, or <see langword="null"/>.</summary>
+    private static string? OwnerOf(JsonObject product)
+        => ((product["channels"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            .Select(c => Text(c["code"]) ?? "")
+            .Where(c => c.StartsWith(ChannelPrefix, StringComparison.Ordinal) && IsId(c[ChannelPrefix.Length..]))
+            .Select(c => c[ChannelPrefix.Length..])
+            .FirstOrDefault();
 
     private async Task<(JsonObject Order, JsonObject Line)> SaleAsync(string saleId, CancellationToken cancellationToken)
     {

@@ -81,10 +81,11 @@ public sealed partial class VendureEnterpriseAdapter
         var fresh = entries.Where(e => !seen.Contains(e.Id)).OrderBy(e => e.At).ThenBy(e => Long(JsonValue.Create(e.Id))).ToList();
         if (fresh.Count == 0)
         {
-            return new EventPage([], cursor ?? FormatCursor(watermark, []), false);
+            return new EventPage(await LowStockEventsAsync(cancellationToken).ConfigureAwait(false), cursor ?? FormatCursor(watermark, []), false);
         }
 
         var events = fresh.SelectMany(e => ToEvents(e.Entry, e.Order)).ToList();
+        events.AddRange(await LowStockEventsAsync(cancellationToken).ConfigureAwait(false));
         var newWatermark = more && lastOrderChange is { } last && last < entries.Max(e => e.At) ? last : entries.Max(e => e.At);
         if (newWatermark < watermark)
         {
@@ -163,6 +164,15 @@ public sealed partial class VendureEnterpriseAdapter
         data[CoCreationEventData.SaleId] = saleId;
         data[CoCreationEventData.ListingId] = Text(line["productVariant"]?["productId"]) ?? "";
         data[CoCreationEventData.ProductId] = Text(line["productVariant"]?["sku"]) ?? "";
+        if (line["productVariant"]?["product"] is JsonObject product)
+        {
+            data[CoCreationEventData.Title] = Text(product["name"]) ?? "";
+            if (OwnerOf(product) is { } owner)
+            {
+                data[CoCreationEventData.OwnerAccountId] = owner;
+            }
+        }
+
         return new CoCreationEvent { Id = id, Source = _source, Type = type, Time = at, Subject = saleId, Data = data.ToImmutableDictionary(StringComparer.Ordinal) };
     }
 

@@ -191,6 +191,16 @@ const config = {
         logging: false,
     },
     paymentOptions: { paymentMethodHandlers: [dummyPayment] },
+    // What the CoCreation adapter keeps on a variant for inventory (docs/providers/vendure.md, "Inventory"): the low-stock
+    // threshold, how many alerts were raised and whether the next one is armed, and the intakes already booked.
+    customFields: {
+        ProductVariant: [
+            { name: 'cocreationLowStockThreshold', type: 'int', nullable: true, public: false },
+            { name: 'cocreationLowStockAlerts', type: 'int', nullable: false, defaultValue: 0, public: false },
+            { name: 'cocreationLowStockArmed', type: 'boolean', nullable: false, defaultValue: true, public: false },
+            { name: 'cocreationIntakeKeys', type: 'text', nullable: true, public: false },
+        ],
+    },
     plugins: [DefaultJobQueuePlugin.init({ pollInterval: 200 }), CoCreationWebhookPlugin],
 };
 

@@ -12,14 +12,19 @@ namespace CoCreation.Sdk.Vendure.Tests.Integration;
 [Category("Integration")]
 public sealed class VendureConformanceTests : EnterpriseAdapterConformanceTests
 {
-    protected override EnterpriseFeatures ExpectedFeatures => EnterpriseFeatures.Commerce;
+    protected override EnterpriseFeatures ExpectedFeatures => EnterpriseFeatures.Commerce | EnterpriseFeatures.Inventory;
 
     protected override Task<IEnterpriseAdapter> CreateAdapterAsync()
         => Task.FromResult<IEnterpriseAdapter>(new VendureEnterpriseAdapter("vendure-conformance", VendurePeer.Options(), () => VendurePeer.Http));
 
-    // A product of the SDK is a SKU; the listing creates the Vendure product and variant for it.
-    protected override Task<string> CreateProductAsync(IEnterpriseAdapter adapter, EnterpriseAccount owner)
-        => Task.FromResult("sku-" + Guid.NewGuid().ToString("N")[..16]);
+    // A product of the SDK is a SKU. Vendure stocks a product only once it is listed, so the SKU is listed here (a
+    // commerce test listing it again adopts the variant).
+    protected override async Task<string> CreateProductAsync(IEnterpriseAdapter adapter, EnterpriseAccount owner)
+    {
+        var sku = "sku-" + Guid.NewGuid().ToString("N")[..16];
+        await ((ICommerceSystem)adapter).CreateListingAsync(new ListingRequest { ProductId = sku, OwnerAccountId = owner.AccountId, Title = UniqueName("Stocked"), Price = new Money(10000m, "KRW") });
+        return sku;
+    }
 
     // A real purchase through the Shop API (after stocking the pieces), then the sale as the adapter reports it.
     protected override async Task<SaleRecord> SellAsync(IEnterpriseAdapter adapter, Listing listing, int quantity)

@@ -252,4 +252,66 @@ public sealed class VendureReadBackTests
             return response;
         }
     }
+
+    [Test]
+    public async Task An_intake_adds_the_pieces_once_however_often_it_is_sent()
+    {
+        var (_, listing) = await ListedAsync(39000m);
+        var before = await _client.VariantAsync(listing.Id);
+        var key = Unique("production");
+        var intake = new StockIntakeRequest { ProductId = listing.ProductId, Quantity = 100, Reference = "erp production 7", IdempotencyKey = key };
+
+        var first = await _adapter.ReceiveStockAsync(intake);
+        var again = await _adapter.ReceiveStockAsync(intake);
+        var other = await _adapter.ReceiveStockAsync(intake with { Quantity = 60, IdempotencyKey = Unique("production") });
+        var after = await _client.VariantAsync(listing.Id);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.OnHand, Is.EqualTo(before.OnHand + 100), "the first intake");
+            Assert.That(again.OnHand, Is.EqualTo(first.OnHand), "a repeat changes nothing");
+            Assert.That(other.OnHand, Is.EqualTo(first.OnHand + 60), "another key books again");
+            Assert.That(after.OnHand, Is.EqualTo(before.OnHand + 160), "Vendure's stock on hand, read back");
+        }
+
+        Assert.ThrowsAsync<ResourceNotFoundException>(() => _adapter.ReceiveStockAsync(intake with { ProductId = Unique("unlisted") }));
+        var zero = Assert.ThrowsAsync<CoCreationValidationException>(() => _adapter.ReceiveStockAsync(intake with { Quantity = 0, IdempotencyKey = Unique("k") }));
+        Assert.That(zero!.Field, Is.EqualTo("StockIntakeRequest.Quantity"));
+        Assert.That((await _client.VariantAsync(listing.Id)).OnHand, Is.EqualTo(before.OnHand + 160), "refused intakes changed nothing");
+    }
+
+    [Test]
+    public async Task A_sale_that_takes_stock_to_the_threshold_raises_one_low_stock_alert_for_the_owner()
+    {
+        var (owner, listing) = await ListedAsync(10000m);
+        await _adapter.ReceiveStockAsync(new StockIntakeRequest { ProductId = listing.ProductId, Quantity = 10, Reference = "erp production 8", IdempotencyKey = Unique("production") });
+        var threshold = await _adapter.SetLowStockThresholdAsync(listing.ProductId, 6);
+        var start = await _adapter.ReadEventsAsync(null);
+        var cursor = start.Cursor;
+        while (start.HasMore)
+        {
+            start = await _adapter.ReadEventsAsync(cursor);
+            cursor = start.Cursor;
+        }
+
+        await _client.BuyAsync(listing, 5);
+        var alerts = new List<CoCreationEvent>();
+        for (var read = 0; read < 3; read++)
+        {
+            var page = await _adapter.ReadEventsAsync(cursor);
+            cursor = page.Cursor;
+            alerts.AddRange(page.Events.Where(e => e.Type == CoCreationEventTypes.StockLow && e.GetData(CoCreationEventData.ProductId) == listing.ProductId));
+        }
+
+        var stock = await _adapter.GetStockAsync(listing.ProductId);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(threshold.Threshold, Is.EqualTo(6));
+            Assert.That(stock.OnHand, Is.EqualTo(5), "ten stocked, five sold");
+            Assert.That(alerts, Has.Count.EqualTo(1), "one alert for the crossing, however often events are read");
+            Assert.That(alerts[0].GetData(CoCreationEventData.OwnerAccountId), Is.EqualTo(owner.AccountId));
+            Assert.That(alerts[0].GetData(CoCreationEventData.OnHand), Is.EqualTo("5"));
+            Assert.That(alerts[0].GetData(CoCreationEventData.Threshold), Is.EqualTo("6"));
+        }
+    }
 }

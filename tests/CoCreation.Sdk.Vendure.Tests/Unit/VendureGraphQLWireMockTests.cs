@@ -272,7 +272,19 @@ public sealed class VendureGraphQLWireMockTests
     public async Task Events_are_read_from_every_page_of_changed_orders_and_not_twice()
     {
         LoginAnswers(FirstToken);
-        static JsonObject Line() => new() { ["id"] = "8", ["orderPlacedQuantity"] = 2, ["unitPriceWithTax"] = 1500000, ["productVariant"] = new JsonObject { ["id"] = "5", ["sku"] = "sku-1", ["productId"] = "4" } };
+        static JsonObject Line() => new()
+        {
+            ["id"] = "8",
+            ["orderPlacedQuantity"] = 2,
+            ["unitPriceWithTax"] = 1500000,
+            ["productVariant"] = new JsonObject
+            {
+                ["id"] = "5",
+                ["sku"] = "sku-1",
+                ["productId"] = "4",
+                ["product"] = new JsonObject { ["name"] = "Scarf", ["channels"] = new JsonArray(new JsonObject { ["code"] = "__default_channel__" }, new JsonObject { ["code"] = "cocreation-a12" }) },
+            },
+        };
         static JsonObject Order(string id, string updated, JsonObject entry, JsonArray fulfillments) => new()
         {
             ["id"] = id,
@@ -293,6 +305,9 @@ public sealed class VendureGraphQLWireMockTests
                     .WithBody(Data(new JsonObject { ["orders"] = new JsonObject { ["totalItems"] = 2, ["items"] = new JsonArray(order) } })));
         }
 
+        _server.Given(Request.Create().WithPath("/admin-api").UsingPost().WithBody(new WildcardMatcher("*WatchedVariants(*", ignoreCase: false)))
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(Data(new JsonObject { ["productVariants"] = new JsonObject { ["totalItems"] = 0, ["items"] = new JsonArray() } })));
         var http = new HttpClient();
         var options = Options();
         options.MaxOrdersPerEventPage = 1;
@@ -307,6 +322,8 @@ public sealed class VendureGraphQLWireMockTests
             Assert.That(first.Events[0].Subject, Is.EqualTo("7-8"), "sale id");
             Assert.That(first.Events[0].GetData(CoCreationEventData.Amount), Is.EqualTo("30000"), "two pieces at 15,000 KRW");
             Assert.That(first.Events[1].GetData(CoCreationEventData.TrackingNumber), Is.EqualTo("T-1"), "tracking number");
+            Assert.That(first.Events.Select(e => e.GetData(CoCreationEventData.OwnerAccountId)), Has.All.EqualTo("12"), "the owner is the account whose channel has the product");
+            Assert.That(first.Events.Select(e => e.GetData(CoCreationEventData.Title)), Has.All.EqualTo("Scarf"), "the listing's title");
             Assert.That(first.HasMore, Is.False, "every page was read");
             Assert.That(again.Events, Is.Empty, "the same entries are not delivered twice");
             Assert.That(again.Cursor, Is.EqualTo(first.Cursor), "an empty read keeps the cursor");
