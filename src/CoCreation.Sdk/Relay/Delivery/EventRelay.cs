@@ -40,6 +40,10 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
     private readonly Random _random;
     private readonly Lock _randomGate = new();
     private readonly KeyedLock _locks = new();
+
+    // One poll of a source at a time: two overlapping polls would start from the same stored cursor and hand the same
+    // events to consumers twice (webhook notifications arriving together each ask for a poll).
+    private readonly KeyedLock _pollLocks = new();
     private readonly IReadOnlyDictionary<string, IEventSource> _sources;
     private readonly IReadOnlyDictionary<string, IWebhookReceiver> _receivers;
     private readonly IReadOnlyList<IEventSourceProvider> _sourceProviders;

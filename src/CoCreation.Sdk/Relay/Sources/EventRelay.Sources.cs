@@ -188,6 +188,7 @@ internal sealed partial class EventRelay
 
     private async Task PollSourceAsync(IEventSource source, List<RelayResult> results, CancellationToken cancellationToken)
     {
+        using var polling = await _pollLocks.AcquireAsync(source.Name, cancellationToken).ConfigureAwait(false);
         var batch = new HashSet<IEventConsumer>(ReferenceEqualityComparer.Instance);
         var cursor = await _store.GetCursorAsync(source.Name, cancellationToken).ConfigureAwait(false);
         var count = 0;
