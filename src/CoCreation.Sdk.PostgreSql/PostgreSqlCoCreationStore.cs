@@ -474,11 +474,16 @@ public sealed class PostgreSqlCoCreationStore : ICoCreationStore, IAsyncDisposab
                 : $"Participant {participant.Id} is at version {current}, not {wanted}: it changed since it was read.");
         }
 
+        // A new participant is a plain INSERT: if another writer stores the same id between the check above and this
+        // statement, the primary key refuses it (a conflict) instead of one silently replacing the other.
         var stored = participant with { Version = (expected ?? 0) + 1 };
-        await ExecuteAsync(connection, transaction, cancellationToken, """
-            INSERT INTO participants (id, version, json) VALUES (@id, @version, @json)
-            ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json
-            """,
+        await ExecuteAsync(
+            connection,
+            transaction,
+            cancellationToken,
+            expected is null
+                ? "INSERT INTO participants (id, version, json) VALUES (@id, @version, @json)"
+                : "UPDATE participants SET version = @version, json = @json WHERE id = @id",
             ("id", stored.Id),
             ("version", stored.Version),
             ("json", PostgreSqlJsonContext.Write(stored, PostgreSqlJsonContext.Default.Participant))).ConfigureAwait(false);

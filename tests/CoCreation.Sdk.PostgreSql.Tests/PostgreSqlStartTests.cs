@@ -1,0 +1,160 @@
+using Npgsql;
+
+namespace CoCreation.Sdk.PostgreSql.Tests;
+
+/// <summary>Migrations at first use, processes starting at once, and several instances writing one database.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class PostgreSqlStartTests
+{
+    private PostgresSchema? _schema;
+
+    private PostgresSchema Schema => _schema!;
+
+    [SetUp]
+    public async Task SetUp() => _schema = await PostgresSchema.CreateAsync();
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        // Without the peer, SetUp was ignored before a schema existed.
+        if (_schema is not null)
+        {
+            await Schema.DisposeAsync();
+            _schema = null;
+        }
+    }
+
+    [Test]
+    public async Task A_second_store_on_the_same_database_finds_the_schema_and_the_data_and_applies_nothing_again()
+    {
+        await using (var first = new PostgreSqlCoCreationStore(Schema.ConnectionString))
+        {
+            Assert.That(await first.GetFoundSchemaVersionAsync(), Is.Zero);
+            await first.ApplyAsync(new StoreChanges().SetCursor("enterprise:erp", "41").PutDocument("c", "d1", "{\"a\":1}"));
+        }
+
+        var appliedAt = await Schema.ScalarAsync<DateTime>("SELECT applied_at FROM schema_version WHERE version = 1");
+        await using var second = new PostgreSqlCoCreationStore(Schema.ConnectionString);
+
+        Assert.That(await second.GetFoundSchemaVersionAsync(), Is.EqualTo(second.SchemaVersion));
+        Assert.That(second.SchemaVersion, Is.EqualTo(1));
+        Assert.That(await second.GetCursorAsync("enterprise:erp"), Is.EqualTo("41"));
+        Assert.That(await second.GetDocumentAsync("c", "d1"), Is.EqualTo("{\"a\":1}"));
+        Assert.That(await Schema.ScalarAsync<long>("SELECT count(*) FROM schema_version"), Is.EqualTo(1));
+        Assert.That(await Schema.ScalarAsync<DateTime>("SELECT applied_at FROM schema_version WHERE version = 1"), Is.EqualTo(appliedAt), "the migration ran once");
+    }
+
+    [Test]
+    public async Task Stores_starting_at_once_migrate_once_and_all_start()
+    {
+        // Separate data sources: as many processes would, each opens its own connections.
+        var stores = Enumerable.Range(0, 6).Select(_ => new PostgreSqlCoCreationStore(Schema.ConnectionString)).ToList();
+        try
+        {
+            var found = await Task.WhenAll(stores.Select(s => Task.Run(() => s.GetFoundSchemaVersionAsync())));
+
+            Assert.That(found.Count(v => v == 0), Is.EqualTo(1), $"exactly one store found an empty schema (found: {string.Join(", ", found)})");
+            Assert.That(found.Count(v => v == 1), Is.EqualTo(stores.Count - 1));
+            Assert.That(await Schema.ScalarAsync<long>("SELECT count(*) FROM schema_version"), Is.EqualTo(1));
+            await Task.WhenAll(stores.Select((s, i) => s.ApplyAsync(new StoreChanges().SetCursor($"source-{i}", "1"))));
+            Assert.That(await Schema.ScalarAsync<long>("SELECT count(*) FROM cursors"), Is.EqualTo(stores.Count));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
+    public async Task A_database_from_a_newer_build_is_refused_and_nothing_is_written()
+    {
+        await using (var first = new PostgreSqlCoCreationStore(Schema.ConnectionString))
+        {
+            await first.GetFoundSchemaVersionAsync();
+        }
+
+        await Schema.ExecuteAsync($"INSERT INTO {Schema.Name}.schema_version (version, description) VALUES (7, 'from a newer build')");
+        await using var store = new PostgreSqlCoCreationStore(Schema.ConnectionString);
+
+        var ex = Assert.ThrowsAsync<CoCreationException>(() => store.ApplyAsync(new StoreChanges().SetCursor("s", "1")));
+
+        Assert.That(ex!.Message, Does.Contain("schema version 7").And.Contain("up to 1"));
+        Assert.That(await Schema.ScalarAsync<long>("SELECT count(*) FROM cursors"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Two_instances_storing_the_same_new_participant_at_once_get_one_success_and_one_conflict()
+    {
+        await using var a = new PostgreSqlCoCreationStore(Schema.ConnectionString);
+        await using var b = new PostgreSqlCoCreationStore(Schema.ConnectionString);
+        await a.GetFoundSchemaVersionAsync();
+        await b.GetFoundSchemaVersionAsync();
+
+        for (var round = 0; round < 10; round++)
+        {
+            Participant Person(string name) => new()
+            {
+                Id = $"p{round}",
+                DisplayName = name,
+                CreatedAt = DateTimeOffset.UnixEpoch,
+                SnsLinks = [new SnsLink("social", $"s{round}", name, DateTimeOffset.UnixEpoch)],
+            };
+
+            var results = await Task.WhenAll(
+                Outcome(() => a.ApplyAsync(new StoreChanges().PutParticipant(Person("from a"), null))),
+                Outcome(() => b.ApplyAsync(new StoreChanges().PutParticipant(Person("from b"), null))));
+
+            Assert.That(results.Count(r => r is null), Is.EqualTo(1), $"round {round}: one writer wins");
+            Assert.That(results.Count(r => r is CoCreationConflictException), Is.EqualTo(1), $"round {round}: the other gets a conflict, not another error ({string.Join("; ", results.Select(r => r?.GetType().Name))})");
+            var stored = await b.FindParticipantBySnsAsync("social", $"s{round}");
+            Assert.That(stored!.Version, Is.EqualTo(1));
+        }
+
+        static async Task<Exception?> Outcome(Func<Task> apply)
+        {
+            try
+            {
+                await Task.Run(apply);
+                return null;
+            }
+            catch (Exception ex)
+            {
+                return ex;
+            }
+        }
+    }
+
+    [Test]
+    public async Task A_search_path_without_an_existing_schema_fails_with_a_message_that_says_so()
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(Schema.ConnectionString) { SearchPath = Schema.Name + "_missing" }.ConnectionString;
+        await using var store = new PostgreSqlCoCreationStore(connectionString);
+
+        var ex = Assert.ThrowsAsync<CoCreationException>(() => store.GetCursorAsync("s"));
+
+        Assert.That(ex!.Message, Does.Contain("no schema").And.Contain("Search Path"));
+    }
+
+    [Test]
+    public async Task UsePostgreSql_registers_a_store_that_works_and_leaves_a_caller_owned_data_source_open()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(Schema.ConnectionString);
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddCoCreation().UsePostgreSql(dataSource);
+        await using (var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services))
+        {
+            var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ICoCreationStore>(provider);
+            Assert.That(store, Is.InstanceOf<PostgreSqlCoCreationStore>());
+            await store.ApplyAsync(new StoreChanges().SetCursor("enterprise:erp", "7"));
+        }
+
+        // The container disposed the store, not the application's data source.
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SELECT cursor FROM cursors WHERE source = 'enterprise:erp'", connection);
+        Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo("7"));
+    }
+}
