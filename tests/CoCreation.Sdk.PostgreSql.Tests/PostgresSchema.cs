@@ -77,18 +77,30 @@ internal sealed class PostgresSchema : IAsyncDisposable
 
     /// <summary>
     /// The rows of every table of the schema that hold <paramref name="text"/> in any column, ignoring case, as written
-    /// or JSON-escaped: what someone with read access to the database would find.
+    /// or JSON-escaped: what someone with read access to the database would find. Columns are searched one by one
+    /// (a whole row as text would double the backslashes of JSON escapes).
     /// </summary>
     public async Task<int> CountRowsHoldingAsync(string text)
     {
         var escaped = JsonSerializer.Serialize(text)[1..^1];
         await using var connection = new NpgsqlConnection(_adminConnectionString);
         await connection.OpenAsync();
-        var count = 0;
-        foreach (var table in await TablesAsync())
+        var columns = new List<(string Table, string Column)>();
+        await using (var read = new NpgsqlCommand("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = @schema ORDER BY table_name, ordinal_position", connection))
         {
-            // The whole row as text: every column, whatever its type.
-            await using var command = new NpgsqlCommand($"SELECT count(*) FROM {Name}.{table} AS t WHERE strpos(lower(t::text), lower(@text)) > 0 OR strpos(lower(t::text), lower(@escaped)) > 0", connection);
+            read.Parameters.AddWithValue("schema", Name);
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        var count = 0;
+        foreach (var table in columns.GroupBy(c => c.Table))
+        {
+            var where = string.Join(" OR ", table.Select(c => $"strpos(lower(\"{c.Column}\"::text), lower(@text)) > 0 OR strpos(lower(\"{c.Column}\"::text), lower(@escaped)) > 0"));
+            await using var command = new NpgsqlCommand($"SELECT count(*) FROM {Name}.\"{table.Key}\" WHERE {where}", connection);
             command.Parameters.AddWithValue("text", text);
             command.Parameters.AddWithValue("escaped", escaped);
             count += Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
