@@ -129,6 +129,104 @@ public sealed class PostgreSqlStartTests
     }
 
     [Test]
+    public async Task Change_sets_writing_two_participants_in_opposite_orders_either_apply_or_conflict_and_lose_no_update()
+    {
+        await using var a = new PostgreSqlCoCreationStore(Schema.ConnectionString);
+        await using var b = new PostgreSqlCoCreationStore(Schema.ConnectionString);
+        await a.ApplyAsync(new StoreChanges()
+            .PutParticipant(new Participant { Id = "p1", DisplayName = "one", CreatedAt = DateTimeOffset.UnixEpoch }, null)
+            .PutParticipant(new Participant { Id = "p2", DisplayName = "two", CreatedAt = DateTimeOffset.UnixEpoch }, null));
+        var applied = 0;
+        var conflicts = 0;
+
+        // Each writer locks the two rows in its own order, which can deadlock; PostgreSQL breaks the deadlock and the
+        // store must report it as a conflict to retry, like a stale version.
+        async Task Writer(PostgreSqlCoCreationStore store, string firstId, string secondId)
+        {
+            for (var i = 0; i < 15; i++)
+            {
+                while (true)
+                {
+                    var first = (await store.GetParticipantAsync(firstId))!;
+                    var second = (await store.GetParticipantAsync(secondId))!;
+                    try
+                    {
+                        await store.ApplyAsync(new StoreChanges()
+                            .PutParticipant(first with { DisplayName = $"{firstId}-{i}" }, first.Version)
+                            .PutParticipant(second with { DisplayName = $"{secondId}-{i}" }, second.Version));
+                        Interlocked.Increment(ref applied);
+                        break;
+                    }
+                    catch (CoCreationConflictException)
+                    {
+                        Interlocked.Increment(ref conflicts);
+                    }
+                }
+            }
+        }
+
+        await Task.WhenAll(Task.Run(() => Writer(a, "p1", "p2")), Task.Run(() => Writer(b, "p2", "p1")));
+
+        Assert.That(applied, Is.EqualTo(30));
+        Assert.That((await a.GetParticipantAsync("p1"))!.Version, Is.EqualTo(31), $"every applied set raised each version once ({conflicts} conflicts were retried)");
+        Assert.That((await a.GetParticipantAsync("p2"))!.Version, Is.EqualTo(31));
+    }
+
+    [Test]
+    public async Task A_change_set_chosen_as_a_deadlock_victim_is_a_conflict_and_applies_nothing()
+    {
+        // A name of its own, so the wait below is this store's, whoever else uses the server.
+        var application = "deadlock-" + Guid.NewGuid().ToString("N");
+        await using var store = new PostgreSqlCoCreationStore(new NpgsqlConnectionStringBuilder(Schema.ConnectionString) { ApplicationName = application }.ConnectionString);
+        await store.ApplyAsync(new StoreChanges()
+            .PutParticipant(new Participant { Id = "p1", DisplayName = "one", CreatedAt = DateTimeOffset.UnixEpoch }, null)
+            .PutParticipant(new Participant { Id = "p2", DisplayName = "two", CreatedAt = DateTimeOffset.UnixEpoch }, null));
+
+        // Another session holds p2, the change set locks p1 and waits for p2, then the other session asks for p1. The
+        // other session waits far longer before checking for deadlocks, so the server picks the change set as victim.
+        await using var other = new NpgsqlConnection(Schema.ConnectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await using (var setUp = new NpgsqlCommand("SET LOCAL deadlock_timeout = '30s'; SELECT 1 FROM participants WHERE id = 'p2' FOR UPDATE", other, transaction))
+        {
+            await setUp.ExecuteNonQueryAsync();
+        }
+
+        var apply = Task.Run(() => store.ApplyAsync(new StoreChanges()
+            .PutParticipant(new Participant { Id = "p1", DisplayName = "one, renamed", CreatedAt = DateTimeOffset.UnixEpoch, Version = 1 }, 1)
+            .PutParticipant(new Participant { Id = "p2", DisplayName = "two, renamed", CreatedAt = DateTimeOffset.UnixEpoch, Version = 1 }, 1)
+            .SetCursor("s", "1")));
+        await WaitUntilWaitingForALockAsync(application);
+        await using (var takeP1 = new NpgsqlCommand("SELECT 1 FROM participants WHERE id = 'p1' FOR UPDATE", other, transaction))
+        {
+            var otherSide = takeP1.ExecuteNonQueryAsync();
+            var ex = Assert.ThrowsAsync<CoCreationConflictException>(() => apply);
+            Assert.That(ex!.Message, Does.Contain("retry"));
+            await otherSide;
+        }
+
+        await transaction.RollbackAsync();
+        Assert.That((await store.GetParticipantAsync("p1"))!.DisplayName, Is.EqualTo("one"));
+        Assert.That((await store.GetParticipantAsync("p1"))!.Version, Is.EqualTo(1));
+        Assert.That(await store.GetCursorAsync("s"), Is.Null);
+    }
+
+    private async Task WaitUntilWaitingForALockAsync(string application)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await Schema.ScalarAsync<long>($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{application}' AND wait_event_type = 'Lock'") > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail("the change set never waited for the lock");
+    }
+
+    [Test]
     public async Task A_search_path_without_an_existing_schema_fails_with_a_message_that_says_so()
     {
         var connectionString = new NpgsqlConnectionStringBuilder(Schema.ConnectionString) { SearchPath = Schema.Name + "_missing" }.ConnectionString;
