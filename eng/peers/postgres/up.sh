@@ -53,5 +53,6 @@ done
     || { echo "[postgres] server did not answer; see $dir/postgres.log" >&2; tail -n 20 "$dir/postgres.log" >&2; exit 1; }
 "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres cocreation
 
-echo "COCREATION_POSTGRES_CONNECTION=Host=127.0.0.1;Port=$port;Username=postgres;Database=cocreation;Pooling=true" >"$peers/postgres.env"
+# Quoted: the file is sourced (`set -a; . postgres.env`), and unquoted semicolons would end the assignment after Host.
+echo "COCREATION_POSTGRES_CONNECTION='Host=127.0.0.1;Port=$port;Username=postgres;Database=cocreation;Pooling=true'" >"$peers/postgres.env"
 echo "[postgres] 127.0.0.1:$port ready; set-up took $((SECONDS - started)) s"
