@@ -46,7 +46,14 @@ public sealed record LocalSettings
                     var equals = line.IndexOf('=', StringComparison.Ordinal);
                     if (equals > 0 && !line.StartsWith('#'))
                     {
-                        values[line[..equals].Trim()] = line[(equals + 1)..].Trim();
+                        // As the shell reads it: a value may be wrapped in single or double quotes.
+                        var value = line[(equals + 1)..].Trim();
+                        if (value.Length >= 2 && (value[0] == '\'' || value[0] == '"') && value[^1] == value[0])
+                        {
+                            value = value[1..^1];
+                        }
+
+                        values[line[..equals].Trim()] = value;
                     }
                 }
             }
