@@ -70,8 +70,11 @@ public sealed class CompositeStockAndPayoutTests
 
         await composite.CreateListingAsync(new ListingRequest { ProductId = design.ProductId!, OwnerAccountId = designer.AccountId, Title = "Linen dress", Price = new Money(39000m, "KRW") });
         var second = await composite.ReadEventsAsync(first.Cursor);
-        var third = await composite.ReadEventsAsync(second.Cursor);
+
+        // A relay that stopped before storing the second cursor reads from the first again; then it stores the second.
         var replayed = await composite.ReadEventsAsync(first.Cursor);
+        var third = await composite.ReadEventsAsync(second.Cursor);
+        var store = h.Services.GetRequiredService<ICoCreationStore>();
 
         var stocked = second.Events.Single(e => e.Type == CoCreationEventTypes.StockReceived);
         using (Assert.EnterMultipleScope())
@@ -85,6 +88,11 @@ public sealed class CompositeStockAndPayoutTests
             Assert.That(third.Events, Is.Empty, "given out once the cursor moved past it");
             Assert.That(replayed.Events.Where(e => e.Type == CoCreationEventTypes.StockReceived).Select(e => e.Id), Is.EqualTo(new[] { stocked.Id }),
                 "a cursor from before is given the event again with the same id (at least once; the relay drops the repeat)");
+            Assert.That(await store.ListDocumentsAsync($"enterprise.{Composite}.raised"), Is.Empty, "reading with the stored cursor acknowledged the event: it is gone from the store");
+            Assert.That(await store.ListDocumentsAsync($"enterprise.{Composite}.intakes-waiting"), Is.Empty, "nothing is left waiting");
+            var booked = System.Text.Json.JsonDocument.Parse((await store.GetDocumentAsync($"enterprise.{Composite}.intakes", order.Id))!).RootElement;
+            Assert.That(booked.GetProperty("ownerAccountId").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null), "the booked record keeps no owner");
+            Assert.That(booked.GetProperty("state").ToString(), Is.Not.EqualTo("0"), "the record says it was booked");
         }
     }
 

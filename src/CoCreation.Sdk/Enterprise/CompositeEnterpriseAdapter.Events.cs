@@ -10,7 +10,9 @@ public sealed partial class CompositeEnterpriseAdapter
     /// <inheritdoc />
     /// <remarks>
     /// The cursor holds each part's cursor. Each call reads one page from every part; <see cref="EventPage.HasMore"/> is set
-    /// while any part has more. Events of a kind another part holds are dropped (see the class remarks).
+    /// while any part has more. Events of a kind another part holds are dropped (see the class remarks). Reading with a
+    /// cursor acknowledges the events the composite raised itself before it (the relay passes only cursors it has stored):
+    /// they are deleted from the store, so a cursor older than one already read back may miss them.
     /// </remarks>
     public async Task<EventPage> ReadEventsAsync(string? cursor, CancellationToken cancellationToken = default)
     {
@@ -130,8 +132,8 @@ public sealed partial class CompositeEnterpriseAdapter
             var owner = completed.GetData(CoCreationEventData.OwnerAccountId) is { } partOwner
                 ? await OwnerAsync(_options.ProductionSystem!, partOwner, cancellationToken).ConfigureAwait(false)
                 : null;
-            var record = new IntakeRecord(orderId, productId, quantity, owner, completed.GetData(CoCreationEventData.Title), IntakeState.Waiting, null);
-            await _store.ApplyAsync(new StoreChanges().PutDocument(_intakes, orderId, JsonSerializer.Serialize(record, Json)), cancellationToken).ConfigureAwait(false);
+            var record = JsonSerializer.Serialize(new IntakeRecord(orderId, productId, quantity, owner, completed.GetData(CoCreationEventData.Title), IntakeState.Waiting, null), Json);
+            await _store.ApplyAsync(new StoreChanges().PutDocument(_intakes, orderId, record).PutDocument(_waiting, orderId, record), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -143,10 +145,11 @@ public sealed partial class CompositeEnterpriseAdapter
             return;
         }
 
-        foreach (var (orderId, json) in await _store.ListDocumentsAsync(_intakes, cancellationToken).ConfigureAwait(false))
+        // Only the intakes still waiting are listed: booked ones leave that collection, so the scan stays short.
+        foreach (var (orderId, json) in await _store.ListDocumentsAsync(_waiting, cancellationToken).ConfigureAwait(false))
         {
             var waiting = JsonSerializer.Deserialize<IntakeRecord>(json, Json)!;
-            if (waiting.State != IntakeState.Waiting || (productId is not null && waiting.ProductId != productId))
+            if (productId is not null && waiting.ProductId != productId)
             {
                 continue;
             }
@@ -178,7 +181,8 @@ public sealed partial class CompositeEnterpriseAdapter
                     continue;
                 }
 
-                var booked = record with { State = IntakeState.Booked, OnHand = level.OnHand };
+                // The booked record only guards against booking twice: it keeps neither owner nor title.
+                var booked = record with { State = IntakeState.Booked, OnHand = level.OnHand, OwnerAccountId = null, Title = null };
                 var data = ImmutableDictionary<string, string>.Empty
                     .Add(CoCreationEventData.ProductId, record.ProductId)
                     .Add(CoCreationEventData.OrderId, record.OrderId)
@@ -194,7 +198,7 @@ public sealed partial class CompositeEnterpriseAdapter
                     data = data.Add(CoCreationEventData.Title, title);
                 }
 
-                var changes = new StoreChanges().PutDocument(_intakes, orderId, JsonSerializer.Serialize(booked, Json));
+                var changes = new StoreChanges().PutDocument(_intakes, orderId, JsonSerializer.Serialize(booked, Json)).DeleteDocument(_waiting, orderId);
                 Raise(changes, $"intake:{record.OrderId}", CoCreationEventTypes.StockReceived, $"products/{record.ProductId}", data);
                 await _store.ApplyAsync(changes, CancellationToken.None).ConfigureAwait(false);
             }
@@ -222,10 +226,24 @@ public sealed partial class CompositeEnterpriseAdapter
     /// <summary>
     /// The events the composite raised after the cursor's mark. The mark moves with the cursor, so an event is given out
     /// again until the relay has stored the cursor after it (at least once); its id is fixed, so the relay drops a repeat.
+    /// Events at or before the mark were acknowledged by the caller storing that cursor, and are deleted here.
     /// </summary>
     private async Task<(List<CoCreationEvent> Events, string? Mark)> RaisedAfterAsync(string? after, CancellationToken cancellationToken)
     {
-        var due = (await _store.ListDocumentsAsync(_raised, cancellationToken).ConfigureAwait(false))
+        var all = await _store.ListDocumentsAsync(_raised, cancellationToken).ConfigureAwait(false);
+        var acknowledged = after is null ? [] : all.Where(d => string.CompareOrdinal(d.Key, after) <= 0).Select(d => d.Key).ToList();
+        if (acknowledged.Count > 0)
+        {
+            var prune = new StoreChanges();
+            foreach (var key in acknowledged)
+            {
+                prune.DeleteDocument(_raised, key);
+            }
+
+            await _store.ApplyAsync(prune, cancellationToken).ConfigureAwait(false);
+        }
+
+        var due = all
             .Where(d => after is null || string.CompareOrdinal(d.Key, after) > 0)
             .OrderBy(d => d.Key, StringComparer.Ordinal)
             .ToList();

@@ -36,6 +36,7 @@ public sealed partial class CompositeEnterpriseAdapter : IEnterpriseAdapter, IPr
     private readonly string _accounts;
     private readonly string _partAccounts;
     private readonly string _intakes;
+    private readonly string _waiting;
     private readonly string _raised;
     private readonly Lazy<EnterpriseCapabilities> _capabilities;
 
@@ -69,6 +70,7 @@ public sealed partial class CompositeEnterpriseAdapter : IEnterpriseAdapter, IPr
         _accounts = $"enterprise.{name}.accounts";
         _partAccounts = $"enterprise.{name}.part-accounts";
         _intakes = $"enterprise.{name}.intakes";
+        _waiting = $"enterprise.{name}.intakes-waiting";
         _raised = $"enterprise.{name}.raised";
         Metadata = new EnterpriseSystemMetadata(name, "composite", options.DisplayName ?? name);
         _capabilities = new Lazy<EnterpriseCapabilities>(() => new EnterpriseCapabilities
