@@ -97,6 +97,20 @@ public sealed class CompositeEnterpriseTests
     }
 
     [Test]
+    public async Task A_bad_email_is_refused_before_any_part_is_called()
+    {
+        var shop = new RecordingAdapter(NewShop());
+        await using var h = new ProgramHarness(enterpriseOptions: new EmbeddedEnterpriseOptions { Roles = ErpRoles });
+        var composite = new CompositeEnterpriseAdapter(Composite, Options(), name => name == Shop ? shop : h.Enterprise, h.Services.GetRequiredService<ICoCreationStore>(), h.Clock);
+
+        var error = Assert.ThrowsAsync<CoCreationValidationException>(() => composite.ProvisionAccountAsync(
+            new EnterpriseAccountRequest { Login = "minji", DisplayName = "Minji", Email = "not an address", Roles = [EnterpriseRoles.Seller] }));
+
+        Assert.That(error!.Field, Is.EqualTo("EnterpriseAccountRequest.Email"));
+        Assert.That(shop.Attempts, Is.Empty, "the first part was not called");
+    }
+
+    [Test]
     public async Task When_a_later_part_fails_the_account_opened_before_is_deprovisioned_again()
     {
         var shop = new RecordingAdapter(NewShop());
@@ -191,8 +205,11 @@ public sealed class CompositeEnterpriseTests
 
         public List<EnterpriseAccount> Provisioned { get; } = [];
 
+        public List<EnterpriseAccountRequest> Attempts { get; } = [];
+
         public override async Task<EnterpriseAccount> ProvisionAccountAsync(EnterpriseAccountRequest request, CancellationToken cancellationToken = default)
         {
+            Attempts.Add(request);
             var account = await base.ProvisionAccountAsync(request, cancellationToken);
             Provisioned.Add(account);
             return account;

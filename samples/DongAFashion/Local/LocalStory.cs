@@ -167,6 +167,10 @@ public sealed class LocalStory : IAsyncDisposable
     public (DateTimeOffset Start, DateTimeOffset End) ReportPeriod { get; private set; }
     public Settlement? Settlement { get; private set; }
 
+    // Sales are read from a little before the listing: Vendure stamps orders in whole seconds, so an order placed in the
+    // second the listing was made can read as earlier than it. No order of this story's product exists before the listing.
+    private DateTimeOffset SalesFrom => ListedAt.AddMinutes(-1);
+
     private string DesignTitle => T($"리넨 랩 원피스 {_run}", $"Linen wrap dress {_run}");
 
     private string Announcement => T(
@@ -462,7 +466,7 @@ public sealed class LocalStory : IAsyncDisposable
     private async Task Step10Async(List<string> details)
     {
         var commerce = (ICommerceSystem)Program.Enterprise;
-        var sales = await commerce.GetSalesAsync(Listing!.Id, ListedAt.AddHours(-1), Clock.GetUtcNow().AddDays(1)).ConfigureAwait(false);
+        var sales = await commerce.GetSalesAsync(Listing!.Id, SalesFrom, Clock.GetUtcNow().AddDays(1)).ConfigureAwait(false);
         var index = 1;
         foreach (var sale in sales.Where(s => !s.Shipped))
         {
@@ -597,7 +601,7 @@ public sealed class LocalStory : IAsyncDisposable
 
     private async Task Step16Async(List<string> details)
     {
-        Settlement = await Program.SettleAsync(Listing!.Id, ListedAt.AddHours(-1), Clock.GetUtcNow()).ConfigureAwait(false);
+        Settlement = await Program.SettleAsync(Listing!.Id, SalesFrom, Clock.GetUtcNow()).ConfigureAwait(false);
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"총매출 {Settlement.Gross}, 디자이너 몫 {Settlement.Share}", $"gross {Settlement.Gross}, designer's share {Settlement.Share}"));
     }

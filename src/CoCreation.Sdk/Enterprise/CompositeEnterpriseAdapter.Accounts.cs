@@ -14,6 +14,11 @@ public sealed partial class CompositeEnterpriseAdapter
         ArgumentNullException.ThrowIfNull(request);
         CoCreationGuard.NotBlank(request.Login, "EnterpriseAccountRequest.Login");
         CoCreationGuard.NotBlank(request.DisplayName, "EnterpriseAccountRequest.DisplayName");
+        if (request.Email is not null)
+        {
+            CoCreationGuard.Email(request.Email, "EnterpriseAccountRequest.Email");
+        }
+
         var split = SplitRoles(request.Roles, "EnterpriseAccountRequest.Roles");
 
         var opened = new List<EnterpriseAccount>();

@@ -37,7 +37,7 @@ public static class CompositeEnterpriseBuilderExtensions
         // A registered source takes the place of a part's own: the part's events reach the relay once, through the composite.
         foreach (var part in options.AccountSystems.Concat([options.ProductionSystem, options.CommerceSystem, options.InventorySystem]).OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            builder.Services.AddSingleton<IEventSource>(new CompositePartEventSource(part, name));
+            builder.Services.AddSingleton<IEventSource>(new CompositePartEventSource(part));
         }
 
         return builder;
@@ -45,11 +45,9 @@ public static class CompositeEnterpriseBuilderExtensions
 }
 
 /// <summary>Stands in for a composite part's own event source: the part's events are read by the composite.</summary>
-internal sealed class CompositePartEventSource(string part, string composite) : IEventSource
+internal sealed class CompositePartEventSource(string part) : IEventSource
 {
     public string Name { get; } = "enterprise:" + part;
-
-    public string Composite { get; } = composite;
 
     public Task<EventSourcePage> ReadAsync(string? cursor, CancellationToken cancellationToken = default)
         => Task.FromResult(new EventSourcePage([], cursor ?? "", false));
