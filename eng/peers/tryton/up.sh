@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Tryton 6.0 ERP (sale, stock, production) on SQLite, JSON-RPC on 127.0.0.1, for the Tryton adapter's
 # integration tests. Idempotent: an initialised database under $COCREATION_PEERS_DIR/tryton is reused.
-# Writes $COCREATION_PEERS_DIR/tryton.env (COCREATION_TRYTON_URL, _DATABASE, _USER, _PASSWORD).
+# Writes $COCREATION_PEERS_DIR/tryton.env (COCREATION_TRYTON_URL, _DATABASE, _TESTS_DATABASE, _USER, _PASSWORD).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${COCREATION_PEERS_DIR:?set COCREATION_PEERS_DIR to a scratch folder}/tryton
 ttl=${COCREATION_PEERS_TTL:-3600}   # hard upper bound on the server's lifetime, in seconds
 port=${COCREATION_TRYTON_PORT:-58000}
 database=cocreation
+# The adapter's own tests get a database of their own, so that samples and stories running beside them (other
+# test assemblies, in parallel) never write records into the event streams those tests read back exactly.
+tests_database=${database}_tests
 mkdir -p "$dir/db"
 started=$SECONDS
 export DEBIAN_FRONTEND=noninteractive
@@ -33,7 +36,7 @@ printf '[database]\nuri = sqlite://\npath = %s\n[web]\nlisten = 127.0.0.1:%s\n[s
     "$dir/db" "$port" >"$dir/trytond.conf"
 
 init_database() {
-    rm -f "$dir/db/.initialised"
+    rm -f "$dir/db/.initialised" "$dir/db/$tests_database.sqlite"
     : >"$dir/db/$database.sqlite"
     # `|| return`: set -e does not apply inside a function called from `||`.
     TRYTONPASSFILE="$dir/admin.pass" timeout 900 trytond-admin -c "$dir/trytond.conf" -d "$database" --all \
@@ -50,6 +53,13 @@ if [ -s "$dir/db/$database.sqlite" ] && [ -e "$dir/db/.initialised" ]; then
     echo "[tryton] reusing the initialised database in $dir/db"
 else
     step init_database || { echo "[tryton] database initialisation failed; see $dir/init.log" >&2; tail -n 30 "$dir/init.log" >&2; exit 1; }
+fi
+
+# A copy of the initialised database, through SQLite's online backup (safe even while a server writes to it).
+if [ ! -s "$dir/db/$tests_database.sqlite" ]; then
+    /usr/bin/python3 -c 'import sqlite3, sys; s = sqlite3.connect(sys.argv[1]); d = sqlite3.connect(sys.argv[2]); s.backup(d); d.close(); s.close()' \
+        "$dir/db/$database.sqlite" "$dir/db/$tests_database.sqlite"
+    echo "[tryton] database $tests_database copied from $database"
 fi
 
 if [ -s "$dir/../tryton.pid" ] && kill -0 "$(cat "$dir/../tryton.pid")" 2>/dev/null; then
@@ -79,6 +89,7 @@ fi
 {
     echo "COCREATION_TRYTON_URL=http://127.0.0.1:$port/"
     echo "COCREATION_TRYTON_DATABASE=$database"
+    echo "COCREATION_TRYTON_TESTS_DATABASE=$tests_database"
     echo "COCREATION_TRYTON_USER=admin"
     echo "COCREATION_TRYTON_PASSWORD=$(cat "$dir/admin.pass")"
 } >"$dir/../tryton.env"

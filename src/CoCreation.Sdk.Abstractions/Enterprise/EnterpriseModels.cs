@@ -72,7 +72,10 @@ public sealed record EnterpriseAccount
 
 /// <summary>Events after a cursor.</summary>
 /// <param name="Events">The events, oldest first.</param>
-/// <param name="Cursor">The cursor to pass next time (never <see langword="null"/>: an empty page keeps the position).</param>
+/// <param name="Cursor">
+/// The cursor to pass next time; never <see langword="null"/>. A read that found no change returns the cursor it was
+/// given; one that passed over changes that make no event (records of another integration, say) may return a later one.
+/// </param>
 /// <param name="HasMore">Whether more events are waiting right now.</param>
 public sealed record EventPage(IReadOnlyList<CoCreationEvent> Events, string Cursor, bool HasMore);
 

@@ -24,6 +24,9 @@ public interface IEventSource
 
 /// <summary>One read of an <see cref="IEventSource"/>.</summary>
 /// <param name="Events">The events, oldest first.</param>
-/// <param name="Cursor">The cursor to store once the events are published; never blank (an empty page returns the cursor it was given).</param>
+/// <param name="Cursor">
+/// The cursor to store once the events are published; never blank. A read that found no change returns the cursor it
+/// was given; one that passed over changes that make no event may return a later one.
+/// </param>
 /// <param name="HasMore">Whether more events are waiting right now.</param>
 public sealed record EventSourcePage(IReadOnlyList<CoCreationEvent> Events, string Cursor, bool HasMore);

@@ -14,7 +14,9 @@ internal static class TrytonPeer
         return new TrytonOptions
         {
             Url = new Uri(url),
-            Database = Peers.Get("COCREATION_TRYTON_DATABASE", StartHint),
+            // The peer's second database, which only this test assembly writes to: the exact event-stream checks of
+            // the conformance suite would otherwise see the stories that other assemblies run at the same time.
+            Database = Peers.Get("COCREATION_TRYTON_TESTS_DATABASE", StartHint),
             User = Peers.Get("COCREATION_TRYTON_USER", StartHint),
             Password = Peers.Get("COCREATION_TRYTON_PASSWORD", StartHint),
         };
