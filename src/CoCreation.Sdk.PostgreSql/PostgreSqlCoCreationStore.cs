@@ -34,7 +34,7 @@ namespace CoCreation.Sdk.PostgreSql;
 /// the exceptions the store throws name the host and database, never the connection string.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlCoCreationStore : ICoCreationStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlCoCreationStore : ICoCreationStore, IAsyncDisposable, IDisposable
 {
     private const string SnsKind = "s";
     private const string CloudKind = "c";
@@ -376,7 +376,7 @@ public sealed class PostgreSqlCoCreationStore : ICoCreationStore, IAsyncDisposab
             await ExecuteAsync(connection, transaction, cancellationToken, """
                 INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES (@key, @recipient, @status, @next, @json)
                 ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
-                    next_attempt_at = excluded.next_attempt_at, json = excluded.json
+                    next_attempt_at = excluded.next_attempt_at, json = excluded.json, lease_owner = NULL, lease_until = NULL
                 """,
                 ("key", message.DeliveryKey),
                 ("recipient", message.RecipientId),
@@ -425,9 +425,12 @@ public sealed class PostgreSqlCoCreationStore : ICoCreationStore, IAsyncDisposab
 
         foreach (var (seq, json) in changed)
         {
-            await ExecuteAsync(connection, transaction, cancellationToken, $"UPDATE {table} SET {column} = @anonymous, json = @json WHERE seq = @seq", ("anonymous", anonymousId), ("json", json), ("seq", seq)).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, cancellationToken, $"UPDATE {table} SET {column} = @anonymous, json = @json{EndLease(table)} WHERE seq = @seq", ("anonymous", anonymousId), ("json", json), ("seq", seq)).ConfigureAwait(false);
         }
     }
+
+    // A worker's claim on a rewritten outbox entry ends, so its late outcome cannot put the old values back.
+    private static string EndLease(string table) => table == "outbox" ? ", lease_owner = NULL, lease_until = NULL" : "";
 
     private static async Task RedactAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, JsonTypeInfo<T> info, Func<T, T> redact, CancellationToken cancellationToken)
         where T : class
@@ -449,7 +452,7 @@ public sealed class PostgreSqlCoCreationStore : ICoCreationStore, IAsyncDisposab
 
         foreach (var (seq, json) in changed)
         {
-            await ExecuteAsync(connection, transaction, cancellationToken, $"UPDATE {table} SET json = @json WHERE seq = @seq", ("json", json), ("seq", seq)).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, cancellationToken, $"UPDATE {table} SET json = @json{EndLease(table)} WHERE seq = @seq", ("json", json), ("seq", seq)).ConfigureAwait(false);
         }
     }
 

@@ -83,6 +83,11 @@ internal static class PostgreSqlSchema
                 PRIMARY KEY (collection, id)
             );
             """),
+        new(2, "relay workers' claims on outbox entries", """
+            -- The worker holding a delivery (IOutboxLeaseStore) and until when (UTC ticks); NULL when none does.
+            ALTER TABLE outbox ADD COLUMN lease_owner text NULL;
+            ALTER TABLE outbox ADD COLUMN lease_until bigint NULL;
+            """),
     ];
 
     /// <summary>The version a database has once every migration ran.</summary>

@@ -30,7 +30,7 @@ namespace CoCreation.Sdk.Sqlite;
 /// string's <c>Default Timeout</c> (30 s unless set).
 /// </para>
 /// </remarks>
-public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
+public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposable
 {
     private const string SnsKind = "s";
     private const string CloudKind = "c";
@@ -395,7 +395,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
             {
                 "UPDATE audit SET participant_id = $anonymous, json = json_set(json, '$.ParticipantId', $anonymous) WHERE participant_id = $participant",
                 "UPDATE grants SET participant_id = $anonymous, json = json_set(json, '$.ParticipantId', $anonymous) WHERE participant_id = $participant",
-                "UPDATE outbox SET recipient_id = $anonymous, json = json_set(json, '$.RecipientId', $anonymous, '$.Event.Data', json('{}')) WHERE recipient_id = $participant",
+                "UPDATE outbox SET recipient_id = $anonymous, json = json_set(json, '$.RecipientId', $anonymous, '$.Event.Data', json('{}')), lease_owner = NULL, lease_until = NULL WHERE recipient_id = $participant",
             })
             {
                 ExecuteNonQuery(sql, ("$anonymous", anonymousId), ("$participant", participantId));
@@ -407,7 +407,7 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
             ExecuteNonQuery("""
                 INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES ($key, $recipient, $status, $next, $json)
                 ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
-                    next_attempt_at = excluded.next_attempt_at, json = excluded.json
+                    next_attempt_at = excluded.next_attempt_at, json = excluded.json, lease_owner = NULL, lease_until = NULL
                 """,
                 ("$key", message.DeliveryKey),
                 ("$recipient", message.RecipientId),
@@ -459,9 +459,11 @@ public sealed class SqliteCoCreationStore : ICoCreationStore, IDisposable
             }
         }
 
+        // A worker's claim on a rewritten outbox entry ends, so its late outcome cannot put the old values back.
+        var update = table == "outbox" ? "UPDATE outbox SET json = $json, lease_owner = NULL, lease_until = NULL WHERE seq = $seq" : $"UPDATE {table} SET json = $json WHERE seq = $seq";
         foreach (var (seq, json) in changed)
         {
-            ExecuteNonQuery($"UPDATE {table} SET json = $json WHERE seq = $seq", ("$json", json), ("$seq", seq));
+            ExecuteNonQuery(update, ("$json", json), ("$seq", seq));
         }
     }
 

@@ -80,6 +80,11 @@ internal static class SqliteSchema
                 PRIMARY KEY (collection, id)
             );
             """),
+        new(2, "relay workers' claims on outbox entries", """
+            -- The worker holding a delivery (IOutboxLeaseStore) and until when (UTC ticks); NULL when none does.
+            ALTER TABLE outbox ADD COLUMN lease_owner TEXT NULL;
+            ALTER TABLE outbox ADD COLUMN lease_until INTEGER NULL;
+            """),
     ];
 
     /// <summary>The version a file has once every migration ran.</summary>

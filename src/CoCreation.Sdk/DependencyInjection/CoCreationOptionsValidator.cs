@@ -44,6 +44,11 @@ internal sealed class CoCreationOptionsValidator : IValidateOptions<CoCreationOp
         }
 
         CheckLocale(relay.DefaultLocale, "Relay.DefaultLocale");
+        CoCreationGuard.NotBlank(relay.WorkerId, "Relay.WorkerId");
+        if (relay.LeaseDuration <= TimeSpan.Zero)
+        {
+            throw new CoCreationValidationException("Relay.LeaseDuration", $"must be longer than zero (was {relay.LeaseDuration}).");
+        }
     }
 
     private static void CheckLocale(string? locale, string field)

@@ -81,6 +81,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Storing {Count} delivery outcomes failed after the relay stopped on {FailureType}; those deliveries stay pending and are sent again with the same idempotency keys.")]
     public static partial void OutcomesNotStored(ILogger logger, Exception exception, int count, string failureType);
 
+    [LoggerMessage(EventId = 1313, Level = LogLevel.Warning, Message = "Worker {WorkerId} no longer held delivery {DeliveryKey} when its outcome was ready (its lease ran out and another worker claimed it, or it was rewritten); the outcome was not stored.")]
+    public static partial void ClaimLost(ILogger logger, string deliveryKey, string workerId);
+
+    [LoggerMessage(EventId = 1314, Level = LogLevel.Information, Message = "Worker {WorkerId} handed {Count} claimed deliveries back unsent: most of its lease had passed.")]
+    public static partial void ClaimHandedBack(ILogger logger, int count, string workerId);
+
+    [LoggerMessage(EventId = 1315, Level = LogLevel.Warning, Message = "Outbox notifier {Notifier} failed for {Count} new deliveries; they stay in the outbox for the workers' next poll.")]
+    public static partial void NotifierFailed(ILogger logger, Exception exception, string notifier, int count);
+
     [LoggerMessage(EventId = 1400, Level = LogLevel.Error, Message = "Relay worker cycle failed; the worker continues after its interval.")]
     public static partial void WorkerCycleFailed(ILogger logger, Exception exception);
 

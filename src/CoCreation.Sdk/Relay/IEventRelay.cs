@@ -10,7 +10,10 @@ namespace CoCreation.Sdk;
 /// </remarks>
 public interface IEventRelay
 {
-    /// <summary>Routes an event, enqueues a delivery per recipient and tries each delivery now.</summary>
+    /// <summary>
+    /// Routes an event, enqueues a delivery per recipient and tries each delivery now (or, with
+    /// <see cref="RelayOptions.SendOnPublish"/> off, leaves them to the relay workers).
+    /// </summary>
     /// <remarks>
     /// The event's new deliveries are enqueued in one store transaction; deliveries already in the outbox are not
     /// enqueued again. Where the network honours idempotency keys (<see cref="Sns.SnsCapabilities.SupportsIdempotencyKeys"/>)
@@ -30,9 +33,25 @@ public interface IEventRelay
     Task<IReadOnlyList<RelayResult>> PollSourcesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Tries every delivery whose retry time has come on the clock.</summary>
+    /// <remarks>
+    /// On a store that implements <see cref="IOutboxLeaseStore"/> the deliveries are claimed first, under a lease of
+    /// <see cref="RelayOptions.LeaseDuration"/> in the name of <see cref="RelayOptions.WorkerId"/>, so relay workers in
+    /// several processes on one store never try the same delivery at the same time, and a worker that dies leaves its
+    /// deliveries to the others once its leases run out.
+    /// </remarks>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The outcome of each attempt.</returns>
     Task<IReadOnlyList<DeliveryResult>> DeliverDueAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Tries the named deliveries among those that are pending and due (a broker's notice of new deliveries names them,
+    /// say); the others (delivered, not due, held by another worker, unknown) are left alone and get no result.
+    /// </summary>
+    /// <param name="deliveryKeys">The delivery keys.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The outcome of each attempt.</returns>
+    /// <exception cref="CoCreationValidationException">A key is blank.</exception>
+    Task<IReadOnlyList<DeliveryResult>> DeliverAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default);
 
     /// <summary>Lists deliveries that gave up.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -70,4 +89,39 @@ public sealed class RelayOptions
     /// order numbers) can be read by anyone: turn it on only where that is acceptable, such as a closed test network.
     /// </summary>
     public bool MentionWhereNoDirectMessages { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="IEventRelay.PublishAsync"/> tries the deliveries it enqueues at once. Default
+    /// <see langword="true"/>. Turn it off where relay workers (other processes calling
+    /// <see cref="IEventRelay.DeliverDueAsync"/> or <see cref="IEventRelay.DeliverAsync"/>) do the sending: publishing
+    /// then only enqueues, returns the deliveries as pending, and tells every registered
+    /// <see cref="IOutboxNotifier"/>.
+    /// </summary>
+    public bool SendOnPublish { get; set; } = true;
+
+    /// <summary>
+    /// The name this process claims deliveries under (see <see cref="IOutboxLeaseStore"/>); unique among the workers
+    /// sharing a store. Default: the machine name, the process id and a random part.
+    /// </summary>
+    public string WorkerId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>
+    /// How long a claim on a delivery holds. A worker stops starting sends of a claim once 80% of it has passed and
+    /// leaves the rest to the next claim; a worker that dies holds its deliveries this long at most. Default 1 min.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// Told of deliveries once they are stored in the outbox, for a transport that wakes relay workers (a message broker,
+/// say). The outbox stays the source of truth: a notice that is lost only delays the delivery until a worker's next
+/// <see cref="IEventRelay.DeliverDueAsync"/>.
+/// </summary>
+public interface IOutboxNotifier
+{
+    /// <summary>Tells of deliveries stored as pending; called after the store committed them.</summary>
+    /// <param name="deliveries">The new deliveries.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the notice is handed over.</returns>
+    Task EnqueuedAsync(IReadOnlyList<OutboxMessage> deliveries, CancellationToken cancellationToken = default);
 }

@@ -9,7 +9,7 @@ namespace CoCreation.Sdk;
 /// a change. Every change set is checked completely before any of it is applied. Reads return immutable
 /// records and copies of lists, so callers cannot change what is stored.
 /// </remarks>
-public sealed class InMemoryCoCreationStore : ICoCreationStore
+public sealed partial class InMemoryCoCreationStore : ICoCreationStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Participant> _participants = new(StringComparer.Ordinal);
@@ -19,6 +19,9 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
     private readonly List<AuditEntry> _audit = [];
     private readonly Dictionary<string, OutboxMessage> _outbox = new(StringComparer.Ordinal);
     private readonly List<string> _outboxOrder = [];
+
+    // Relay workers' claims on outbox entries (IOutboxLeaseStore): the worker and when the claim runs out.
+    private readonly Dictionary<string, (string Worker, DateTimeOffset Until)> _leases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _cursors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<string, string>> _documents = new(StringComparer.Ordinal);
 
@@ -324,6 +327,7 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
                     // The event's data may be about the recipient; a delivery that can no longer be made needs none of it.
                     var message = _outbox[key];
                     _outbox[key] = message with { RecipientId = anonymousId, Event = message.Event with { Data = ImmutableDictionary<string, string>.Empty } };
+                    _leases.Remove(key);
                 }
             }
         }
@@ -336,6 +340,7 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
             }
 
             _outbox[message.DeliveryKey] = message;
+            _leases.Remove(message.DeliveryKey);
         }
 
         foreach (var (source, cursor) in changes.Cursors)
@@ -373,7 +378,12 @@ public sealed class InMemoryCoCreationStore : ICoCreationStore
 
             foreach (var key in _outboxOrder)
             {
-                _outbox[key] = redaction.Redact(_outbox[key]);
+                var redacted = redaction.Redact(_outbox[key]);
+                if (!ReferenceEquals(redacted, _outbox[key]))
+                {
+                    _outbox[key] = redacted;
+                    _leases.Remove(key);
+                }
             }
         }
     }

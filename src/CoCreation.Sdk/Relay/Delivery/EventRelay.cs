@@ -48,6 +48,7 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
     private readonly IReadOnlyDictionary<string, IWebhookReceiver> _receivers;
     private readonly IReadOnlyList<IEventSourceProvider> _sourceProviders;
     private readonly IReadOnlyList<IEventConsumer> _consumers;
+    private readonly IReadOnlyList<IOutboxNotifier> _notifiers;
 
     public EventRelay(
         ICoCreationStore store,
@@ -60,8 +61,9 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         IEnumerable<IWebhookReceiver> receivers,
         IEnumerable<IEventSourceProvider> sourceProviders,
         IEnumerable<IEventConsumer> consumers,
+        IEnumerable<IOutboxNotifier> notifiers,
         ILogger<EventRelay>? logger = null)
-        : this(store, providers, identities, rules, options, time, logger, Random.Shared, sources, receivers, sourceProviders, consumers)
+        : this(store, providers, identities, rules, options, time, logger, Random.Shared, sources, receivers, sourceProviders, consumers, notifiers)
     {
     }
 
@@ -77,8 +79,10 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         IEnumerable<IEventSource>? sources = null,
         IEnumerable<IWebhookReceiver>? receivers = null,
         IEnumerable<IEventSourceProvider>? sourceProviders = null,
-        IEnumerable<IEventConsumer>? consumers = null)
+        IEnumerable<IEventConsumer>? consumers = null,
+        IEnumerable<IOutboxNotifier>? notifiers = null)
     {
+        _notifiers = [.. notifiers ?? []];
         _sourceProviders = [.. sourceProviders ?? []];
         _consumers = [.. consumers ?? []];
         _sources = CheckNames(sources ?? [], s => s.Name, "IEventSource.Name");
@@ -150,6 +154,11 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
 
     public async Task<IReadOnlyList<DeliveryResult>> DeliverDueAsync(CancellationToken cancellationToken = default)
     {
+        if (_store is IOutboxLeaseStore leases)
+        {
+            return await ClaimAndDeliverDueAsync(leases, cancellationToken).ConfigureAwait(false);
+        }
+
         var now = _time.GetUtcNow();
         var due = await _store.GetDueOutboxAsync(now, DueBatchSize, cancellationToken).ConfigureAwait(false);
         var results = new List<DeliveryResult>(due.Count);

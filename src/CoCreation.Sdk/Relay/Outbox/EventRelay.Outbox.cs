@@ -96,6 +96,18 @@ internal sealed partial class EventRelay
             await _store.ApplyAsync(enqueue, cancellationToken).ConfigureAwait(false);
         }
 
+        if (!_options.SendOnPublish)
+        {
+            // Workers send: the new deliveries are announced, and every delivery left to try is reported as it stands.
+            await NotifyEnqueuedAsync(enqueue.Outbox, cancellationToken).ConfigureAwait(false);
+            foreach (var (index, message) in toAttempt)
+            {
+                results[index] = ResultOf(message);
+            }
+
+            toAttempt.Clear();
+        }
+
         var batch = new OutcomeBatch(_store, MaxHeldOutcomes);
         try
         {
