@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CoCreation.Sdk.Tests;
 
@@ -175,6 +176,63 @@ public sealed class RelayWorkerTests
         Assert.That(sentByOther, Has.Count.EqualTo(3), "the handed-back deliveries were free at once, without waiting for the lease");
         Assert.That(sentBySlow.Concat(sentByOther).Select(r => r.DeliveryKey), Is.Unique);
         Assert.That(slow.SocialSns.Messages.Count + other.SocialSns.Messages.Count, Is.EqualTo(6));
+    }
+
+    [Test]
+    public async Task A_delivery_worker_process_only_delivers_what_publishers_enqueued()
+    {
+        var store = new InMemoryCoCreationStore();
+        await using var publisher = Worker(store, "publisher");
+        await using var host = new SdkHarness(
+            o => o.Relay.WorkerId = "hosted",
+            b => b.AddRelayRule(new RelayRule
+            {
+                Name = "notice",
+                EventType = NoticeType,
+                Recipients = Addressed,
+                Template = MessageTemplate.KoreanAndEnglish("알림 {n}", "Notice {n}"),
+            }).AddRelayDeliveryWorker(TimeSpan.FromSeconds(5)),
+            store,
+            idempotencyKeys: true);
+        var members = await MembersAsync(publisher, 3);
+        await publisher.Relay.PublishAsync(Notice("n1", members));
+        var worker = host.Services.GetServices<IHostedService>().Single();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            // Enqueued before the start: the first run delivers it.
+            await WaitForAsync(() => host.SocialSns.Messages.Count == 3, host);
+
+            // Enqueued later: delivered on a later run, once the worker's period has passed on its clock.
+            await publisher.Relay.PublishAsync(Notice("n2", members));
+            await WaitForAsync(() => host.SocialSns.Messages.Count == 6, host, advance: TimeSpan.FromSeconds(5));
+
+            Assert.That(host.SocialSns.Messages.Select(m => (m.RecipientSubject, m.Text)), Is.Unique);
+            Assert.That(await store.GetOutboxByStatusAsync(DeliveryStatus.Pending), Is.Empty);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        Assert.That(Assert.Throws<CoCreationValidationException>(() => new ServiceCollection().AddCoCreation().AddRelayDeliveryWorker(TimeSpan.Zero))!.Field, Is.EqualTo("interval"));
+        var scheduler = (CoCreationScheduler)worker;
+        Assert.That(scheduler.Items.Select(i => i.Name), Is.EqualTo(new[] { "relay.delivery" }), "a worker process only delivers");
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, SdkHarness host, TimeSpan? advance = null)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.That(waited.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "the worker did not deliver in time");
+            if (advance is { } step)
+            {
+                host.Clock.Advance(step);
+            }
+
+            await Task.Delay(10);
+        }
     }
 
     [Test]
