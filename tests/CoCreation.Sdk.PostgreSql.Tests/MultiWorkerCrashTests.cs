@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Security.Cryptography;
 using CoCreation.Sdk.Embedded;
 using CoCreation.Sdk.RelayWorkerChild;
 using CoCreation.Sdk.Sns;
+using CoCreation.Sdk.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -236,29 +236,7 @@ public sealed class MultiWorkerCrashTests
     }
 
     /// <summary>The worker's dll: copied beside this assembly by the project reference, else where its own build put it.</summary>
-    private static string FindChild()
-    {
-        const string name = "CoCreation.Sdk.RelayWorkerChild";
-        var candidates = new List<string> { AppContext.BaseDirectory };
-        var built = typeof(MultiWorkerCrashTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "RelayWorkerChildDirectory")?.Value;
-        if (built is not null)
-        {
-            candidates.Add(built);
-        }
-
-        foreach (var directory in candidates)
-        {
-            var dll = Path.Combine(directory, name + ".dll");
-            if (File.Exists(dll) && File.Exists(Path.Combine(directory, name + ".runtimeconfig.json")))
-            {
-                return dll;
-            }
-        }
-
-        Assert.Fail($"{name}.dll with its runtimeconfig.json was not found in: {string.Join("; ", candidates)}. Build tests/{name} first.");
-        return null!;
-    }
+    private static string FindChild() => ChildProcess.Find(typeof(MultiWorkerCrashTests).Assembly, "CoCreation.Sdk.RelayWorkerChild", "RelayWorkerChildDirectory");
 
     /// <summary>
     /// The embedded SNS served over HTTP on 127.0.0.1: direct messages with idempotency keys, each request counted, and
@@ -346,17 +324,10 @@ public sealed class MultiWorkerCrashTests
     /// <summary>One worker process, with its running total of deliveries read from its standard output.</summary>
     private sealed class WorkerRun : IDisposable
     {
-        private readonly Process _process;
-        private readonly Lock _gate = new();
-        private readonly List<string> _errors = [];
+        private ChildProcess _process = null!;
         private int _delivered;
-        private string _lastLine = "";
 
-        private WorkerRun(Process process, string name)
-        {
-            _process = process;
-            Name = name;
-        }
+        private WorkerRun(string name) => Name = name;
 
         public string Name { get; }
 
@@ -364,86 +335,28 @@ public sealed class MultiWorkerCrashTests
 
         public static WorkerRun Start(string childDll, string name, Uri sns, string token, string connectionString)
         {
-            var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = Path.GetDirectoryName(childDll)!,
-            };
-            info.ArgumentList.Add(childDll);
-            info.ArgumentList.Add(name);
-            info.ArgumentList.Add(sns.ToString());
-            info.ArgumentList.Add(LeaseMilliseconds.ToString(CultureInfo.InvariantCulture));
-            info.Environment["COCREATION_POSTGRES_CONNECTION"] = connectionString;
-            info.Environment[WorkerPlan.TokenVariable] = token;
-            var process = new Process { StartInfo = info };
-            var run = new WorkerRun(process, name);
-            process.OutputDataReceived += (_, e) => run.OnLine(e.Data);
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (run._gate)
-                    {
-                        run._errors.Add(e.Data);
-                    }
-                }
-            };
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            var run = new WorkerRun(name);
+            run._process = ChildProcess.Start(
+                childDll,
+                [name, sns.ToString(), LeaseMilliseconds.ToString(CultureInfo.InvariantCulture)],
+                new Dictionary<string, string> { ["COCREATION_POSTGRES_CONNECTION"] = connectionString, [WorkerPlan.TokenVariable] = token },
+                run.OnLine);
             return run;
         }
 
         /// <summary>Sends SIGKILL and waits for the process to go; true when it had already exited.</summary>
-        public bool Kill()
+        public bool Kill() => _process.Kill();
+
+        public string Describe() => $"{Name}: delivered {Delivered}, {_process.Describe()}";
+
+        public void Dispose() => _process.Dispose();
+
+        private void OnLine(string line)
         {
-            if (_process.HasExited)
+            if (line.StartsWith("delivered ", StringComparison.Ordinal)
+                && int.TryParse(line.AsSpan("delivered ".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var total))
             {
-                return true;
-            }
-
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-            return false;
-        }
-
-        public string Describe()
-        {
-            lock (_gate)
-            {
-                var state = _process.HasExited ? $"exit code {_process.ExitCode}" : "running";
-                return $"{Name}: {state}, delivered {_delivered}, last line '{_lastLine}', errors: {string.Join(" | ", _errors.TakeLast(10))}";
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-
-            _process.Dispose();
-        }
-
-        private void OnLine(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                _lastLine = line;
-                if (line.StartsWith("delivered ", StringComparison.Ordinal)
-                    && int.TryParse(line.AsSpan("delivered ".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var total))
-                {
-                    Volatile.Write(ref _delivered, total);
-                }
+                Volatile.Write(ref _delivered, total);
             }
         }
     }

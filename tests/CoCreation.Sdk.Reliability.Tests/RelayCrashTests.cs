@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using CoCreation.Sdk.CrashChild;
 using CoCreation.Sdk.Embedded;
 using CoCreation.Sdk.Sqlite;
+using CoCreation.Sdk.Tests.Shared;
 
 namespace CoCreation.Sdk.Reliability.Tests;
 
@@ -137,84 +136,24 @@ public sealed class RelayCrashTests
     }
 
     /// <summary>The child's dll: copied beside this assembly by the project reference, else where its own build put it.</summary>
-    private static string FindChild()
-    {
-        const string name = "CoCreation.Sdk.CrashChild";
-        var candidates = new List<string> { AppContext.BaseDirectory };
-        var built = typeof(RelayCrashTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "CrashChildDirectory")?.Value;
-        if (built is not null)
-        {
-            candidates.Add(built);
-        }
-
-        foreach (var directory in candidates)
-        {
-            var dll = Path.Combine(directory, name + ".dll");
-            if (File.Exists(dll) && File.Exists(Path.Combine(directory, name + ".runtimeconfig.json")))
-            {
-                return dll;
-            }
-        }
-
-        Assert.Fail($"{name}.dll with its runtimeconfig.json was not found in: {string.Join("; ", candidates)}. Build tests/{name} first.");
-        return null!;
-    }
+    private static string FindChild() => ChildProcess.Find(typeof(RelayCrashTests).Assembly, "CoCreation.Sdk.CrashChild", "CrashChildDirectory");
 
     /// <summary>One run of the child process, with its progress read from standard output.</summary>
     private sealed class ChildRun : IDisposable
     {
-        private readonly Process _process;
         private readonly Lock _gate = new();
-        private readonly List<string> _errors = [];
         private readonly List<(int Target, TaskCompletionSource<bool> Reached)> _waiters = [];
+        private ChildProcess _process = null!;
         private int _step;
-        private string _lastLine = "";
-
-        private ChildRun(Process process) => _process = process;
 
         public int Step => Volatile.Read(ref _step);
 
-        public string LastLine
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _lastLine;
-                }
-            }
-        }
+        public string LastLine => _process.LastLine;
 
         public static ChildRun Start(string childDll, string storePath, string snsPath)
         {
-            var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = Path.GetDirectoryName(childDll)!,
-            };
-            info.ArgumentList.Add(childDll);
-            info.ArgumentList.Add(storePath);
-            info.ArgumentList.Add(snsPath);
-            var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-            var run = new ChildRun(process);
-            process.OutputDataReceived += (_, e) => run.OnLine(e.Data);
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (run._gate)
-                    {
-                        run._errors.Add(e.Data);
-                    }
-                }
-            };
-            process.Exited += (_, _) => run.ReleaseWaiters();
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            var run = new ChildRun();
+            run._process = ChildProcess.Start(childDll, [storePath, snsPath], null, run.OnLine, run.ReleaseWaiters);
             return run;
         }
 
@@ -248,68 +187,29 @@ public sealed class RelayCrashTests
         }
 
         /// <summary>Sends SIGKILL and waits for the process to go; true when it had already exited.</summary>
-        public bool Kill()
+        public bool Kill() => _process.Kill();
+
+        public Task<int> WaitForExitAsync(TimeSpan limit, CancellationToken cancellationToken) => _process.WaitForExitAsync(limit, cancellationToken);
+
+        public string Describe() => $"step {Step}, {_process.Describe()}";
+
+        public void Dispose() => _process.Dispose();
+
+        private void OnLine(string line)
         {
-            if (_process.HasExited)
-            {
-                return true;
-            }
-
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-            return false;
-        }
-
-        public async Task<int> WaitForExitAsync(TimeSpan limit, CancellationToken cancellationToken)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(limit);
-            await _process.WaitForExitAsync(timeout.Token);
-
-            // The parameterless wait also drains the redirected output.
-            _process.WaitForExit();
-            return _process.ExitCode;
-        }
-
-        public string Describe()
-        {
-            lock (_gate)
-            {
-                var exit = _process.HasExited ? $"exit code {_process.ExitCode}" : "running";
-                return $"{exit}, step {_step}, last line '{_lastLine}', errors: {string.Join(" | ", _errors.TakeLast(20))}";
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-
-            _process.Dispose();
-        }
-
-        private void OnLine(string? line)
-        {
-            if (line is null)
+            if (!line.StartsWith("step ", StringComparison.Ordinal)
+                || !int.TryParse(line.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var step))
             {
                 return;
             }
 
             lock (_gate)
             {
-                _lastLine = line;
-                if (line.StartsWith("step ", StringComparison.Ordinal)
-                    && int.TryParse(line.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var step))
+                Volatile.Write(ref _step, step);
+                foreach (var waiter in _waiters.Where(w => w.Target <= step).ToList())
                 {
-                    Volatile.Write(ref _step, step);
-                    foreach (var waiter in _waiters.Where(w => w.Target <= step).ToList())
-                    {
-                        waiter.Reached.TrySetResult(true);
-                        _waiters.Remove(waiter);
-                    }
+                    waiter.Reached.TrySetResult(true);
+                    _waiters.Remove(waiter);
                 }
             }
         }
