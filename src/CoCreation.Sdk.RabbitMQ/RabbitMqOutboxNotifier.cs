@@ -1,0 +1,141 @@
+using RabbitMQ.Client;
+
+namespace CoCreation.Sdk.RabbitMQ;
+
+/// <summary>
+/// Tells the relay workers of new deliveries through RabbitMQ: after a publish commits its deliveries to the outbox, the
+/// relay hands them here, and their keys go to the exchange as persistent notices of up to
+/// <see cref="RabbitMqRelayOptions.MaxKeysPerNotice"/> keys each, every one confirmed by the broker.
+/// </summary>
+/// <remarks>
+/// A notice that cannot be sent or is not confirmed in <see cref="RabbitMqRelayOptions.PublishTimeout"/> fails the call
+/// with a <see cref="CoCreationException"/>; the relay logs it, and the deliveries, already in the outbox, are found by
+/// the workers' next sweep. The notifier keeps one connection and one channel, opened at the first notice and opened
+/// again after a failure; notices are sent one call at a time.
+/// </remarks>
+public sealed class RabbitMqOutboxNotifier : IOutboxNotifier, IAsyncDisposable
+{
+    private readonly RabbitMqRelayOptions _options;
+    private readonly ConnectionFactory _factory;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IConnection? _connection;
+    private IChannel? _channel;
+    private bool _disposed;
+
+    /// <summary>Creates the notifier; nothing is connected until the first notice.</summary>
+    /// <param name="options">The transport's options.</param>
+    /// <param name="logger">The logger; optional.</param>
+    /// <exception cref="CoCreationValidationException">The options are not valid.</exception>
+    public RabbitMqOutboxNotifier(IOptions<RabbitMqRelayOptions> options, ILogger<RabbitMqOutboxNotifier>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _options.ThrowIfInvalid();
+        _factory = RabbitMqConnections.CreateFactory(_options);
+        _factory.ClientProvidedName = "cocreation-relay-notifier";
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    }
+
+    /// <summary>The connection in use, for tests; <see langword="null"/> before the first notice.</summary>
+    internal IConnection? Connection => _connection;
+
+    /// <inheritdoc />
+    /// <exception cref="CoCreationException">A notice was not sent or not confirmed; the message names the broker, never its password.</exception>
+    public async Task EnqueuedAsync(IReadOnlyList<OutboxMessage> deliveries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        string[] keys = [.. deliveries.Select(d => d.DeliveryKey).Where(k => !string.IsNullOrWhiteSpace(k)).Distinct(StringComparer.Ordinal)];
+        if (keys.Length == 0)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.PublishTimeout);
+            try
+            {
+                var channel = await OpenAsync(timeout.Token).ConfigureAwait(false);
+                foreach (var chunk in keys.Chunk(_options.MaxKeysPerNotice))
+                {
+                    var properties = new BasicProperties
+                    {
+                        Persistent = true,
+                        ContentType = RabbitMqNotice.ContentType,
+                        Type = RabbitMqNotice.MessageType,
+                        MessageId = Guid.NewGuid().ToString("N"),
+                    };
+
+                    // With confirmation tracking on, this returns once the broker confirmed the notice; mandatory makes a
+                    // notice that reaches no queue an error instead of a silent loss.
+                    await channel.BasicPublishAsync(_options.Exchange, _options.RoutingKey, mandatory: true, properties, RabbitMqNotice.Write(chunk), timeout.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await ResetAsync().ConfigureAwait(false);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                await ResetAsync().ConfigureAwait(false);
+                var reason = ex is OperationCanceledException ? $"not confirmed within {_options.PublishTimeout}" : ex.GetType().Name;
+                throw new CoCreationException($"The RabbitMQ notice of {keys.Length} new deliveries to exchange '{_options.Exchange}' at {_options.Endpoint} failed ({reason}); the deliveries stay in the outbox for the workers' sweep.", ex);
+            }
+
+            Log.NoticeSent(_logger, keys.Length, _options.Exchange);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Closes the connection.</summary>
+    /// <returns>A task that completes when it is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await ResetAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+            _gate.Dispose();
+        }
+    }
+
+    private async Task<IChannel> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_channel is { IsOpen: true } && _connection is { IsOpen: true })
+        {
+            return _channel;
+        }
+
+        await ResetAsync().ConfigureAwait(false);
+        _connection = await _factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        _channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
+        await RabbitMqConnections.DeclareTopologyAsync(_channel, _options, cancellationToken).ConfigureAwait(false);
+        Log.NotifierConnected(_logger, _options.Endpoint);
+        return _channel;
+    }
+
+    private async Task ResetAsync()
+    {
+        var (channel, connection) = (_channel, _connection);
+        (_channel, _connection) = (null, null);
+        await RabbitMqConnections.CloseQuietlyAsync(channel, connection).ConfigureAwait(false);
+    }
+}
