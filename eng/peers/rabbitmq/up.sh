@@ -3,7 +3,8 @@
 # 127.0.0.1 only, with its own epmd on its own port (so an epmd left by another run or another tool is never used or
 # stopped), no plugins, no guest user, bounded by `timeout`. A vhost and a user with a random password are made with
 # rabbitmqctl.
-# Writes $COCREATION_PEERS_DIR/rabbitmq.env with COCREATION_RABBITMQ_URI (amqp://user:password@127.0.0.1:port/vhost).
+# Writes $COCREATION_PEERS_DIR/rabbitmq.env with COCREATION_RABBITMQ_URI (amqp://user:password@127.0.0.1:port/vhost)
+# and COCREATION_RABBITMQ_CTL (a rabbitmqctl for this node).
 #
 # Variables: COCREATION_PEERS_DIR (required), COCREATION_PEERS_TTL (seconds the server may live, default 3600),
 # COCREATION_RABBITMQ_PORT (AMQP, default 55672), COCREATION_RABBITMQ_DIST_PORT (Erlang distribution, default AMQP + 1),
@@ -121,6 +122,20 @@ for _ in $(seq 1 60); do
 done
 amqp_ready || fail "AMQP did not answer on 127.0.0.1:$port"
 
-echo "COCREATION_RABBITMQ_URI='amqp://$user:$password@127.0.0.1:$port/$vhost'" >"$peers/rabbitmq.env"
+# rabbitmqctl for this node (the tests restart the broker application with it: stop_app, start_app).
+{
+    echo '#!/usr/bin/env bash'
+    for name in HOME ERL_EPMD_PORT ERL_EPMD_ADDRESS RABBITMQ_NODENAME RABBITMQ_CONFIG_FILE RABBITMQ_ENABLED_PLUGINS_FILE \
+        RABBITMQ_MNESIA_BASE RABBITMQ_LOG_BASE RABBITMQ_DIST_PORT RABBITMQ_PID_FILE RABBITMQ_CTL_ERL_ARGS; do
+        printf 'export %s=%q\n' "$name" "${!name}"
+    done
+    printf 'exec %q "$@"\n' "$bin/rabbitmqctl"
+} >"$dir/rabbitmqctl.sh"
+chmod 700 "$dir/rabbitmqctl.sh"
+
+{
+    echo "COCREATION_RABBITMQ_URI='amqp://$user:$password@127.0.0.1:$port/$vhost'"
+    echo "COCREATION_RABBITMQ_CTL='$dir/rabbitmqctl.sh'"
+} >"$peers/rabbitmq.env"
 chmod 600 "$peers/rabbitmq.env"
 echo "[rabbitmq] amqp://127.0.0.1:$port/$vhost ready (epmd 127.0.0.1:$epmd_port); set-up took $((SECONDS - started)) s"
