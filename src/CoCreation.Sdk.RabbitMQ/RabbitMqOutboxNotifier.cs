@@ -13,7 +13,7 @@ namespace CoCreation.Sdk.RabbitMQ;
 /// the workers' next sweep. The notifier keeps one connection and one channel, opened at the first notice and opened
 /// again after a failure; notices are sent one call at a time.
 /// </remarks>
-public sealed class RabbitMqOutboxNotifier : IOutboxNotifier, IAsyncDisposable
+public sealed class RabbitMqOutboxNotifier : IOutboxNotifier, IAsyncDisposable, IDisposable
 {
     private readonly RabbitMqRelayOptions _options;
     private readonly ConnectionFactory _factory;
@@ -116,6 +116,9 @@ public sealed class RabbitMqOutboxNotifier : IOutboxNotifier, IAsyncDisposable
             _gate.Dispose();
         }
     }
+
+    /// <summary>Closes the connection, waiting for it (for containers disposed synchronously; prefer <see cref="DisposeAsync"/>).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task<IChannel> OpenAsync(CancellationToken cancellationToken)
     {
