@@ -42,7 +42,10 @@ public sealed class RabbitMqRelayOptions
     /// <summary>The routing key binding <see cref="Queue"/> to <see cref="Exchange"/>. Default <see cref="DefaultRoutingKey"/>.</summary>
     public string RoutingKey { get; set; } = DefaultRoutingKey;
 
-    /// <summary>How many notices a worker holds unacknowledged at once (the channel's prefetch count), 1 to 65535. Default 4.</summary>
+    /// <summary>
+    /// How many notices a worker holds unacknowledged at once (the channel's prefetch count), and so handles at the same
+    /// time, 1 to 65535. Default 4.
+    /// </summary>
     public int Prefetch { get; set; } = 4;
 
     /// <summary>

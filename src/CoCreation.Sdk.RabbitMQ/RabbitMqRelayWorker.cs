@@ -135,7 +135,9 @@ public sealed class RabbitMqRelayWorker : BackgroundService
             try
             {
                 connection = await _factory.CreateConnectionAsync(stoppingToken).ConfigureAwait(false);
-                channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+                // As many notices handled at once as the broker hands out unacknowledged.
+                var channelOptions = new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: (ushort)_options.Prefetch);
+                channel = await connection.CreateChannelAsync(channelOptions, stoppingToken).ConfigureAwait(false);
                 var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
                 connection.ConnectionShutdownAsync += (_, e) =>
                 {

@@ -39,13 +39,14 @@ public sealed class RabbitMqRelayIntegrationTests
 
     private static string PeerPassword => Uri.UnescapeDataString(RabbitPeer.Uri.UserInfo.Split(':')[1]);
 
-    [Test]
+    [TestCase(1)]
+    [TestCase(8)]
     [CancelAfter(120_000)]
-    public async Task TwoWorkers_DeliverEveryMessageOnceThroughTheBroker_AndLeaveTheQueueEmptyAsync()
+    public async Task TwoWorkers_DeliverEveryMessageOnceThroughTheBroker_AndLeaveTheQueueEmptyAsync(int prefetch)
     {
         const int events = 20;
-        var first = await World.StartWorkerAsync("worker-1", o => { o.Prefetch = 1; o.SweepInterval = NoSweep; });
-        var second = await World.StartWorkerAsync("worker-2", o => { o.Prefetch = 1; o.SweepInterval = NoSweep; });
+        var first = await World.StartWorkerAsync("worker-1", o => { o.Prefetch = prefetch; o.SweepInterval = NoSweep; });
+        var second = await World.StartWorkerAsync("worker-2", o => { o.Prefetch = prefetch; o.SweepInterval = NoSweep; });
         Assert.That(await RelayWorld.EventuallyAsync(() => Task.FromResult(first.Connection is not null && second.Connection is not null), Limit), Is.True, "both workers consume");
         var publisher = World.Publisher(o => o.MaxKeysPerNotice = 3);
 
