@@ -11,7 +11,9 @@ namespace CoCreation.Sdk.RabbitMQ;
 /// A notice that cannot be sent or is not confirmed in <see cref="RabbitMqRelayOptions.PublishTimeout"/> fails the call
 /// with a <see cref="CoCreationException"/>; the relay logs it, and the deliveries, already in the outbox, are found by
 /// the workers' next sweep. The notifier keeps one connection and one channel, opened at the first notice and opened
-/// again after a failure; notices are sent one call at a time.
+/// again after a failure; notices are sent one call at a time. After a failure, notices within
+/// <see cref="RabbitMqRelayOptions.RetryDelay"/> (doubled on each further failure, up to 30 s) fail at once without
+/// trying the broker, so a broker that is down does not hold up every publish for the timeout.
 /// </remarks>
 public sealed class RabbitMqOutboxNotifier : IOutboxNotifier, IAsyncDisposable, IDisposable
 {
@@ -19,17 +21,23 @@ public sealed class RabbitMqOutboxNotifier : IOutboxNotifier, IAsyncDisposable, 
     private readonly ConnectionFactory _factory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeProvider _time;
+    private int _failures;
+    private DateTimeOffset _retryAfter = DateTimeOffset.MinValue;
     private IConnection? _connection;
     private IChannel? _channel;
     private bool _disposed;
 
     /// <summary>Creates the notifier; nothing is connected until the first notice.</summary>
     /// <param name="options">The transport's options.</param>
+    /// <param name="time">The clock of the pause after a failure.</param>
     /// <param name="logger">The logger; optional.</param>
     /// <exception cref="CoCreationValidationException">The options are not valid.</exception>
-    public RabbitMqOutboxNotifier(IOptions<RabbitMqRelayOptions> options, ILogger<RabbitMqOutboxNotifier>? logger = null)
+    public RabbitMqOutboxNotifier(IOptions<RabbitMqRelayOptions> options, TimeProvider time, ILogger<RabbitMqOutboxNotifier>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
         _options = options.Value;
         _options.ThrowIfInvalid();
         _factory = RabbitMqConnections.CreateFactory(_options);
@@ -55,6 +63,11 @@ public sealed class RabbitMqOutboxNotifier : IOutboxNotifier, IAsyncDisposable, 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_time.GetUtcNow() < _retryAfter)
+            {
+                throw new CoCreationException($"The RabbitMQ notice of {keys.Length} new deliveries was skipped: the broker at {_options.Endpoint} failed {_failures} time(s) in a row, and is tried again from {_retryAfter:O}; the deliveries stay in the outbox for the workers' sweep.");
+            }
+
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.PublishTimeout);
             try
@@ -83,10 +96,15 @@ public sealed class RabbitMqOutboxNotifier : IOutboxNotifier, IAsyncDisposable, 
             catch (Exception ex)
             {
                 await ResetAsync().ConfigureAwait(false);
+                _failures++;
+                var pause = TimeSpan.FromTicks(Math.Min(_options.RetryDelay.Ticks << Math.Min(_failures - 1, 16), RabbitMqRelayOptions.MaxRetryDelay.Ticks));
+                _retryAfter = _time.GetUtcNow() + pause;
                 var reason = ex is OperationCanceledException ? $"not confirmed within {_options.PublishTimeout}" : ex.GetType().Name;
                 throw new CoCreationException($"The RabbitMQ notice of {keys.Length} new deliveries to exchange '{_options.Exchange}' at {_options.Endpoint} failed ({reason}); the deliveries stay in the outbox for the workers' sweep.", ex);
             }
 
+            _failures = 0;
+            _retryAfter = DateTimeOffset.MinValue;
             Log.NoticeSent(_logger, keys.Length, _options.Exchange);
         }
         finally

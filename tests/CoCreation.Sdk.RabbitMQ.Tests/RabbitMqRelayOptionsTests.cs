@@ -2,6 +2,7 @@ using CoCreation.Sdk.RabbitMQ;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CoCreation.Sdk.RabbitMQ.Tests;
 
@@ -112,11 +113,12 @@ public sealed class RabbitMqRelayOptionsTests
     }
 
     [Test]
-    public async Task UnreachableBroker_FailsTheNoticeWithoutThePasswordAsync()
+    public async Task UnreachableBroker_FailsTheNoticeWithoutThePassword_AndPausesBeforeTryingAgainAsync()
     {
         // Port 1 on the loopback refuses at once: no broker is involved.
-        var options = Options.Create(new RabbitMqRelayOptions { Uri = new Uri($"amqp://app:{Secret}@127.0.0.1:1/cocreation"), PublishTimeout = TimeSpan.FromSeconds(5) });
-        await using var notifier = new RabbitMqOutboxNotifier(options);
+        var options = Options.Create(new RabbitMqRelayOptions { Uri = new Uri($"amqp://app:{Secret}@127.0.0.1:1/cocreation"), PublishTimeout = TimeSpan.FromSeconds(5), RetryDelay = TimeSpan.FromSeconds(2) });
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var notifier = new RabbitMqOutboxNotifier(options, clock);
         var delivery = new OutboxMessage
         {
             DeliveryKey = "k1",
@@ -131,6 +133,19 @@ public sealed class RabbitMqRelayOptionsTests
         var ex = Assert.ThrowsAsync<CoCreationException>(() => notifier.EnqueuedAsync([delivery]))!;
         Assert.That(ex.Message, Does.Contain("127.0.0.1:1/cocreation"));
         Assert.That(ex.ToString(), Does.Not.Contain(Secret), "neither the message nor the inner exceptions hold the password");
+        Assert.That(ex.InnerException, Is.Not.Null, "the broker was tried");
+
+        // Within the pause the broker is not tried again: the notice fails at once.
+        var skipped = Assert.ThrowsAsync<CoCreationException>(() => notifier.EnqueuedAsync([delivery]))!;
+        Assert.That(skipped.Message, Does.Contain("skipped"));
+        Assert.That(skipped.InnerException, Is.Null);
+
+        // After it, the broker is tried again (and fails again); the next pause is twice as long.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var again = Assert.ThrowsAsync<CoCreationException>(() => notifier.EnqueuedAsync([delivery]))!;
+        Assert.That(again.InnerException, Is.Not.Null);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.That(Assert.ThrowsAsync<CoCreationException>(() => notifier.EnqueuedAsync([delivery]))!.InnerException, Is.Null, "still within the doubled pause");
     }
 
     [Test]
