@@ -229,23 +229,4 @@ internal sealed partial class RelayWorld : IAsyncDisposable
 
     [GeneratedRegex(@"\[(evt-\d{4})\]")]
     private static partial Regex EventIdPattern();
-
-    private sealed class ListLoggerProvider(ConcurrentQueue<string> lines, string node) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new ListLogger(lines, node, categoryName);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class ListLogger(ConcurrentQueue<string> lines, string node, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => lines.Enqueue($"{node} {logLevel} {category} {eventId.Id}: {formatter(state, exception)} {exception}");
-    }
 }
