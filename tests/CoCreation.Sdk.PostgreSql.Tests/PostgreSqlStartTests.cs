@@ -9,6 +9,8 @@ public sealed class PostgreSqlStartTests
 {
     private PostgresSchema? _schema;
 
+    private static readonly int Latest = PostgreSqlSchema.Latest(PostgreSqlSchema.Migrations);
+
     private PostgresSchema Schema => _schema!;
 
     [SetUp]
@@ -38,10 +40,10 @@ public sealed class PostgreSqlStartTests
         await using var second = new PostgreSqlCoCreationStore(Schema.ConnectionString);
 
         Assert.That(await second.GetFoundSchemaVersionAsync(), Is.EqualTo(second.SchemaVersion));
-        Assert.That(second.SchemaVersion, Is.EqualTo(1));
+        Assert.That(second.SchemaVersion, Is.EqualTo(Latest));
         Assert.That(await second.GetCursorAsync("enterprise:erp"), Is.EqualTo("41"));
         Assert.That(await second.GetDocumentAsync("c", "d1"), Is.EqualTo("{\"a\":1}"));
-        Assert.That(await Schema.ScalarAsync<long>("SELECT count(*) FROM schema_version"), Is.EqualTo(1));
+        Assert.That(await Schema.ScalarAsync<long>("SELECT count(*) FROM schema_version"), Is.EqualTo(Latest), "one row per migration");
         Assert.That(await Schema.ScalarAsync<DateTime>("SELECT applied_at FROM schema_version WHERE version = 1"), Is.EqualTo(appliedAt), "the migration ran once");
     }
 
@@ -55,8 +57,8 @@ public sealed class PostgreSqlStartTests
             var found = await Task.WhenAll(stores.Select(s => Task.Run(() => s.GetFoundSchemaVersionAsync())));
 
             Assert.That(found.Count(v => v == 0), Is.EqualTo(1), $"exactly one store found an empty schema (found: {string.Join(", ", found)})");
-            Assert.That(found.Count(v => v == 1), Is.EqualTo(stores.Count - 1));
-            Assert.That(await Schema.ScalarAsync<long>("SELECT count(*) FROM schema_version"), Is.EqualTo(1));
+            Assert.That(found.Count(v => v == Latest), Is.EqualTo(stores.Count - 1));
+            Assert.That(await Schema.ScalarAsync<long>("SELECT count(*) FROM schema_version"), Is.EqualTo(Latest));
             await Task.WhenAll(stores.Select((s, i) => s.ApplyAsync(new StoreChanges().SetCursor($"source-{i}", "1"))));
             Assert.That(await Schema.ScalarAsync<long>("SELECT count(*) FROM cursors"), Is.EqualTo(stores.Count));
         }
@@ -67,6 +69,46 @@ public sealed class PostgreSqlStartTests
                 await store.DisposeAsync();
             }
         }
+    }
+
+    [Test]
+    public async Task A_database_written_before_relay_workers_is_brought_up_to_date_and_its_pending_deliveries_can_be_claimed()
+    {
+        var pending = new OutboxMessage
+        {
+            DeliveryKey = "k1",
+            Event = new CoCreationEvent { Id = "e1", Source = CoCreationEventSources.Module("test"), Type = CoCreationEventTypes.SaleCompleted, Time = DateTimeOffset.UnixEpoch },
+            RuleName = "sales",
+            RecipientId = "p1",
+            Channel = RelayChannel.DirectMessage,
+            Status = DeliveryStatus.Pending,
+            NextAttemptAt = DateTimeOffset.UnixEpoch,
+            CreatedAt = DateTimeOffset.UnixEpoch,
+        };
+        await using (var dataSource = NpgsqlDataSource.Create(Schema.ConnectionString))
+        await using (var old = new PostgreSqlCoCreationStore(dataSource, ownsDataSource: false, [PostgreSqlSchema.Migrations[0]]))
+        {
+            Assert.That(await old.GetFoundSchemaVersionAsync(), Is.Zero);
+            Assert.That(old.SchemaVersion, Is.EqualTo(1));
+        }
+
+        // The row as a build of schema version 1 wrote it (its upsert knew no lease columns).
+        await using (var dataSource = NpgsqlDataSource.Create(Schema.ConnectionString))
+        await using (var insert = dataSource.CreateCommand("INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES ($1, $2, 'Pending', $3, $4)"))
+        {
+            insert.Parameters.AddWithValue(pending.DeliveryKey);
+            insert.Parameters.AddWithValue(pending.RecipientId);
+            insert.Parameters.AddWithValue(pending.NextAttemptAt.UtcTicks);
+            insert.Parameters.AddWithValue(PostgreSqlJsonContext.Write(pending, PostgreSqlJsonContext.Default.OutboxMessage));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new PostgreSqlCoCreationStore(Schema.ConnectionString);
+        var claimed = await store.ClaimDueOutboxAsync("worker", DateTimeOffset.UnixEpoch.AddMinutes(1), TimeSpan.FromMinutes(1), 10);
+
+        Assert.That(await store.GetFoundSchemaVersionAsync(), Is.EqualTo(1));
+        Assert.That(store.SchemaVersion, Is.EqualTo(Latest));
+        Assert.That(claimed.Select(m => m.DeliveryKey), Is.EqualTo(new[] { "k1" }));
     }
 
     [Test]
@@ -82,7 +124,7 @@ public sealed class PostgreSqlStartTests
 
         var ex = Assert.ThrowsAsync<CoCreationException>(() => store.ApplyAsync(new StoreChanges().SetCursor("s", "1")));
 
-        Assert.That(ex!.Message, Does.Contain("schema version 7").And.Contain("up to 1"));
+        Assert.That(ex!.Message, Does.Contain("schema version 7").And.Contain($"up to {Latest}"));
         Assert.That(await Schema.ScalarAsync<long>("SELECT count(*) FROM cursors"), Is.Zero);
     }
 

@@ -72,6 +72,36 @@ public static class CoCreationSdkBuilderExtensions
         => AddCoCreationScheduler(builder, interval);
 
     /// <summary>
+    /// Makes this process a relay worker: the SDK's one scheduler (see <see cref="AddCoCreationScheduler"/>) then only
+    /// delivers. Every <paramref name="interval"/> it calls <see cref="IEventRelay.DeliverDueAsync"/> again and again
+    /// while deliveries are due; it polls no event source, enforces no grant expiry and runs no
+    /// <see cref="ICoCreationScheduledWork"/> (one other process does). On a store that implements
+    /// <see cref="IOutboxLeaseStore"/> (the SDK's in-memory, SQLite and PostgreSQL stores) any number of workers, in
+    /// any number of processes, share the outbox: each delivery is claimed by one worker at a time. Pair it with
+    /// <see cref="RelayOptions.SendOnPublish"/> off in the processes that publish; see <c>docs/scaling.md</c>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="interval">How long to wait when nothing is due; <see langword="null"/> for one second.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CoCreationValidationException"><paramref name="interval"/> is zero or negative.</exception>
+    /// <remarks>It replaces a scheduler added before (the last call wins); there is still one scheduler.</remarks>
+    public static ICoCreationBuilder AddRelayDeliveryWorker(this ICoCreationBuilder builder, TimeSpan? interval = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var value = interval ?? TimeSpan.FromSeconds(1);
+        if (value <= TimeSpan.Zero)
+        {
+            throw new CoCreationValidationException(nameof(interval), $"must be longer than zero (was {value}).");
+        }
+
+        builder.Services.RemoveAll<SchedulerSettings>();
+        builder.Services.AddSingleton(new SchedulerSettings(value, DeliveryOnly: true));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CoCreationScheduler>());
+        return builder;
+    }
+
+    /// <summary>
     /// Adds the one hosted scheduler that runs all periodic work on the registered <see cref="TimeProvider"/>: every
     /// <paramref name="interval"/> it enforces grant expiry, polls every event source and delivers due retries, and it
     /// runs each registered <see cref="ICoCreationScheduledWork"/> on its <see cref="ICoCreationScheduledWork.Period"/>

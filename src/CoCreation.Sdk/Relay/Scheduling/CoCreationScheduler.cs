@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CoCreation.Sdk;
 
-internal sealed record SchedulerSettings(TimeSpan Interval);
+/// <summary>The scheduler's period, and whether it only delivers (a relay worker process).</summary>
+/// <param name="Interval">The default period.</param>
+/// <param name="DeliveryOnly">Whether due deliveries are its only item, run until none is left each time.</param>
+internal sealed record SchedulerSettings(TimeSpan Interval, bool DeliveryOnly = false);
 
 /// <summary>
 /// The SDK's one clock: a hosted service that runs all periodic work on the registered <see cref="TimeProvider"/> —
@@ -27,6 +30,19 @@ internal sealed class CoCreationScheduler : BackgroundService
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         Interval = settings.Interval;
+        if (settings.DeliveryOnly)
+        {
+            // A relay worker process: it neither polls sources nor runs module work (one process does), and it goes on
+            // claiming while deliveries are due, so a backlog does not wait a period per batch.
+            _entries = [new("relay.delivery", Interval, async ct =>
+            {
+                while ((await relay.DeliverDueAsync(ct).ConfigureAwait(false)).Count > 0)
+                {
+                }
+            })];
+            return;
+        }
+
         var entries = new List<Entry>
         {
             new("grants.expiry", Interval, ct => grants.EnforceExpiryAsync(ct)),
