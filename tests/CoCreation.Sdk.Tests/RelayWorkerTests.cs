@@ -98,6 +98,29 @@ public sealed class RelayWorkerTests
     }
 
     [Test]
+    public async Task Without_send_on_publish_a_replayed_dead_letter_is_left_pending_for_the_workers()
+    {
+        var store = new InMemoryCoCreationStore();
+        var notifier = new RecordingNotifier();
+        await using var publisher = Worker(store, "publisher", notifier: notifier);
+        var members = await MembersAsync(publisher, 1);
+        var published = await publisher.Relay.PublishAsync(Notice("n1", members));
+        var key = published.Deliveries.Single().DeliveryKey;
+        var stored = await store.GetOutboxMessageAsync(key);
+        await store.ApplyAsync(new StoreChanges().PutOutbox(stored! with { Status = DeliveryStatus.DeadLettered, Attempts = 5, LastError = "gave up" }));
+
+        var replayed = await publisher.Relay.ReplayDeadLettersAsync();
+        var read = await store.GetOutboxMessageAsync(key);
+
+        Assert.That(replayed.Single().Status, Is.EqualTo(DeliveryStatus.Pending));
+        Assert.That(publisher.SocialSns.SendAttempts, Is.Zero, "nothing was sent beside the workers");
+        Assert.That(read!.Status, Is.EqualTo(DeliveryStatus.Pending));
+        Assert.That(read.Attempts, Is.Zero);
+        Assert.That(notifier.Keys.Count(k => k == key), Is.EqualTo(2), "announced when enqueued and again when replayed");
+        Assert.That((await publisher.Relay.DeliverDueAsync()).Single().Status, Is.EqualTo(DeliveryStatus.Delivered));
+    }
+
+    [Test]
     public async Task Two_workers_delivering_at_once_send_each_delivery_once_between_them()
     {
         var store = new InMemoryCoCreationStore();

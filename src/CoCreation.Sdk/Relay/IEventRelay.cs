@@ -58,7 +58,10 @@ public interface IEventRelay
     /// <returns>The dead letters, oldest first.</returns>
     Task<IReadOnlyList<OutboxMessage>> GetDeadLettersAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Tries dead letters again now (after the provider recovered). Already-delivered ones are not sent again.</summary>
+    /// <summary>
+    /// Tries dead letters again now (after the provider recovered). Already-delivered ones are not sent again. With
+    /// <see cref="RelayOptions.SendOnPublish"/> off they are made pending and due, and left to the relay workers.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The outcome of each attempt.</returns>
     Task<IReadOnlyList<DeliveryResult>> ReplayDeadLettersAsync(CancellationToken cancellationToken = default);

@@ -31,6 +31,14 @@ internal sealed partial class EventRelay
             };
             await _store.ApplyAsync(new StoreChanges().PutOutbox(reset), cancellationToken).ConfigureAwait(false);
             Log.Replayed(_logger, reset.DeliveryKey);
+            if (!_options.SendOnPublish)
+            {
+                // Workers send: the reset delivery is due for them (and announced), not tried here beside them.
+                await NotifyEnqueuedAsync([reset], cancellationToken).ConfigureAwait(false);
+                results.Add(ResultOf(reset));
+                continue;
+            }
+
             results.Add(await AttemptAsync(reset, null, cancellationToken).ConfigureAwait(false));
         }
 
