@@ -66,7 +66,7 @@ public sealed class RelayRateLimitTests
         while (Received(members) < Deliveries && _clock.GetUtcNow() - Start < TimeSpan.FromMinutes(10) && !workers.Any(w => w.IsFaulted))
         {
             await Task.Delay(1);
-            _clock.Advance(TimeSpan.FromMilliseconds(20));
+            _clock.Advance(TimeSpan.FromMilliseconds(10));
         }
 
         var elapsed = _clock.GetUtcNow() - Start;
@@ -80,7 +80,8 @@ public sealed class RelayRateLimitTests
 
         // 23 sends at one per 2.5 s (5 per 10 s, less a margin of one) need 55 s; the relay must not be much slower.
         var paced = (Window / (NetworkLimit - 1)) * (Deliveries - 1);
-        Assert.That(elapsed, Is.GreaterThanOrEqualTo(paced).And.LessThan(paced + TimeSpan.FromSeconds(10)));
+        // The clock runs on while a worker is slow to be scheduled, so the bound leaves room for a busy machine.
+        Assert.That(elapsed, Is.GreaterThanOrEqualTo(paced).And.LessThan(paced * 1.4));
         var store = _workers[0].GetRequiredService<ICoCreationStore>();
         Assert.That(await store.GetOutboxByStatusAsync(DeliveryStatus.Delivered), Has.Count.EqualTo(Deliveries));
     }
