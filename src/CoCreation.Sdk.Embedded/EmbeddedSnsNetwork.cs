@@ -57,6 +57,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     private int pendingFailures;
     private bool pendingFailuresTransient;
     private int writeCallCount;
+    private int rateLimitRefusalCount;
 
     /// <summary>
     /// Creates a network: empty and in memory, or, when <see cref="EmbeddedSnsOptions.DatabasePath"/> is set,
@@ -88,6 +89,18 @@ public sealed class EmbeddedSnsNetwork : IDisposable
             lock (store.Gate)
             {
                 return writeCallCount;
+            }
+        }
+    }
+
+    /// <summary>How many write calls the network refused with a 429 because a brand credential was over <see cref="EmbeddedSnsOptions.RateLimitPerWindow"/>.</summary>
+    public int RateLimitRefusalCount
+    {
+        get
+        {
+            lock (store.Gate)
+            {
+                return rateLimitRefusalCount;
             }
         }
     }
@@ -638,6 +651,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
 
             if (window.Count >= limit)
             {
+                rateLimitRefusalCount++;
                 throw new RateLimitedException(connectorName, window.ResetsAt - now, new RateLimitInfo(limit, 0, window.ResetsAt));
             }
 

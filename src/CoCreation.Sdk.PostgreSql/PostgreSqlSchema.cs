@@ -88,6 +88,14 @@ internal static class PostgreSqlSchema
             ALTER TABLE outbox ADD COLUMN lease_owner text NULL;
             ALTER TABLE outbox ADD COLUMN lease_until bigint NULL;
             """),
+        new(3, "token buckets shared by relay workers", """
+            -- One row per bucket (IRateLimitStore): when it would be empty again and the end of any block, in UTC ticks.
+            CREATE TABLE rate_limits (
+                bucket        text   NOT NULL PRIMARY KEY,
+                next_at       bigint NOT NULL,
+                blocked_until bigint NOT NULL
+            );
+            """),
     ];
 
     /// <summary>The version a database has once every migration ran.</summary>

@@ -85,6 +85,14 @@ internal static class SqliteSchema
             ALTER TABLE outbox ADD COLUMN lease_owner TEXT NULL;
             ALTER TABLE outbox ADD COLUMN lease_until INTEGER NULL;
             """),
+        new(3, "token buckets shared by relay workers", """
+            -- One row per bucket (IRateLimitStore): when it would be empty again and the end of any block, in UTC ticks.
+            CREATE TABLE rate_limits (
+                bucket        TEXT    NOT NULL PRIMARY KEY,
+                next_at       INTEGER NOT NULL,
+                blocked_until INTEGER NOT NULL
+            );
+            """),
     ];
 
     /// <summary>The version a file has once every migration ran.</summary>

