@@ -186,6 +186,31 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     }
 
     /// <inheritdoc />
+    /// <remarks>One query, however many ids: they go to SQLite as one JSON array parameter, which has no limit on its length.</remarks>
+    public Task<IReadOnlyList<Participant>> GetParticipantsAsync(IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken = default)
+    {
+        var ids = CoCreationGuard.DistinctNotBlank(participantIds, nameof(participantIds));
+        if (ids.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<Participant>>([]);
+        }
+
+        var idsJson = SqliteJsonContext.Write(ids, SqliteJsonContext.Default.IReadOnlyListString);
+        return ReadAsync<IReadOnlyList<Participant>>(() =>
+        {
+            var command = Command("SELECT version, json FROM participants WHERE id IN (SELECT value FROM json_each($ids))", ("$ids", idsJson));
+            var result = new List<Participant>(ids.Count);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add(ParticipantOf(reader));
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<Participant?> FindParticipantBySnsAsync(string network, string subject, CancellationToken cancellationToken = default)
         => FindAsync(SnsKind, CoCreationGuard.NotBlank(network, nameof(network)), CoCreationGuard.NotBlank(subject, nameof(subject)), cancellationToken);
 
@@ -222,6 +247,23 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     /// <inheritdoc />
     public Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default)
         => ReadFirstJsonAsync(SqliteJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE delivery_key = $key", [("$key", CoCreationGuard.NotBlank(deliveryKey, nameof(deliveryKey)))], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One query, however many keys: they go to SQLite as one JSON array parameter, which has no limit on its length.</remarks>
+    public Task<IReadOnlyList<OutboxMessage>> GetOutboxMessagesAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default)
+    {
+        var keys = CoCreationGuard.DistinctNotBlank(deliveryKeys, nameof(deliveryKeys));
+        if (keys.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<OutboxMessage>>([]);
+        }
+
+        return ReadJsonAsync(
+            SqliteJsonContext.Default.OutboxMessage,
+            "SELECT json FROM outbox WHERE delivery_key IN (SELECT value FROM json_each($keys))",
+            [("$keys", SqliteJsonContext.Write(keys, SqliteJsonContext.Default.IReadOnlyListString))],
+            cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
@@ -552,14 +594,11 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     private static Participant? ReadParticipant(SqliteCommand command)
     {
         using var reader = command.ExecuteReader();
-        if (!reader.Read())
-        {
-            return null;
-        }
-
-        var version = reader.GetInt64(0);
-        return SqliteJsonContext.Read(reader.GetString(1), SqliteJsonContext.Default.Participant) with { Version = version };
+        return reader.Read() ? ParticipantOf(reader) : null;
     }
+
+    private static Participant ParticipantOf(SqliteDataReader reader)
+        => SqliteJsonContext.Read(reader.GetString(1), SqliteJsonContext.Default.Participant) with { Version = reader.GetInt64(0) };
 
     private static IReadOnlyList<T> ReadJson<T>(SqliteCommand command, JsonTypeInfo<T> info)
     {
