@@ -472,6 +472,22 @@ public abstract class CoCreationStoreTests
     }
 
     [Test]
+    public async Task A_change_set_that_puts_one_outbox_key_twice_keeps_the_last_entry_in_the_first_ones_place()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutOutbox(Message("before", DeliveryStatus.Pending, 0)));
+
+        await store.ApplyAsync(new StoreChanges()
+            .PutOutbox(Message("twice", DeliveryStatus.Pending, 0))
+            .PutOutbox(Message("after", DeliveryStatus.Pending, 0))
+            .PutOutbox(Message("twice", DeliveryStatus.Pending, 0) with { Attempts = 2, LastError = "second" }));
+
+        var twice = (await store.GetOutboxMessageAsync("twice"))!;
+        Assert.That((twice.Attempts, twice.LastError), Is.EqualTo((2, "second")));
+        Assert.That((await store.GetOutboxByStatusAsync(DeliveryStatus.Pending)).Select(m => m.DeliveryKey), Is.EqualTo(new[] { "before", "twice", "after" }));
+    }
+
+    [Test]
     public async Task A_batch_outbox_read_returns_each_existing_entry_once_and_leaves_out_missing_keys()
     {
         var store = CreateStore();
