@@ -213,6 +213,10 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         return result;
     }
 
+    /// <summary>Tries one delivery, reading its recipient, and returns the outcome to store; it stores nothing itself.</summary>
+    private Task<Attempt> AttemptCoreAsync(OutboxMessage message, CancellationToken cancellationToken)
+        => AttemptCoreAsync(message, null, cancellationToken);
+
     /// <summary>
     /// Tries one delivery and returns the outcome to store; it stores nothing itself. The recipient is looked up in
     /// <paramref name="recipients"/> when given (absent there means unknown or erased), else read here.
