@@ -29,6 +29,36 @@ public static class CoCreationGuard
         return value;
     }
 
+    /// <summary>
+    /// Refuses a collection holding a null, empty or blank string (as <see cref="NotBlank"/> does), and returns its
+    /// values without repeats, in the order they first appear. Every value is checked before any is returned, so a
+    /// batch with one bad id is refused whole. Values are compared ordinally.
+    /// </summary>
+    /// <param name="values">The values.</param>
+    /// <param name="field">The collection's name; a refused value is named by it and its position, for example <c>ids[2]</c>.</param>
+    /// <returns>The distinct values.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CoCreationValidationException">A value is blank.</exception>
+    public static IReadOnlyList<string> DistinctNotBlank(IEnumerable<string?> values, string field)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var distinct = new List<string>();
+        var index = 0;
+        foreach (var value in values)
+        {
+            var checkedValue = NotBlank(value, string.Create(CultureInfo.InvariantCulture, $"{field}[{index}]"));
+            if (seen.Add(checkedValue))
+            {
+                distinct.Add(checkedValue);
+            }
+
+            index++;
+        }
+
+        return distinct;
+    }
+
     private static bool HasVisibleCharacter(string value)
     {
         foreach (var c in value)

@@ -145,6 +145,30 @@ public sealed partial class PostgreSqlCoCreationStore : ICoCreationStore, IAsync
     }
 
     /// <inheritdoc />
+    /// <remarks>One query, however many ids: they go to the server as one <c>text[]</c> parameter.</remarks>
+    public Task<IReadOnlyList<Participant>> GetParticipantsAsync(IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken = default)
+    {
+        var ids = CoCreationGuard.DistinctNotBlank(participantIds, nameof(participantIds));
+        if (ids.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<Participant>>([]);
+        }
+
+        return ReadAsync<IReadOnlyList<Participant>>(async (connection, ct) =>
+        {
+            await using var command = Command(connection, null, "SELECT version, json FROM participants WHERE id = ANY(@ids)", ("ids", ids.ToArray()));
+            var result = new List<Participant>(ids.Count);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                result.Add(ParticipantOf(reader));
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<Participant?> FindParticipantBySnsAsync(string network, string subject, CancellationToken cancellationToken = default)
         => FindAsync(SnsKind, CoCreationGuard.NotBlank(network, nameof(network)), CoCreationGuard.NotBlank(subject, nameof(subject)), cancellationToken);
 
@@ -181,6 +205,19 @@ public sealed partial class PostgreSqlCoCreationStore : ICoCreationStore, IAsync
     /// <inheritdoc />
     public Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default)
         => ReadFirstJsonAsync(PostgreSqlJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE delivery_key = @key", [("key", CoCreationGuard.NotBlank(deliveryKey, nameof(deliveryKey)))], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One query, however many keys: they go to the server as one <c>text[]</c> parameter.</remarks>
+    public Task<IReadOnlyList<OutboxMessage>> GetOutboxMessagesAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default)
+    {
+        var keys = CoCreationGuard.DistinctNotBlank(deliveryKeys, nameof(deliveryKeys));
+        if (keys.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<OutboxMessage>>([]);
+        }
+
+        return ReadJsonAsync(PostgreSqlJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE delivery_key = ANY(@keys)", [("keys", keys.ToArray())], cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
@@ -555,14 +592,11 @@ public sealed partial class PostgreSqlCoCreationStore : ICoCreationStore, IAsync
     private static async Task<Participant?> ReadParticipantAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        var version = reader.GetInt64(0);
-        return PostgreSqlJsonContext.Read(reader.GetString(1), PostgreSqlJsonContext.Default.Participant) with { Version = version };
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ParticipantOf(reader) : null;
     }
+
+    private static Participant ParticipantOf(NpgsqlDataReader reader)
+        => PostgreSqlJsonContext.Read(reader.GetString(1), PostgreSqlJsonContext.Default.Participant) with { Version = reader.GetInt64(0) };
 
     private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {

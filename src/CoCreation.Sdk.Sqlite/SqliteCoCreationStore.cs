@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Data.Sqlite;
 
@@ -35,6 +36,12 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     private const string SnsKind = "s";
     private const string CloudKind = "c";
     private const string EnterpriseKind = "e";
+
+    // 5 parameters a row: 250 a statement, far below SQLite's limit of 32,766.
+    private const int OutboxRowsPerStatement = 50;
+
+    private static readonly string[] OutboxUpsertSql = WriteOutboxUpserts();
+    private static readonly string[,] OutboxParameterNames = NameOutboxParameters();
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteConnection _connection;
@@ -138,6 +145,14 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             return;
         }
 
+        // Serialised before the store is taken: the JSON of the outbox rows (the bulk of a relay's writes) costs no time
+        // in the write transaction, while other processes on the file wait for it.
+        var outboxJson = new string[changes.Outbox.Count];
+        for (var i = 0; i < outboxJson.Length; i++)
+        {
+            outboxJson[i] = SqliteJsonContext.Write(changes.Outbox[i], SqliteJsonContext.Default.OutboxMessage);
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -147,7 +162,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
                 ExecuteNonQuery("BEGIN IMMEDIATE");
                 try
                 {
-                    Apply(changes);
+                    Apply(changes, outboxJson);
                     ExecuteNonQuery("COMMIT");
                 }
                 catch
@@ -182,6 +197,31 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
         {
             var command = Command("SELECT version, json FROM participants WHERE id = $id", ("$id", participantId));
             return ReadParticipant(command);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One query, however many ids: they go to SQLite as one JSON array parameter, which has no limit on its length.</remarks>
+    public Task<IReadOnlyList<Participant>> GetParticipantsAsync(IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken = default)
+    {
+        var ids = CoCreationGuard.DistinctNotBlank(participantIds, nameof(participantIds));
+        if (ids.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<Participant>>([]);
+        }
+
+        var idsJson = SqliteJsonContext.Write(ids, SqliteJsonContext.Default.IReadOnlyListString);
+        return ReadAsync<IReadOnlyList<Participant>>(() =>
+        {
+            var command = Command("SELECT version, json FROM participants WHERE id IN (SELECT value FROM json_each($ids))", ("$ids", idsJson));
+            var result = new List<Participant>(ids.Count);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add(ParticipantOf(reader));
+            }
+
+            return result;
         }, cancellationToken);
     }
 
@@ -222,6 +262,23 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     /// <inheritdoc />
     public Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default)
         => ReadFirstJsonAsync(SqliteJsonContext.Default.OutboxMessage, "SELECT json FROM outbox WHERE delivery_key = $key", [("$key", CoCreationGuard.NotBlank(deliveryKey, nameof(deliveryKey)))], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One query, however many keys: they go to SQLite as one JSON array parameter, which has no limit on its length.</remarks>
+    public Task<IReadOnlyList<OutboxMessage>> GetOutboxMessagesAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default)
+    {
+        var keys = CoCreationGuard.DistinctNotBlank(deliveryKeys, nameof(deliveryKeys));
+        if (keys.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<OutboxMessage>>([]);
+        }
+
+        return ReadJsonAsync(
+            SqliteJsonContext.Default.OutboxMessage,
+            "SELECT json FROM outbox WHERE delivery_key IN (SELECT value FROM json_each($keys))",
+            [("$keys", SqliteJsonContext.Write(keys, SqliteJsonContext.Default.IReadOnlyListString))],
+            cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
@@ -355,7 +412,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
 
     // Runs inside the transaction; any exception rolls everything back. Deletions apply before puts, and
     // each check reads the state the earlier parts of the same set left, as the in-memory store plans it.
-    private void Apply(StoreChanges changes)
+    private void Apply(StoreChanges changes, string[] outboxJson)
     {
         foreach (var id in changes.DeletedParticipants)
         {
@@ -402,18 +459,9 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             }
         }
 
-        foreach (var message in changes.Outbox)
+        for (var first = 0; first < outboxJson.Length; first += OutboxRowsPerStatement)
         {
-            ExecuteNonQuery("""
-                INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES ($key, $recipient, $status, $next, $json)
-                ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
-                    next_attempt_at = excluded.next_attempt_at, json = excluded.json, lease_owner = NULL, lease_until = NULL
-                """,
-                ("$key", message.DeliveryKey),
-                ("$recipient", message.RecipientId),
-                ("$status", message.Status.ToString()),
-                ("$next", message.NextAttemptAt.UtcTicks),
-                ("$json", SqliteJsonContext.Write(message, SqliteJsonContext.Default.OutboxMessage)));
+            UpsertOutbox(changes.Outbox, outboxJson, first, Math.Min(OutboxRowsPerStatement, outboxJson.Length - first));
         }
 
         foreach (var (source, cursor) in changes.Cursors)
@@ -440,6 +488,62 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             Redact("audit", SqliteJsonContext.Default.AuditEntry, redaction.Redact);
             Redact("outbox", SqliteJsonContext.Default.OutboxMessage, redaction.Redact);
         }
+    }
+
+    /// <summary>
+    /// Stores outbox rows with one multi-row upsert: one statement to bind and step instead of one per row. Rows are
+    /// upserted in order, so a key given twice ends as its last entry, as with one statement per row.
+    /// </summary>
+    private void UpsertOutbox(IReadOnlyList<OutboxMessage> messages, string[] json, int first, int count)
+    {
+        var command = Command(OutboxUpsertSql[count - 1]);
+        var parameters = command.Parameters;
+        for (var row = 0; row < count; row++)
+        {
+            var message = messages[first + row];
+            parameters.AddWithValue(OutboxParameterNames[row, 0], message.DeliveryKey);
+            parameters.AddWithValue(OutboxParameterNames[row, 1], message.RecipientId);
+            parameters.AddWithValue(OutboxParameterNames[row, 2], message.Status.ToString());
+            parameters.AddWithValue(OutboxParameterNames[row, 3], message.NextAttemptAt.UtcTicks);
+            parameters.AddWithValue(OutboxParameterNames[row, 4], json[first + row]);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private static string[,] NameOutboxParameters()
+    {
+        var names = new string[OutboxRowsPerStatement, 5];
+        for (var row = 0; row < OutboxRowsPerStatement; row++)
+        {
+            var suffix = row.ToString(CultureInfo.InvariantCulture);
+            names[row, 0] = "$key" + suffix;
+            names[row, 1] = "$recipient" + suffix;
+            names[row, 2] = "$status" + suffix;
+            names[row, 3] = "$next" + suffix;
+            names[row, 4] = "$json" + suffix;
+        }
+
+        return names;
+    }
+
+    // One statement text per row count, so each count is prepared once and kept.
+    private static string[] WriteOutboxUpserts()
+    {
+        var statements = new string[OutboxRowsPerStatement];
+        var values = new StringBuilder();
+        for (var count = 1; count <= OutboxRowsPerStatement; count++)
+        {
+            var row = (count - 1).ToString(CultureInfo.InvariantCulture);
+            values.Append(count == 1 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"($key{row}, $recipient{row}, $status{row}, $next{row}, $json{row})");
+            statements[count - 1] = $"""
+                INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES {values}
+                ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
+                    next_attempt_at = excluded.next_attempt_at, json = excluded.json, lease_owner = NULL, lease_until = NULL
+                """;
+        }
+
+        return statements;
     }
 
     private void Redact<T>(string table, JsonTypeInfo<T> info, Func<T, T> redact)
@@ -552,14 +656,11 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     private static Participant? ReadParticipant(SqliteCommand command)
     {
         using var reader = command.ExecuteReader();
-        if (!reader.Read())
-        {
-            return null;
-        }
-
-        var version = reader.GetInt64(0);
-        return SqliteJsonContext.Read(reader.GetString(1), SqliteJsonContext.Default.Participant) with { Version = version };
+        return reader.Read() ? ParticipantOf(reader) : null;
     }
+
+    private static Participant ParticipantOf(SqliteDataReader reader)
+        => SqliteJsonContext.Read(reader.GetString(1), SqliteJsonContext.Default.Participant) with { Version = reader.GetInt64(0) };
 
     private static IReadOnlyList<T> ReadJson<T>(SqliteCommand command, JsonTypeInfo<T> info)
     {

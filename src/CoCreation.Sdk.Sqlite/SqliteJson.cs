@@ -15,6 +15,7 @@ namespace CoCreation.Sdk.Sqlite;
 [JsonSerializable(typeof(AccessGrant))]
 [JsonSerializable(typeof(AuditEntry))]
 [JsonSerializable(typeof(OutboxMessage))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class SqliteJsonContext : JsonSerializerContext
 {
     public static string Write<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => JsonSerializer.Serialize(value, info);

@@ -201,6 +201,8 @@ public sealed class PipelineActivityTests
 
         public Task<Participant?> GetParticipantAsync(string participantId, CancellationToken cancellationToken = default) => inner.GetParticipantAsync(participantId, cancellationToken);
 
+        public Task<IReadOnlyList<Participant>> GetParticipantsAsync(IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken = default) => inner.GetParticipantsAsync(participantIds, cancellationToken);
+
         public Task<Participant?> FindParticipantBySnsAsync(string network, string subject, CancellationToken cancellationToken = default) => inner.FindParticipantBySnsAsync(network, subject, cancellationToken);
 
         public Task<Participant?> FindParticipantByCloudAccountAsync(string provider, string accountId, CancellationToken cancellationToken = default) => inner.FindParticipantByCloudAccountAsync(provider, accountId, cancellationToken);
@@ -216,6 +218,8 @@ public sealed class PipelineActivityTests
         public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string? participantId, CancellationToken cancellationToken = default) => inner.GetAuditAsync(participantId, cancellationToken);
 
         public Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default) => inner.GetOutboxMessageAsync(deliveryKey, cancellationToken);
+
+        public Task<IReadOnlyList<OutboxMessage>> GetOutboxMessagesAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default) => inner.GetOutboxMessagesAsync(deliveryKeys, cancellationToken);
 
         public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) => inner.GetDueOutboxAsync(now, max, cancellationToken);
 

@@ -21,6 +21,12 @@ internal sealed class InterleavingStore(ICoCreationStore inner) : ICoCreationSto
         return await inner.GetParticipantAsync(participantId, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<Participant>> GetParticipantsAsync(IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken = default)
+    {
+        await Pause(cancellationToken);
+        return await inner.GetParticipantsAsync(participantIds, cancellationToken);
+    }
+
     public async Task<Participant?> FindParticipantBySnsAsync(string network, string subject, CancellationToken cancellationToken = default)
     {
         await Pause(cancellationToken);
@@ -67,6 +73,12 @@ internal sealed class InterleavingStore(ICoCreationStore inner) : ICoCreationSto
     {
         await Pause(cancellationToken);
         return await inner.GetOutboxMessageAsync(deliveryKey, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<OutboxMessage>> GetOutboxMessagesAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default)
+    {
+        await Pause(cancellationToken);
+        return await inner.GetOutboxMessagesAsync(deliveryKeys, cancellationToken);
     }
 
     public async Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)

@@ -9,6 +9,8 @@ namespace CoCreation.Sdk.Tests;
 /// How many store commits the relay makes per event, and what each holds. One <see cref="ICoCreationStore.ApplyAsync"/>
 /// call is one transaction: an event's new deliveries are enqueued in one, and where the network takes idempotency
 /// keys their outcomes are stored together in one more; without keys each outcome is stored right after its send.
+/// Reads are counted too: an event's outbox rows are read in one call, its recipients in one call per batch of held
+/// outcomes.
 /// </summary>
 [TestFixture]
 [Category("Unit")]
@@ -372,5 +374,69 @@ public sealed class RelayCommitTests
         Assert.That(dueResults, Is.Empty, "under the lock it read every delivery as delivered");
         Assert.That(sdk.SocialSns.SentKeys, Has.Count.EqualTo(10));
         AssertEachInboxHoldsOne(sdk, 10);
+    }
+
+    [Test]
+    public async Task One_publish_to_ten_recipients_reads_their_outbox_rows_in_one_call_and_their_participants_in_another()
+    {
+        var store = new RecordingStore();
+        await using var sdk = Harness(store, idempotencyKeys: true);
+        var members = await MembersAsync(sdk, store, 10);
+
+        var result = await sdk.Relay.PublishAsync(Notice("1", members));
+
+        Assert.That(result.Deliveries.Select(d => d.Status), Is.All.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(store.OutboxBatchReads, Is.EqualTo(new[] { 10 }), "one read of every delivery key of the event");
+        Assert.That(store.ParticipantBatchReads, Is.EqualTo(new[] { 10 }), "one read of every recipient");
+        Assert.That(store.OutboxReads, Is.Zero, "no outbox row read one by one");
+        Assert.That(store.ParticipantReads, Is.Zero, "no recipient read one by one");
+        AssertEachInboxHoldsOne(sdk, 10);
+
+        store.Forget();
+        var again = await sdk.Relay.PublishAsync(Notice("1", members));
+
+        Assert.That(again.Deliveries.Select(d => d.Status), Is.All.EqualTo(DeliveryStatus.Duplicate));
+        Assert.That(store.OutboxBatchReads, Is.EqualTo(new[] { 10 }));
+        Assert.That(store.ParticipantBatchReads, Is.Empty, "nothing to send, so no recipient is read");
+        Assert.That(store.ParticipantReads + store.OutboxReads, Is.Zero);
+        AssertEachInboxHoldsOne(sdk, 10);
+    }
+
+    [Test]
+    public async Task Recipients_are_read_one_call_per_batch_of_held_outcomes()
+    {
+        var store = new RecordingStore();
+        await using var sdk = Harness(store, idempotencyKeys: true);
+        var members = await MembersAsync(sdk, store, 150);
+
+        var result = await sdk.Relay.PublishAsync(Notice("1", members));
+
+        Assert.That(result.Deliveries.Select(d => d.Status), Is.All.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(store.OutboxBatchReads, Is.EqualTo(new[] { 150 }));
+        Assert.That(store.ParticipantBatchReads, Is.EqualTo(new[] { EventRelay.MaxHeldOutcomes, 150 - EventRelay.MaxHeldOutcomes }));
+        Assert.That(store.ParticipantReads, Is.Zero);
+    }
+
+    [Test]
+    public async Task With_batch_reads_an_erased_or_unknown_recipient_is_still_unreachable_and_a_delivery_routed_twice_still_read_once()
+    {
+        var store = new RecordingStore();
+        await using var sdk = Harness(store, idempotencyKeys: true);
+        var members = await MembersAsync(sdk, store, 3);
+        await sdk.Identities.EraseAsync(members[1]);
+        store.Forget();
+
+        var result = await sdk.Relay.PublishAsync(Notice("1", [.. members, "ghost"], twice: true));
+
+        Assert.That(result.Deliveries.Select(d => d.Status), Is.EqualTo(new[]
+        {
+            DeliveryStatus.Delivered, DeliveryStatus.Unreachable, DeliveryStatus.Delivered, DeliveryStatus.Unreachable,
+            DeliveryStatus.Duplicate, DeliveryStatus.Unreachable, DeliveryStatus.Duplicate, DeliveryStatus.Unreachable,
+        }));
+        Assert.That(result.Deliveries[1].Error, Does.Contain("unknown or erased"));
+        Assert.That(store.OutboxBatchReads, Is.EqualTo(new[] { 4 }), "each delivery once, though two rules routed it");
+        Assert.That(store.ParticipantBatchReads, Is.EqualTo(new[] { 4 }));
+        Assert.That(sdk.SocialSns.SentKeys, Has.Count.EqualTo(2));
+        Assert.That((await sdk.Store.GetOutboxMessageAsync(result.Deliveries[3].DeliveryKey))!.Status, Is.EqualTo(DeliveryStatus.Unreachable));
     }
 }

@@ -4,7 +4,9 @@ namespace CoCreation.Sdk;
 /// Where the orchestrator keeps participants, links, grants, audit, the relay outbox and delivery log,
 /// source cursors and module data. Reads are single calls; every write goes through
 /// <see cref="ApplyAsync"/> as one atomic <see cref="StoreChanges"/>, so a state change and the
-/// events it causes are stored together or not at all.
+/// events it causes are stored together or not at all. The batch reads (<see cref="GetParticipantsAsync"/>,
+/// <see cref="GetOutboxMessagesAsync"/>) answer many ids in one call, so a caller with many records to read makes
+/// one round trip instead of one per record.
 /// </summary>
 /// <remarks>Implementations must be safe for concurrent use.</remarks>
 public interface ICoCreationStore
@@ -21,6 +23,17 @@ public interface ICoCreationStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The participant, or <see langword="null"/>.</returns>
     Task<Participant?> GetParticipantAsync(string participantId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads many participants in one call.</summary>
+    /// <param name="participantIds">The ids; an id given more than once is read once. Empty reads nothing.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// The participants that exist, each once, in no particular order; an unknown or erased id is left out. Match
+    /// them to the ids by <see cref="Participant.Id"/>.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="participantIds"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CoCreationValidationException">An id is <see langword="null"/> or blank; nothing is read.</exception>
+    Task<IReadOnlyList<Participant>> GetParticipantsAsync(IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken = default);
 
     /// <summary>Finds a participant by SNS identity.</summary>
     /// <param name="network">The connector name.</param>
@@ -72,6 +85,17 @@ public interface ICoCreationStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The entry, or <see langword="null"/>.</returns>
     Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads many outbox entries in one call.</summary>
+    /// <param name="deliveryKeys">The delivery keys; a key given more than once is read once. Empty reads nothing.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// The entries that exist, each once, in no particular order; a key with no entry is left out. Match them to the
+    /// keys by <see cref="OutboxMessage.DeliveryKey"/>.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="deliveryKeys"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CoCreationValidationException">A key is <see langword="null"/> or blank; nothing is read.</exception>
+    Task<IReadOnlyList<OutboxMessage>> GetOutboxMessagesAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default);
 
     /// <summary>Reads pending outbox entries due at or before a time, oldest due first.</summary>
     /// <param name="now">The time.</param>

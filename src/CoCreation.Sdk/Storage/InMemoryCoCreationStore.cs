@@ -53,6 +53,10 @@ public sealed partial class InMemoryCoCreationStore : ICoCreationStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<Participant>> GetParticipantsAsync(IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken = default)
+        => Task.FromResult(ReadMany(_participants, CoCreationGuard.DistinctNotBlank(participantIds, nameof(participantIds))));
+
+    /// <inheritdoc />
     public Task<Participant?> FindParticipantBySnsAsync(string network, string subject, CancellationToken cancellationToken = default)
         => FindAsync(LinkKey.Sns(CoCreationGuard.NotBlank(network, nameof(network)), CoCreationGuard.NotBlank(subject, nameof(subject))));
 
@@ -121,6 +125,10 @@ public sealed partial class InMemoryCoCreationStore : ICoCreationStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<OutboxMessage>> GetOutboxMessagesAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default)
+        => Task.FromResult(ReadMany(_outbox, CoCreationGuard.DistinctNotBlank(deliveryKeys, nameof(deliveryKeys))));
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.Positive(max, nameof(max));
@@ -176,6 +184,25 @@ public sealed partial class InMemoryCoCreationStore : ICoCreationStore
             IReadOnlyList<KeyValuePair<string, string>> result = _documents.TryGetValue(collection, out var docs) ? docs.ToArray() : [];
             return Task.FromResult(result);
         }
+    }
+
+    // The records are immutable, so they are handed out as they are stored.
+    private IReadOnlyList<T> ReadMany<T>(Dictionary<string, T> records, IReadOnlyList<string> ids)
+        where T : class
+    {
+        var found = new List<T>(ids.Count);
+        lock (_gate)
+        {
+            foreach (var id in ids)
+            {
+                if (records.TryGetValue(id, out var record))
+                {
+                    found.Add(record);
+                }
+            }
+        }
+
+        return found;
     }
 
     private Task<Participant?> FindAsync(LinkKey key)

@@ -17,6 +17,8 @@ public sealed class FlakyStore : ICoCreationStore
 
     public Task<Participant?> GetParticipantAsync(string participantId, CancellationToken cancellationToken = default) => Inner.GetParticipantAsync(participantId, cancellationToken);
 
+    public Task<IReadOnlyList<Participant>> GetParticipantsAsync(IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken = default) => Inner.GetParticipantsAsync(participantIds, cancellationToken);
+
     public Task<Participant?> FindParticipantBySnsAsync(string network, string subject, CancellationToken cancellationToken = default) => Inner.FindParticipantBySnsAsync(network, subject, cancellationToken);
 
     public Task<Participant?> FindParticipantByCloudAccountAsync(string provider, string accountId, CancellationToken cancellationToken = default) => Inner.FindParticipantByCloudAccountAsync(provider, accountId, cancellationToken);
@@ -32,6 +34,8 @@ public sealed class FlakyStore : ICoCreationStore
     public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string? participantId, CancellationToken cancellationToken = default) => Inner.GetAuditAsync(participantId, cancellationToken);
 
     public Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default) => Inner.GetOutboxMessageAsync(deliveryKey, cancellationToken);
+
+    public Task<IReadOnlyList<OutboxMessage>> GetOutboxMessagesAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default) => Inner.GetOutboxMessagesAsync(deliveryKeys, cancellationToken);
 
     public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) => Inner.GetDueOutboxAsync(now, max, cancellationToken);
 

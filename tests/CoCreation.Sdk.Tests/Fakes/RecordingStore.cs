@@ -9,13 +9,18 @@ public sealed record RecordedApply(IReadOnlyList<OutboxMessage> Outbox, int Othe
 
 /// <summary>
 /// The in-memory store with a record of every <see cref="ApplyAsync"/> call (one call is one transaction, one commit
-/// in a durable store), and writes that can be made to fail.
+/// in a durable store), a count of the participant and outbox reads (one call is one query in a durable store), and
+/// writes that can be made to fail.
 /// </summary>
 public sealed class RecordingStore : ICoCreationStore
 {
     private readonly Lock _gate = new();
     private readonly List<RecordedApply> _applies = [];
+    private readonly List<int> _participantBatchReads = [];
+    private readonly List<int> _outboxBatchReads = [];
     private Func<StoreChanges, bool>? _failWhen;
+    private int _participantReads;
+    private int _outboxReads;
 
     public InMemoryCoCreationStore Inner { get; } = new();
 
@@ -37,12 +42,46 @@ public sealed class RecordingStore : ICoCreationStore
     /// <summary>The calls that stored their changes.</summary>
     public IReadOnlyList<RecordedApply> Commits => Applies.Where(a => a.Stored).ToArray();
 
+    /// <summary>Calls to <see cref="GetParticipantAsync"/> since the last <see cref="Forget"/>.</summary>
+    public int ParticipantReads => Volatile.Read(ref _participantReads);
+
+    /// <summary>Calls to <see cref="GetOutboxMessageAsync"/> since the last <see cref="Forget"/>.</summary>
+    public int OutboxReads => Volatile.Read(ref _outboxReads);
+
+    /// <summary>How many ids each call to <see cref="GetParticipantsAsync"/> asked for, in order, since the last <see cref="Forget"/>.</summary>
+    public IReadOnlyList<int> ParticipantBatchReads
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _participantBatchReads.ToArray();
+            }
+        }
+    }
+
+    /// <summary>How many keys each call to <see cref="GetOutboxMessagesAsync"/> asked for, in order, since the last <see cref="Forget"/>.</summary>
+    public IReadOnlyList<int> OutboxBatchReads
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outboxBatchReads.ToArray();
+            }
+        }
+    }
+
     /// <summary>Forgets the calls made so far, for example those of signing members in.</summary>
     public void Forget()
     {
         lock (_gate)
         {
             _applies.Clear();
+            _participantBatchReads.Clear();
+            _outboxBatchReads.Clear();
+            _participantReads = 0;
+            _outboxReads = 0;
         }
     }
 
@@ -75,7 +114,21 @@ public sealed class RecordingStore : ICoCreationStore
         }
     }
 
-    public Task<Participant?> GetParticipantAsync(string participantId, CancellationToken cancellationToken = default) => Inner.GetParticipantAsync(participantId, cancellationToken);
+    public Task<Participant?> GetParticipantAsync(string participantId, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _participantReads);
+        return Inner.GetParticipantAsync(participantId, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Participant>> GetParticipantsAsync(IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _participantBatchReads.Add(participantIds.Count);
+        }
+
+        return Inner.GetParticipantsAsync(participantIds, cancellationToken);
+    }
 
     public Task<Participant?> FindParticipantBySnsAsync(string network, string subject, CancellationToken cancellationToken = default) => Inner.FindParticipantBySnsAsync(network, subject, cancellationToken);
 
@@ -91,7 +144,21 @@ public sealed class RecordingStore : ICoCreationStore
 
     public Task<IReadOnlyList<AuditEntry>> GetAuditAsync(string? participantId, CancellationToken cancellationToken = default) => Inner.GetAuditAsync(participantId, cancellationToken);
 
-    public Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default) => Inner.GetOutboxMessageAsync(deliveryKey, cancellationToken);
+    public Task<OutboxMessage?> GetOutboxMessageAsync(string deliveryKey, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _outboxReads);
+        return Inner.GetOutboxMessageAsync(deliveryKey, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<OutboxMessage>> GetOutboxMessagesAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _outboxBatchReads.Add(deliveryKeys.Count);
+        }
+
+        return Inner.GetOutboxMessagesAsync(deliveryKeys, cancellationToken);
+    }
 
     public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) => Inner.GetDueOutboxAsync(now, max, cancellationToken);
 

@@ -470,4 +470,129 @@ public abstract class CoCreationStoreTests
         Assert.That((await store.GetParticipantAsync("p1"))!.Version, Is.EqualTo(41), $"every applied change raised the version once ({conflicts} conflicts were retried)");
         Assert.That(await store.GetAuditAsync("p1"), Has.Count.EqualTo(40));
     }
+
+    [Test]
+    public async Task A_change_set_that_puts_one_outbox_key_twice_keeps_the_last_entry_in_the_first_ones_place()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutOutbox(Message("before", DeliveryStatus.Pending, 0)));
+
+        await store.ApplyAsync(new StoreChanges()
+            .PutOutbox(Message("twice", DeliveryStatus.Pending, 0))
+            .PutOutbox(Message("after", DeliveryStatus.Pending, 0))
+            .PutOutbox(Message("twice", DeliveryStatus.Pending, 0) with { Attempts = 2, LastError = "second" }));
+
+        var twice = (await store.GetOutboxMessageAsync("twice"))!;
+        Assert.That((twice.Attempts, twice.LastError), Is.EqualTo((2, "second")));
+        Assert.That((await store.GetOutboxByStatusAsync(DeliveryStatus.Pending)).Select(m => m.DeliveryKey), Is.EqualTo(new[] { "before", "twice", "after" }));
+    }
+
+    [Test]
+    public async Task A_batch_outbox_read_returns_each_existing_entry_once_and_leaves_out_missing_keys()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges()
+            .PutOutbox(Message("k1", DeliveryStatus.Pending, 1, recipient: "p1"))
+            .PutOutbox(Message("k2", DeliveryStatus.Delivered, 2, recipient: "p2"))
+            .PutOutbox(Message("k3", DeliveryStatus.DeadLettered, 3, recipient: "p3")));
+        await store.ApplyAsync(new StoreChanges().PutOutbox(Message("k3", DeliveryStatus.DeadLettered, 3, recipient: "p3") with { Attempts = 4, LastError = "gone" }));
+
+        var read = await store.GetOutboxMessagesAsync(["k3", "missing", "k1", "k3", "k1"]);
+
+        Assert.That(read.Select(m => m.DeliveryKey), Is.EquivalentTo(new[] { "k1", "k3" }), "each found key once, whatever the order or repeats asked");
+        var k1 = read.Single(m => m.DeliveryKey == "k1");
+        var k3 = read.Single(m => m.DeliveryKey == "k3");
+        Assert.That((k1.Status, k1.RecipientId, k1.NextAttemptAt), Is.EqualTo((DeliveryStatus.Pending, "p1", Now.AddMinutes(1))));
+        Assert.That((k3.Status, k3.Attempts, k3.LastError), Is.EqualTo((DeliveryStatus.DeadLettered, 4, "gone")), "the entry as last stored");
+        Assert.That(await store.GetOutboxMessagesAsync(["missing", "also-missing"]), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_batch_participant_read_returns_each_existing_participant_once_and_leaves_out_erased_and_unknown_ids()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges()
+            .PutParticipant(Person("p1", "s1"), null)
+            .PutParticipant(Person("p2", "s2"), null)
+            .PutParticipant(Person("erased", "s3"), null));
+        var p2 = (await store.GetParticipantAsync("p2"))!;
+        await store.ApplyAsync(new StoreChanges().PutParticipant(p2 with { DisplayName = "renamed" }, p2.Version));
+        await store.ApplyAsync(new StoreChanges().DeleteParticipant("erased").AnonymiseAudit("erased", "anon-1"));
+
+        var read = await store.GetParticipantsAsync(["p2", "erased", "nobody", "p1", "p2", "anon-1"]);
+
+        Assert.That(read.Select(p => p.Id), Is.EquivalentTo(new[] { "p1", "p2" }));
+        var first = read.Single(p => p.Id == "p1");
+        var second = read.Single(p => p.Id == "p2");
+        Assert.That((first.Version, first.SnsLinks.Single().Subject), Is.EqualTo((1L, "s1")));
+        Assert.That((second.Version, second.DisplayName, second.SnsLinks.Single().Subject), Is.EqualTo((2L, "renamed", "s2")), "the version and state as last stored");
+    }
+
+    [Test]
+    public void A_batch_read_with_a_blank_id_is_refused_whole_before_the_store_is_touched()
+    {
+        var store = CreateStore();
+
+        // The call is cancelled too: a store that went to its data first would report the cancellation instead.
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var outbox = Assert.ThrowsAsync<CoCreationValidationException>(() => store.GetOutboxMessagesAsync(["k1", " "], cancelled.Token));
+        var participants = Assert.ThrowsAsync<CoCreationValidationException>(() => store.GetParticipantsAsync(["p1", "p2", null!], cancelled.Token));
+        var invisible = Assert.ThrowsAsync<CoCreationValidationException>(() => store.GetParticipantsAsync(["\u200B"]));
+
+        Assert.That(outbox!.Field, Is.EqualTo("deliveryKeys[1]"));
+        Assert.That(participants!.Field, Is.EqualTo("participantIds[2]"));
+        Assert.That(invisible!.Field, Is.EqualTo("participantIds[0]"));
+        Assert.ThrowsAsync<ArgumentNullException>(() => store.GetOutboxMessagesAsync(null!));
+        Assert.ThrowsAsync<ArgumentNullException>(() => store.GetParticipantsAsync(null!));
+    }
+
+    [Test]
+    public async Task An_empty_batch_read_returns_nothing_without_going_to_the_store()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutParticipant(Person("p1", "s1"), null).PutOutbox(Message("k1", DeliveryStatus.Pending, 0)));
+
+        // Cancelled: a store that queried would report the cancellation.
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.That(await store.GetOutboxMessagesAsync([], cancelled.Token), Is.Empty);
+        Assert.That(await store.GetParticipantsAsync([], cancelled.Token), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_batch_read_of_more_than_a_thousand_ids_finds_every_one()
+    {
+        var store = CreateStore();
+        var outbox = new StoreChanges();
+        for (var i = 0; i < 1200; i++)
+        {
+            outbox.PutOutbox(Message($"k{i:D4}", DeliveryStatus.Pending, i % 7, recipient: $"p{i:D4}"));
+        }
+
+        var people = new StoreChanges();
+        for (var i = 0; i < 1050; i++)
+        {
+            people.PutParticipant(Person($"p{i:D4}", $"s{i:D4}"), null);
+        }
+
+        await store.ApplyAsync(outbox);
+        await store.ApplyAsync(people);
+
+        // Every stored key once, 300 unknown ones, and the first 100 again, shuffled the same way on every run.
+        var random = new Random(7);
+        var keys = Enumerable.Range(0, 1600).Select(i => $"k{i % 1500:D4}").Concat(Enumerable.Range(0, 100).Select(i => $"k{i:D4}")).ToArray();
+        random.Shuffle(keys);
+        var ids = Enumerable.Range(0, 1300).Select(i => $"p{i:D4}").ToArray();
+        random.Shuffle(ids);
+
+        var messages = await store.GetOutboxMessagesAsync(keys);
+        var participants = await store.GetParticipantsAsync(ids);
+
+        Assert.That(messages.Select(m => m.DeliveryKey), Is.EquivalentTo(Enumerable.Range(0, 1200).Select(i => $"k{i:D4}")));
+        Assert.That(messages.All(m => m.RecipientId == "p" + m.DeliveryKey[1..]), Is.True, "each entry is the one stored under its key");
+        Assert.That(participants.Select(p => p.Id), Is.EquivalentTo(Enumerable.Range(0, 1050).Select(i => $"p{i:D4}")));
+        Assert.That(participants.All(p => p.SnsLinks.Single().Subject == "s" + p.Id[1..]), Is.True);
+    }
 }

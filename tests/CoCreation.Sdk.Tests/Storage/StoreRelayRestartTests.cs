@@ -77,12 +77,15 @@ public abstract class StoreRelayRestartTests
             {
                 if (count == 2)
                 {
-                    // Disposing the store is what a kill does to the process's writes: nothing after this lands.
+                    // Disposing the store is what a kill does to the process's writes: nothing after this lands. Its
+                    // sends stop too: the relay read its recipients before sending, so no read would stop it.
                     store.Dispose();
+                    sns.ProcessStopped = true;
                 }
             };
             Assert.ThrowsAsync<ObjectDisposedException>(() => first.GetRequiredService<IEventRelay>().PublishAsync(@event));
             sns.AfterAccepting = null;
+            sns.ProcessStopped = false;
         }
 
         Assert.That(sns.Accepted, Has.Count.EqualTo(2), "the network took two messages before the process stopped");
@@ -158,6 +161,12 @@ public abstract class StoreRelayRestartTests
         /// <summary>Runs after a new message is accepted, with the number accepted so far.</summary>
         public Action<int>? AfterAccepting { get; set; }
 
+        /// <summary>
+        /// Set while the test's first process is "killed": a send made then never leaves the process, so the network
+        /// neither sees nor counts it.
+        /// </summary>
+        public bool ProcessStopped { get; set; }
+
         public List<SnsMessage> Accepted { get; } = [];
 
         public List<DirectMessageRequest> Calls { get; } = [];
@@ -195,6 +204,11 @@ public abstract class StoreRelayRestartTests
 
         protected override Task<SnsMessage> SendDirectMessageCoreAsync(DirectMessageRequest request, CancellationToken cancellationToken)
         {
+            if (ProcessStopped)
+            {
+                throw new InvalidOperationException("The sending process has stopped.");
+            }
+
             int accepted;
             SnsMessage message;
             lock (_gate)

@@ -185,14 +185,18 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
     }
 
     // Callers hold the delivery key's lock. Without a batch the outcome is stored at once.
-    private async Task<DeliveryResult> AttemptAsync(OutboxMessage message, OutcomeBatch? batch, CancellationToken cancellationToken)
+    private Task<DeliveryResult> AttemptAsync(OutboxMessage message, OutcomeBatch? batch, CancellationToken cancellationToken)
+        => AttemptAsync(message, batch, null, cancellationToken);
+
+    // As above; recipients, when given, are the participants already read by id, so the recipient is not read again.
+    private async Task<DeliveryResult> AttemptAsync(OutboxMessage message, OutcomeBatch? batch, IReadOnlyDictionary<string, Participant>? recipients, CancellationToken cancellationToken)
     {
         using var activity = CoCreationDiagnostics.ActivitySource.StartActivity("cocreation.relay.attempt");
         activity?.SetTag("cocreation.delivery.key", message.DeliveryKey);
         activity?.SetTag("cocreation.relay.rule", message.RuleName);
         activity?.SetTag("cocreation.relay.channel", message.Channel.ToString());
         var started = _time.GetTimestamp();
-        var attempt = await AttemptCoreAsync(message, cancellationToken).ConfigureAwait(false);
+        var attempt = await AttemptCoreAsync(message, recipients, cancellationToken).ConfigureAwait(false);
         if (batch is null)
         {
             await _store.ApplyAsync(new StoreChanges().PutOutbox(attempt.Outcome), CancellationToken.None).ConfigureAwait(false);
@@ -209,8 +213,15 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         return result;
     }
 
-    /// <summary>Tries one delivery and returns the outcome to store; it stores nothing itself.</summary>
-    private async Task<Attempt> AttemptCoreAsync(OutboxMessage message, CancellationToken cancellationToken)
+    /// <summary>Tries one delivery, reading its recipient, and returns the outcome to store; it stores nothing itself.</summary>
+    private Task<Attempt> AttemptCoreAsync(OutboxMessage message, CancellationToken cancellationToken)
+        => AttemptCoreAsync(message, null, cancellationToken);
+
+    /// <summary>
+    /// Tries one delivery and returns the outcome to store; it stores nothing itself. The recipient is looked up in
+    /// <paramref name="recipients"/> when given (absent there means unknown or erased), else read here.
+    /// </summary>
+    private async Task<Attempt> AttemptCoreAsync(OutboxMessage message, IReadOnlyDictionary<string, Participant>? recipients, CancellationToken cancellationToken)
     {
         if (!_rulesByName.TryGetValue(message.RuleName, out var rule))
         {
@@ -222,7 +233,9 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
             });
         }
 
-        var participant = await _identities.GetAsync(message.RecipientId, cancellationToken).ConfigureAwait(false);
+        var participant = recipients is null
+            ? await _identities.GetAsync(message.RecipientId, cancellationToken).ConfigureAwait(false)
+            : recipients.GetValueOrDefault(message.RecipientId);
         if (participant is null)
         {
             Log.Unreachable(_logger, message.DeliveryKey, message.RecipientId, "no such participant");

@@ -51,19 +51,30 @@ internal sealed partial class EventRelay
         var now = _time.GetUtcNow();
         var results = new DeliveryResult?[routed.Count];
         var firstOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < routed.Count; i++)
+        {
+            // Two rules may route the same delivery (recipient and channel): it is answered from the first below.
+            firstOf.TryAdd(routed[i].Key, i);
+        }
+
+        // One read for all the event's deliveries rather than one per recipient.
+        var stored = new Dictionary<string, OutboxMessage>(StringComparer.Ordinal);
+        foreach (var message in await _store.GetOutboxMessagesAsync(firstOf.Keys, cancellationToken).ConfigureAwait(false))
+        {
+            stored.TryAdd(message.DeliveryKey, message);
+        }
+
         var toAttempt = new List<(int Index, OutboxMessage Message)>();
         var enqueue = new StoreChanges();
         for (var i = 0; i < routed.Count; i++)
         {
             var (key, rule, recipientId) = routed[i];
-            if (!firstOf.TryAdd(key, i))
+            if (firstOf[key] != i)
             {
-                // Two rules routed the same delivery (recipient and channel): it is answered from the first below.
                 continue;
             }
 
-            var existing = await _store.GetOutboxMessageAsync(key, cancellationToken).ConfigureAwait(false);
-            if (existing is null)
+            if (!stored.TryGetValue(key, out var existing))
             {
                 var message = new OutboxMessage
                 {
@@ -119,9 +130,15 @@ internal sealed partial class EventRelay
         var batch = new OutcomeBatch(_store, MaxHeldOutcomes);
         try
         {
-            foreach (var (index, message) in toAttempt)
+            // The recipients are read one query per batch of held outcomes: few round trips, and none read long before
+            // its send when a network is slow.
+            foreach (var chunk in toAttempt.Chunk(MaxHeldOutcomes))
             {
-                results[index] = await AttemptAsync(message, batch, cancellationToken).ConfigureAwait(false);
+                var recipients = await ReadRecipientsAsync(chunk, cancellationToken).ConfigureAwait(false);
+                foreach (var (index, message) in chunk)
+                {
+                    results[index] = await AttemptAsync(message, batch, recipients, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await batch.FlushAsync().ConfigureAwait(false);
@@ -146,6 +163,24 @@ internal sealed partial class EventRelay
         }
 
         return results!;
+    }
+
+    // The same read as IIdentityMap.GetAsync, for many recipients at once: an unknown or erased one is simply absent.
+    private async Task<Dictionary<string, Participant>> ReadRecipientsAsync((int Index, OutboxMessage Message)[] deliveries, CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, message) in deliveries)
+        {
+            ids.Add(message.RecipientId);
+        }
+
+        var recipients = new Dictionary<string, Participant>(ids.Count, StringComparer.Ordinal);
+        foreach (var participant in await _store.GetParticipantsAsync(ids, cancellationToken).ConfigureAwait(false))
+        {
+            recipients.TryAdd(participant.Id, participant);
+        }
+
+        return recipients;
     }
 
     private async Task FlushAfterFailureAsync(OutcomeBatch batch, Exception failure)
