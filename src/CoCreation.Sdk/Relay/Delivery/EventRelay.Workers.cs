@@ -59,10 +59,18 @@ internal sealed partial class EventRelay
         var results = new List<DeliveryResult>(claimed.Count);
         var held = new List<OutboxMessage>();
         var handedBack = 0;
+        IReadOnlyDictionary<string, Participant> recipients = new Dictionary<string, Participant>();
         try
         {
-            foreach (var message in claimed)
+            for (var i = 0; i < claimed.Count; i++)
             {
+                var message = claimed[i];
+                if (i % MaxHeldOutcomes == 0)
+                {
+                    // The recipients of the next chunk in one read, close to their sends (as a publish reads them).
+                    recipients = await ReadRecipientsAsync(claimed.Skip(i).Take(MaxHeldOutcomes), cancellationToken).ConfigureAwait(false);
+                }
+
                 if (_time.GetUtcNow() >= sendUntil)
                 {
                     // Unchanged, so the claim is simply given up: due again for any worker at once.
@@ -74,7 +82,7 @@ internal sealed partial class EventRelay
                 // The in-process lock keeps a publish of this process from sending the same delivery meanwhile.
                 using var _ = await _locks.AcquireAsync(message.DeliveryKey, cancellationToken).ConfigureAwait(false);
                 var started = _time.GetTimestamp();
-                var attempt = await AttemptCoreAsync(message, cancellationToken).ConfigureAwait(false);
+                var attempt = await AttemptCoreAsync(message, recipients, cancellationToken).ConfigureAwait(false);
                 held.Add(attempt.Outcome);
                 if (attempt.SentWithoutKey || held.Count >= MaxHeldOutcomes)
                 {

@@ -134,7 +134,7 @@ internal sealed partial class EventRelay
             // its send when a network is slow.
             foreach (var chunk in toAttempt.Chunk(MaxHeldOutcomes))
             {
-                var recipients = await ReadRecipientsAsync(chunk, cancellationToken).ConfigureAwait(false);
+                var recipients = await ReadRecipientsAsync(chunk.Select(c => c.Message), cancellationToken).ConfigureAwait(false);
                 foreach (var (index, message) in chunk)
                 {
                     results[index] = await AttemptAsync(message, batch, recipients, cancellationToken).ConfigureAwait(false);
@@ -166,10 +166,10 @@ internal sealed partial class EventRelay
     }
 
     // The same read as IIdentityMap.GetAsync, for many recipients at once: an unknown or erased one is simply absent.
-    private async Task<Dictionary<string, Participant>> ReadRecipientsAsync((int Index, OutboxMessage Message)[] deliveries, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, Participant>> ReadRecipientsAsync(IEnumerable<OutboxMessage> deliveries, CancellationToken cancellationToken)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, message) in deliveries)
+        foreach (var message in deliveries)
         {
             ids.Add(message.RecipientId);
         }
