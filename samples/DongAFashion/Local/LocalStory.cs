@@ -71,6 +71,11 @@ public sealed class LocalStory : IAsyncDisposable
                 // A PDS has no chat service: the programme's direct messages go out as mentions of the person. They are
                 // public, which is acceptable on this closed local network only.
                 o.Relay.MentionWhereNoDirectMessages = true;
+
+                // The PDS is this machine's own test server, and the story runs on its own clock, which moves only
+                // when a step says so: Bluesky's published posting limit (one post every 2.2 s) is for bsky.social,
+                // not for it. A deployment on a real PDS keeps the default.
+                o.Relay.UsePublishedRateLimits = false;
             })
             .AddBluesky(Bluesky, o =>
             {

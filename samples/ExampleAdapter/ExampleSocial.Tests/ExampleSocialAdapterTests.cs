@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using CoCreation.Sdk;
 using CoCreation.Sdk.Sns;
 using Microsoft.Extensions.Configuration;
@@ -154,9 +155,11 @@ public sealed class ExampleSocialAdapterTests
     [Test]
     public async Task Unreachable_IsTransientProviderExceptionAsync()
     {
-        using var closed = new FakeExampleSocial();
-        var address = closed.Url;
-        closed.Dispose();
+        // A port bound but not listening: connections to it are refused, and while the socket is held no other server
+        // (another test's, running at the same time) can take it, as it could a port a stopped server let go of.
+        using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var address = new Uri($"http://127.0.0.1:{((IPEndPoint)closed.LocalEndPoint!).Port}/");
         await using var provider = TestHost.Build(address, brandToken);
         var connector = provider.GetRequiredKeyedService<ISnsConnector>(TestHost.Name);
 
