@@ -109,6 +109,21 @@ internal sealed class BenchmarkWorld : IDisposable
         }
     }
 
+    /// <summary>Waits until <paramref name="subject"/>'s inbox holds more than <paramref name="before"/> messages (10 s at most).</summary>
+    public static async Task WaitForInboxAsync(EmbeddedSnsNetwork network, string subject, int before)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (network.GetInbox(subject).Count == before)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new InvalidOperationException("the worker did not deliver within 10 s.");
+            }
+
+            await Task.Yield();
+        }
+    }
+
     public void Dispose()
     {
         _services.Dispose();

@@ -109,16 +109,7 @@ public class RelayLatencyBenchmarks
     {
         var before = _network.GetInbox(_member.Subject).Count;
         await _publisherRelay.PublishAsync(NewEvent(_participantQueued)).ConfigureAwait(false);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (_network.GetInbox(_member.Subject).Count == before)
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                throw new InvalidOperationException("the worker did not deliver within 10 s.");
-            }
-
-            await Task.Yield();
-        }
+        await BenchmarkWorld.WaitForInboxAsync(_network, _member.Subject, before).ConfigureAwait(false);
     }
 
     [GlobalCleanup]

@@ -65,18 +65,18 @@ internal sealed partial class EventRelay
             for (var i = 0; i < claimed.Count; i++)
             {
                 var message = claimed[i];
+                if (_time.GetUtcNow() >= sendUntil)
+                {
+                    // Stored unchanged, which ends the claim: due again for any worker at once.
+                    held.Add(message);
+                    handedBack++;
+                    continue;
+                }
+
                 if (i % MaxHeldOutcomes == 0)
                 {
                     // The recipients of the next chunk in one read, close to their sends (as a publish reads them).
                     recipients = await ReadRecipientsAsync(claimed.Skip(i).Take(MaxHeldOutcomes), cancellationToken).ConfigureAwait(false);
-                }
-
-                if (_time.GetUtcNow() >= sendUntil)
-                {
-                    // Unchanged, so the claim is simply given up: due again for any worker at once.
-                    held.Add(message with { });
-                    handedBack++;
-                    continue;
                 }
 
                 // The in-process lock keeps a publish of this process from sending the same delivery meanwhile.
