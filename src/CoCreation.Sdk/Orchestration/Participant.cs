@@ -16,6 +16,9 @@ public sealed record Participant
     /// <summary>The network messages go to first; <see langword="null"/> for the first linked one.</summary>
     public string? PreferredNetwork { get; init; }
 
+    /// <summary>The participant's delivery preferences: per event kind, time zone and quiet hours.</summary>
+    public DeliveryPreferences Delivery { get; init; } = DeliveryPreferences.Default;
+
     /// <summary>When the participant first signed in.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
