@@ -134,6 +134,71 @@ public sealed partial class PostgreSqlCoCreationStore : ICoCreationStore, IAsync
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One statement for the new rows (<c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING</c>): two
+    /// instances enqueuing the same key at once store it once. Only the keys it did not insert are read back.
+    /// </remarks>
+    /// <exception cref="CoCreationException">The database could not be written.</exception>
+    public async Task<IReadOnlyList<OutboxMessage>> EnqueueOutboxAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
+    {
+        var keys = StoreChanges.CheckNewOutbox(messages);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var recipients = messages.Select(m => m.RecipientId).ToArray();
+        var statuses = messages.Select(m => m.Status.ToString()).ToArray();
+        var next = messages.Select(m => m.NextAttemptAt.UtcTicks).ToArray();
+        var json = messages.Select(m => PostgreSqlJsonContext.Write(m, PostgreSqlJsonContext.Default.OutboxMessage)).ToArray();
+        await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var inserted = new HashSet<string>(StringComparer.Ordinal);
+            await using (var insert = Command(connection, null, """
+                INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json)
+                SELECT k, r, s, n, j FROM unnest(@keys, @recipients, @statuses, @next, @json) WITH ORDINALITY AS t (k, r, s, n, j, o) ORDER BY o
+                ON CONFLICT (delivery_key) DO NOTHING
+                RETURNING delivery_key
+                """,
+                ("keys", keys.ToArray()),
+                ("recipients", recipients),
+                ("statuses", statuses),
+                ("next", next),
+                ("json", json)))
+            {
+                await using var reader = await insert.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    inserted.Add(reader.GetString(0));
+                }
+            }
+
+            if (inserted.Count == keys.Count)
+            {
+                return [];
+            }
+
+            var others = keys.Where(k => !inserted.Contains(k)).ToArray();
+            await using var read = Command(connection, null, "SELECT json FROM outbox WHERE delivery_key = ANY(@keys)", ("keys", others));
+            var existing = new List<OutboxMessage>(others.Length);
+            await using var rows = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                existing.Add(PostgreSqlJsonContext.Read(rows.GetString(0), PostgreSqlJsonContext.Default.OutboxMessage));
+            }
+
+            return existing;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw Failure("could not enqueue outbox entries", ex);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<Participant?> GetParticipantAsync(string participantId, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.NotBlank(participantId, nameof(participantId));

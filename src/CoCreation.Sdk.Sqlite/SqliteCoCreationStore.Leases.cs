@@ -69,7 +69,7 @@ public sealed partial class SqliteCoCreationStore : IOutboxLeaseStore
         }
 
         // Serialised before the transaction, so the write lock is held only for the updates.
-        var rows = outcomes.Select(o => (Outcome: o, Json: SqliteJsonContext.Write(o, SqliteJsonContext.Default.OutboxMessage))).ToList();
+        var rows = outcomes.Select(o => (Outcome: o, Json: SqliteJsonContext.WriteOutbox(o))).ToList();
         return WriteAsync(() =>
         {
             var lost = new List<string>();

@@ -40,13 +40,21 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     // 5 parameters a row: 250 a statement, far below SQLite's limit of 32,766.
     private const int OutboxRowsPerStatement = 50;
 
+    private const int MaxCachedParticipants = 10_000;
+
     private static readonly string[] OutboxUpsertSql = WriteOutboxUpserts();
+    private static readonly string[] OutboxInsertNewSql = WriteOutboxInserts("ON CONFLICT (delivery_key) DO NOTHING RETURNING delivery_key");
     private static readonly string[,] OutboxParameterNames = NameOutboxParameters();
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly string _file;
+
+    // Participants read by id, valid while no other connection has committed since (PRAGMA data_version) and this
+    // store has written no participant change: the relay reads the same recipients for every event.
+    private readonly Dictionary<string, Participant> _participants = new(StringComparer.Ordinal);
+    private long _participantsDataVersion = -1;
     private bool _disposed;
     private bool _checkpointOwed;
 
@@ -150,7 +158,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
         var outboxJson = new string[changes.Outbox.Count];
         for (var i = 0; i < outboxJson.Length; i++)
         {
-            outboxJson[i] = SqliteJsonContext.Write(changes.Outbox[i], SqliteJsonContext.Default.OutboxMessage);
+            outboxJson[i] = SqliteJsonContext.WriteOutbox(changes.Outbox[i]);
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -169,6 +177,13 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
                 {
                     TryRollback();
                     throw;
+                }
+                finally
+                {
+                    if (changes.Participants.Count > 0 || changes.DeletedParticipants.Count > 0 || changes.ErasesPersonalData)
+                    {
+                        _participants.Clear();
+                    }
                 }
 
                 if (changes.ErasesPersonalData || _checkpointOwed)
@@ -195,8 +210,19 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
         CoCreationGuard.NotBlank(participantId, nameof(participantId));
         return ReadAsync(() =>
         {
+            if (CachedParticipants().TryGetValue(participantId, out var cached))
+            {
+                return cached;
+            }
+
             var command = Command("SELECT version, json FROM participants WHERE id = $id", ("$id", participantId));
-            return ReadParticipant(command);
+            var participant = ReadParticipant(command);
+            if (participant is not null)
+            {
+                Cache(participant);
+            }
+
+            return participant;
         }, cancellationToken);
     }
 
@@ -210,15 +236,36 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             return Task.FromResult<IReadOnlyList<Participant>>([]);
         }
 
-        var idsJson = SqliteJsonContext.Write(ids, SqliteJsonContext.Default.IReadOnlyListString);
         return ReadAsync<IReadOnlyList<Participant>>(() =>
         {
-            var command = Command("SELECT version, json FROM participants WHERE id IN (SELECT value FROM json_each($ids))", ("$ids", idsJson));
+            var cache = CachedParticipants();
             var result = new List<Participant>(ids.Count);
+            List<string>? missing = null;
+            foreach (var id in ids)
+            {
+                if (cache.TryGetValue(id, out var cached))
+                {
+                    result.Add(cached);
+                }
+                else
+                {
+                    (missing ??= []).Add(id);
+                }
+            }
+
+            if (missing is null)
+            {
+                return result;
+            }
+
+            var idsJson = SqliteJsonContext.Write(missing, SqliteJsonContext.Default.IReadOnlyListString);
+            var command = Command("SELECT version, json FROM participants WHERE id IN (SELECT value FROM json_each($ids))", ("$ids", idsJson));
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                result.Add(ParticipantOf(reader));
+                var participant = ParticipantOf(reader);
+                Cache(participant);
+                result.Add(participant);
             }
 
             return result;
@@ -278,6 +325,67 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             "SELECT json FROM outbox WHERE delivery_key IN (SELECT value FROM json_each($keys))",
             [("$keys", SqliteJsonContext.Write(keys, SqliteJsonContext.Default.IReadOnlyListString))],
             cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One transaction: the new rows go in with <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c>, and only the keys it did
+    /// not insert are read back.
+    /// </remarks>
+    /// <exception cref="CoCreationException">The file could not be written.</exception>
+    public async Task<IReadOnlyList<OutboxMessage>> EnqueueOutboxAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
+    {
+        StoreChanges.CheckNewOutbox(messages);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+
+        var json = new string[messages.Count];
+        for (var i = 0; i < json.Length; i++)
+        {
+            json[i] = SqliteJsonContext.WriteOutbox(messages[i]);
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfDisposed();
+            return Run<IReadOnlyList<OutboxMessage>>(() =>
+            {
+                ExecuteNonQuery("BEGIN IMMEDIATE");
+                try
+                {
+                    var inserted = new HashSet<string>(StringComparer.Ordinal);
+                    for (var first = 0; first < json.Length; first += OutboxRowsPerStatement)
+                    {
+                        InsertNewOutbox(messages, json, first, Math.Min(OutboxRowsPerStatement, json.Length - first), inserted);
+                    }
+
+                    IReadOnlyList<OutboxMessage> existing = [];
+                    if (inserted.Count < messages.Count)
+                    {
+                        var others = messages.Select(m => m.DeliveryKey).Where(k => !inserted.Contains(k)).ToList();
+                        existing = ReadJson(
+                            Command("SELECT json FROM outbox WHERE delivery_key IN (SELECT value FROM json_each($keys))", ("$keys", SqliteJsonContext.Write<IReadOnlyList<string>>(others, SqliteJsonContext.Default.IReadOnlyListString))),
+                            SqliteJsonContext.Default.OutboxMessage);
+                    }
+
+                    ExecuteNonQuery("COMMIT");
+                    return existing;
+                }
+                catch
+                {
+                    TryRollback();
+                    throw;
+                }
+            });
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <inheritdoc />
@@ -378,6 +486,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             {
             }
 
+            _participants.Clear();
             foreach (var command in _commands.Values)
             {
                 command.Dispose();
@@ -497,6 +606,12 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     private void UpsertOutbox(IReadOnlyList<OutboxMessage> messages, string[] json, int first, int count)
     {
         var command = Command(OutboxUpsertSql[count - 1]);
+        BindOutboxRows(command, messages, json, first, count);
+        command.ExecuteNonQuery();
+    }
+
+    private static void BindOutboxRows(SqliteCommand command, IReadOnlyList<OutboxMessage> messages, string[] json, int first, int count)
+    {
         var parameters = command.Parameters;
         for (var row = 0; row < count; row++)
         {
@@ -507,8 +622,18 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             parameters.AddWithValue(OutboxParameterNames[row, 3], message.NextAttemptAt.UtcTicks);
             parameters.AddWithValue(OutboxParameterNames[row, 4], json[first + row]);
         }
+    }
 
-        command.ExecuteNonQuery();
+    /// <summary>Inserts the rows whose keys are new with one multi-row statement, adding the keys it inserted to <paramref name="inserted"/>.</summary>
+    private void InsertNewOutbox(IReadOnlyList<OutboxMessage> messages, string[] json, int first, int count, HashSet<string> inserted)
+    {
+        var command = Command(OutboxInsertNewSql[count - 1]);
+        BindOutboxRows(command, messages, json, first, count);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            inserted.Add(reader.GetString(0));
+        }
     }
 
     private static string[,] NameOutboxParameters()
@@ -528,7 +653,12 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     }
 
     // One statement text per row count, so each count is prepared once and kept.
-    private static string[] WriteOutboxUpserts()
+    private static string[] WriteOutboxUpserts() => WriteOutboxInserts("""
+        ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
+            next_attempt_at = excluded.next_attempt_at, json = excluded.json, lease_owner = NULL, lease_until = NULL
+        """);
+
+    private static string[] WriteOutboxInserts(string onConflict)
     {
         var statements = new string[OutboxRowsPerStatement];
         var values = new StringBuilder();
@@ -538,8 +668,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             values.Append(count == 1 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"($key{row}, $recipient{row}, $status{row}, $next{row}, $json{row})");
             statements[count - 1] = $"""
                 INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES {values}
-                ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
-                    next_attempt_at = excluded.next_attempt_at, json = excluded.json, lease_owner = NULL, lease_until = NULL
+                {onConflict}
                 """;
         }
 
@@ -652,6 +781,33 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
                 ("$account", account));
             return ReadParticipant(command);
         }, cancellationToken);
+
+    /// <summary>
+    /// The participants cached by id, emptied first when another connection (another store, another process) has
+    /// committed anything since they were read. Callers hold the gate.
+    /// </summary>
+    private Dictionary<string, Participant> CachedParticipants()
+    {
+        var dataVersion = (long)Command("PRAGMA data_version").ExecuteScalar()!;
+        if (dataVersion != _participantsDataVersion)
+        {
+            _participants.Clear();
+            _participantsDataVersion = dataVersion;
+        }
+
+        return _participants;
+    }
+
+    // Bounded: a store with more participants than this keeps re-reading, it does not grow without end.
+    private void Cache(Participant participant)
+    {
+        if (_participants.Count >= MaxCachedParticipants)
+        {
+            _participants.Clear();
+        }
+
+        _participants[participant.Id] = participant;
+    }
 
     private static Participant? ReadParticipant(SqliteCommand command)
     {

@@ -1,5 +1,10 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Outbox = CoCreation.Sdk.OutboxMessage;
 
 namespace CoCreation.Sdk.Sqlite;
 
@@ -18,8 +23,61 @@ namespace CoCreation.Sdk.Sqlite;
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class SqliteJsonContext : JsonSerializerContext
 {
-    public static string Write<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => JsonSerializer.Serialize(value, info);
+    public static string Write<T>(T value, JsonTypeInfo<T> info) => JsonSerializer.Serialize(value, info);
 
-    public static T Read<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+    public static T Read<T>(string json, JsonTypeInfo<T> info)
         => JsonSerializer.Deserialize(json, info) ?? throw new CoCreationException($"A stored {typeof(T).Name} is empty; the store file may be damaged.");
+
+    /// <summary>
+    /// An outbox row's JSON, exactly as <see cref="Write{T}"/> with <see cref="OutboxMessage"/> writes it, but written
+    /// directly and with the event's JSON kept per event instance: an event relayed to many recipients, and then its
+    /// outcomes, share it. Enum members are written by name, as the generated serializer writes defined values; the tests
+    /// compare both writers over every member of <see cref="OutboxMessage"/>.
+    /// </summary>
+    public static string WriteOutbox(Outbox message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString(nameof(Outbox.DeliveryKey), message.DeliveryKey);
+            writer.WritePropertyName(nameof(Outbox.Event));
+            writer.WriteRawValue(SharedEventJson.Of(message.Event), skipInputValidation: true);
+            writer.WriteString(nameof(Outbox.RuleName), message.RuleName);
+            writer.WriteString(nameof(Outbox.RecipientId), message.RecipientId);
+            writer.WriteString(nameof(Outbox.Channel), message.Channel.ToString());
+            writer.WriteString(nameof(Outbox.Status), message.Status.ToString());
+            writer.WriteNumber(nameof(Outbox.Attempts), message.Attempts);
+            writer.WriteString(nameof(Outbox.NextAttemptAt), message.NextAttemptAt);
+            writer.WriteStartArray(nameof(Outbox.FailedNetworks));
+            foreach (var network in message.FailedNetworks.IsDefault ? [] : message.FailedNetworks)
+            {
+                writer.WriteStringValue(network);
+            }
+
+            writer.WriteEndArray();
+            if (message.LastError is { } error)
+            {
+                writer.WriteString(nameof(Outbox.LastError), error);
+            }
+
+            writer.WriteString(nameof(Outbox.CreatedAt), message.CreatedAt);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// An event's JSON as the generated serializer writes it, kept for as long as the event instance lives.
+    /// <see cref="CoCreationEvent"/> is immutable (init-only members, an immutable data dictionary), so the bytes stay
+    /// right for the instance.
+    /// </summary>
+    private static class SharedEventJson
+    {
+        private static readonly ConditionalWeakTable<CoCreationEvent, byte[]> Written = [];
+
+        public static byte[] Of(CoCreationEvent value)
+            => Written.GetValue(value, static e => JsonSerializer.SerializeToUtf8Bytes(e, Default.CoCreationEvent));
+    }
 }

@@ -97,6 +97,53 @@ public interface ICoCreationStore
     /// <exception cref="CoCreationValidationException">A key is <see langword="null"/> or blank; nothing is read.</exception>
     Task<IReadOnlyList<OutboxMessage>> GetOutboxMessagesAsync(IReadOnlyCollection<string> deliveryKeys, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores the outbox entries whose delivery keys the outbox does not hold yet, together, and returns the entries
+    /// already stored under the others, unchanged: a delivery enqueued twice (a repeated publish, two processes relaying
+    /// one event) keeps its first entry and whatever became of it.
+    /// </summary>
+    /// <param name="messages">The new entries; each delivery key at most once. Empty stores nothing.</param>
+    /// <param name="cancellationToken">Cancels the call; once the write has begun it completes.</param>
+    /// <returns>
+    /// The entries that were already stored, each once, in no particular order; for those keys nothing was written.
+    /// Every other entry of <paramref name="messages"/> is now stored.
+    /// </returns>
+    /// <remarks>
+    /// The built-in stores check and insert in one statement, so two callers enqueuing the same key at once store it
+    /// once. This default reads the keys first and then applies the new entries with <see cref="ApplyAsync"/>: a store
+    /// that can do better should override it.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CoCreationValidationException">
+    /// An entry is <see langword="null"/>, has a blank delivery key, or repeats another entry's key; nothing is written.
+    /// </exception>
+    async Task<IReadOnlyList<OutboxMessage>> EnqueueOutboxAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
+    {
+        var keys = StoreChanges.CheckNewOutbox(messages);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var existing = await GetOutboxMessagesAsync(keys, cancellationToken).ConfigureAwait(false);
+        var stored = existing.Select(m => m.DeliveryKey).ToHashSet(StringComparer.Ordinal);
+        var changes = new StoreChanges();
+        foreach (var message in messages)
+        {
+            if (!stored.Contains(message.DeliveryKey))
+            {
+                changes.PutOutbox(message);
+            }
+        }
+
+        if (!changes.IsEmpty)
+        {
+            await ApplyAsync(changes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return existing;
+    }
+
     /// <summary>Reads pending outbox entries due at or before a time, oldest due first.</summary>
     /// <param name="now">The time.</param>
     /// <param name="max">The most to return.</param>
@@ -250,6 +297,39 @@ public sealed class StoreChanges
     {
         _documents.Add((collection, id, null));
         return this;
+    }
+
+    /// <summary>
+    /// Checks the entries given to <see cref="ICoCreationStore.EnqueueOutboxAsync"/> as <see cref="Validate"/> checks
+    /// outbox entries, and that no delivery key is given twice.
+    /// </summary>
+    /// <param name="messages">The entries.</param>
+    /// <returns>Their delivery keys, in order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="CoCreationValidationException">An entry is <see langword="null"/>, is not valid, or repeats a key.</exception>
+    public static IReadOnlyList<string> CheckNewOutbox(IReadOnlyList<OutboxMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var keys = new List<string>(messages.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in messages)
+        {
+            if (message is null)
+            {
+                throw new CoCreationValidationException(nameof(messages), "must not hold a null entry.");
+            }
+
+            CoCreationGuard.NotBlank(message.DeliveryKey, "OutboxMessage.DeliveryKey");
+            CoCreationGuard.NotBlank(message.RecipientId, "OutboxMessage.RecipientId");
+            if (!seen.Add(message.DeliveryKey))
+            {
+                throw new CoCreationValidationException(nameof(messages), $"gives the delivery key '{message.DeliveryKey}' more than once.");
+            }
+
+            keys.Add(message.DeliveryKey);
+        }
+
+        return keys;
     }
 
     /// <summary>

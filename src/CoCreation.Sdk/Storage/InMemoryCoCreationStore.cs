@@ -129,6 +129,30 @@ public sealed partial class InMemoryCoCreationStore : ICoCreationStore
         => Task.FromResult(ReadMany(_outbox, CoCreationGuard.DistinctNotBlank(deliveryKeys, nameof(deliveryKeys))));
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<OutboxMessage>> EnqueueOutboxAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
+    {
+        StoreChanges.CheckNewOutbox(messages);
+        cancellationToken.ThrowIfCancellationRequested();
+        var existing = new List<OutboxMessage>();
+        lock (_gate)
+        {
+            foreach (var message in messages)
+            {
+                if (_outbox.TryGetValue(message.DeliveryKey, out var stored))
+                {
+                    existing.Add(stored);
+                    continue;
+                }
+
+                _outbox.Add(message.DeliveryKey, message);
+                _outboxOrder.Add(message.DeliveryKey);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<OutboxMessage>>(existing);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> GetDueOutboxAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
         CoCreationGuard.Positive(max, nameof(max));

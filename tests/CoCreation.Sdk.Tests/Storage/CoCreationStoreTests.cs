@@ -488,6 +488,66 @@ public abstract class CoCreationStoreTests
     }
 
     [Test]
+    public async Task Enqueuing_stores_the_new_keys_and_hands_back_the_stored_ones_unchanged()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync(new StoreChanges().PutOutbox(Message("done", DeliveryStatus.Delivered, 0) with { Attempts = 1 }));
+
+        var existing = await store.EnqueueOutboxAsync([Message("new-1", DeliveryStatus.Pending, 1), Message("done", DeliveryStatus.Pending, 1), Message("new-2", DeliveryStatus.Pending, 2)]);
+
+        Assert.That(existing.Select(m => (m.DeliveryKey, m.Status, m.Attempts)), Is.EqualTo(new[] { ("done", DeliveryStatus.Delivered, 1) }));
+        var done = (await store.GetOutboxMessageAsync("done"))!;
+        Assert.That((done.Status, done.Attempts), Is.EqualTo((DeliveryStatus.Delivered, 1)), "an enqueued key that was stored before is not overwritten");
+        Assert.That((await store.GetOutboxByStatusAsync(DeliveryStatus.Pending)).Select(m => m.DeliveryKey), Is.EqualTo(new[] { "new-1", "new-2" }));
+        Assert.That(await store.EnqueueOutboxAsync([Message("new-1", DeliveryStatus.Pending, 5)]), Has.Count.EqualTo(1));
+        Assert.That((await store.GetOutboxMessageAsync("new-1"))!.NextAttemptAt, Is.EqualTo(Now.AddMinutes(1)), "a second enqueue changes nothing");
+    }
+
+    [Test]
+    public async Task Callers_enqueuing_the_same_keys_at_once_store_each_key_once()
+    {
+        var store = CreateStore();
+        var keys = Enumerable.Range(0, 20).Select(i => $"k{i}").ToArray();
+
+        // Eight callers at once, each with all the keys (in its own order) and its own recipient to tell the entries apart.
+        var calls = Enumerable.Range(0, 8).Select(caller => Task.Run(() => store.EnqueueOutboxAsync(
+            keys.Select((k, i) => Message(k, DeliveryStatus.Pending, 0, recipient: $"caller-{caller}")).OrderBy(m => (m.DeliveryKey.GetHashCode(StringComparison.Ordinal) * (caller + 1)) & 0xFFFF).ToArray()))).ToArray();
+        var handedBack = await Task.WhenAll(calls);
+
+        var stored = await store.GetOutboxMessagesAsync(keys);
+        Assert.That(stored.Select(m => m.DeliveryKey), Is.EquivalentTo(keys));
+        for (var caller = 0; caller < calls.Length; caller++)
+        {
+            foreach (var message in handedBack[caller])
+            {
+                Assert.That(message.RecipientId, Is.EqualTo(stored.Single(s => s.DeliveryKey == message.DeliveryKey).RecipientId), "a key handed back is the entry that was stored");
+            }
+        }
+
+        foreach (var entry in stored)
+        {
+            // Exactly one caller stored each key: the one whose recipient it carries, and that caller did not get it back.
+            var storers = Enumerable.Range(0, calls.Length).Where(c => handedBack[c].All(m => m.DeliveryKey != entry.DeliveryKey)).ToArray();
+            Assert.That(storers.Select(c => $"caller-{c}"), Is.EqualTo(new[] { entry.RecipientId }), entry.DeliveryKey);
+        }
+    }
+
+    [Test]
+    public async Task An_enqueue_with_a_repeated_blank_or_missing_entry_is_refused_whole()
+    {
+        var store = CreateStore();
+
+        var repeated = Assert.ThrowsAsync<CoCreationValidationException>(() => store.EnqueueOutboxAsync([Message("a", DeliveryStatus.Pending, 0), Message("b", DeliveryStatus.Pending, 0), Message("a", DeliveryStatus.Pending, 0)]));
+        Assert.That(repeated!.Message, Does.Contain("'a'"));
+        Assert.ThrowsAsync<CoCreationValidationException>(() => store.EnqueueOutboxAsync([Message("c", DeliveryStatus.Pending, 0), Message(" ", DeliveryStatus.Pending, 0)]));
+        Assert.ThrowsAsync<CoCreationValidationException>(() => store.EnqueueOutboxAsync([Message("d", DeliveryStatus.Pending, 0), null!]));
+        Assert.ThrowsAsync<ArgumentNullException>(() => store.EnqueueOutboxAsync(null!));
+
+        Assert.That(await store.GetOutboxMessagesAsync(["a", "b", "c", "d"]), Is.Empty, "nothing of a refused enqueue is stored");
+        Assert.That(await store.EnqueueOutboxAsync([]), Is.Empty);
+    }
+
+    [Test]
     public async Task A_batch_outbox_read_returns_each_existing_entry_once_and_leaves_out_missing_keys()
     {
         var store = CreateStore();

@@ -57,15 +57,7 @@ internal sealed partial class EventRelay
             firstOf.TryAdd(routed[i].Key, i);
         }
 
-        // One read for all the event's deliveries rather than one per recipient.
-        var stored = new Dictionary<string, OutboxMessage>(StringComparer.Ordinal);
-        foreach (var message in await _store.GetOutboxMessagesAsync(firstOf.Keys, cancellationToken).ConfigureAwait(false))
-        {
-            stored.TryAdd(message.DeliveryKey, message);
-        }
-
-        var toAttempt = new List<(int Index, OutboxMessage Message)>();
-        var enqueue = new StoreChanges();
+        var fresh = new List<OutboxMessage>(firstOf.Count);
         for (var i = 0; i < routed.Count; i++)
         {
             var (key, rule, recipientId) = routed[i];
@@ -74,20 +66,35 @@ internal sealed partial class EventRelay
                 continue;
             }
 
-            if (!stored.TryGetValue(key, out var existing))
+            fresh.Add(new OutboxMessage
             {
-                var message = new OutboxMessage
-                {
-                    DeliveryKey = key,
-                    Event = @event,
-                    RuleName = rule.Name,
-                    RecipientId = recipientId,
-                    Channel = rule.Channel,
-                    Status = DeliveryStatus.Pending,
-                    NextAttemptAt = now,
-                    CreatedAt = now,
-                };
-                enqueue.PutOutbox(message);
+                DeliveryKey = key,
+                Event = @event,
+                RuleName = rule.Name,
+                RecipientId = recipientId,
+                Channel = rule.Channel,
+                Status = DeliveryStatus.Pending,
+                NextAttemptAt = now,
+                CreatedAt = now,
+            });
+        }
+
+        // One store call for all the event's deliveries: the new ones are enqueued together (nothing has been sent yet, so
+        // a failure here loses nothing), and the ones enqueued before come back as they stand.
+        var stored = new Dictionary<string, OutboxMessage>(StringComparer.Ordinal);
+        foreach (var message in await _store.EnqueueOutboxAsync(fresh, cancellationToken).ConfigureAwait(false))
+        {
+            stored.TryAdd(message.DeliveryKey, message);
+        }
+
+        var toAttempt = new List<(int Index, OutboxMessage Message)>();
+        var enqueued = new List<OutboxMessage>(fresh.Count);
+        foreach (var message in fresh)
+        {
+            var i = firstOf[message.DeliveryKey];
+            if (!stored.TryGetValue(message.DeliveryKey, out var existing))
+            {
+                enqueued.Add(message);
                 toAttempt.Add((i, message));
                 continue;
             }
@@ -109,16 +116,10 @@ internal sealed partial class EventRelay
             }
         }
 
-        // One transaction for every new delivery of the event; nothing has been sent yet, so a failure here loses nothing.
-        if (!enqueue.IsEmpty)
-        {
-            await _store.ApplyAsync(enqueue, cancellationToken).ConfigureAwait(false);
-        }
-
         if (!_options.SendOnPublish)
         {
             // Workers send: the new deliveries are announced, and every delivery left to try is reported as it stands.
-            await NotifyEnqueuedAsync(enqueue.Outbox, cancellationToken).ConfigureAwait(false);
+            await NotifyEnqueuedAsync(enqueued, cancellationToken).ConfigureAwait(false);
             foreach (var (index, message) in toAttempt)
             {
                 results[index] = ResultOf(message);
