@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using CoCreation.Sdk.CoDevelopment;
+using CoCreation.Sdk.CommunityProducts;
+using CoCreation.Sdk.Enterprise;
 using CoCreation.Sdk.Opinions;
 using CoCreation.Sdk.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
@@ -131,6 +133,49 @@ public sealed class ParticipantDataExportTests
     }
 
     [Test]
+    public async Task Community_product_records_are_exported_for_the_owner_of_the_account_and_the_subscriber_only()
+    {
+        await using var sdk = new SdkHarness(build: b => b.AddCommunityProducts(o => o.EnterpriseSystem = SdkHarness.Erp));
+        var minji = await sdk.SignInNewAsync("minji");
+        var jun = await sdk.SignInNewAsync("jun");
+        await sdk.Identities.LinkEnterpriseAccountAsync(minji.ParticipantId, new EnterpriseAccount { System = SdkHarness.Erp, AccountId = "acct-minji", Login = "minji" });
+        await sdk.Identities.LinkEnterpriseAccountAsync(jun.ParticipantId, new EnterpriseAccount { System = SdkHarness.Erp, AccountId = "acct-jun", Login = "jun-login" });
+        var reports = CommunityProductProgram.CollectionOf("reports", null);
+        var listings = CommunityProductProgram.CollectionOf("listings", null);
+        await sdk.Store.ApplyAsync(new StoreChanges()
+            .PutDocument(reports, "r-minji", Json(Subscription("l-minji", minji.ParticipantId)))
+            .PutDocument(reports, "r-jun", Json(Subscription("l-jun", jun.ParticipantId)))
+            .PutDocument(listings, "l-minji", Json(new ListingOwner("acct-minji")))
+            .PutDocument(listings, "l-jun", Json(new ListingOwner("acct-jun")))
+            .PutDocument(CommunityProductProgram.ManagersCollection, jun.ParticipantId, "{}"));
+
+        var export = await sdk.Services.GetRequiredService<IParticipantDataExport>().ExportForAsync(minji.ParticipantId);
+        var json = export.ToJson();
+
+        Assert.That(export.ModuleRecords.Select(r => (r.Collection, r.Id)), Is.EquivalentTo(new[] { (reports, "r-minji"), (listings, "l-minji") }));
+        Assert.That(json, Does.Contain("acct-minji"));
+        foreach (var his in new[] { jun.ParticipantId, "acct-jun", "jun-login", "l-jun", "r-jun" })
+        {
+            Assert.That(json, Does.Not.Contain(his), his);
+        }
+    }
+
+    [Test]
+    public async Task Every_eraser_a_module_registers_also_exports_so_the_export_looks_where_erasure_looks()
+    {
+        await using var sdk = new SdkHarness(build: b => b
+            .AddOpinions()
+            .AddOpinions("second", _ => { })
+            .AddCoDevelopment(o => o.CloudWorkspace = SdkHarness.Cloud)
+            .AddCommunityProducts(o => o.EnterpriseSystem = SdkHarness.Erp));
+
+        var erasers = sdk.Services.GetServices<IParticipantDataEraser>().ToList();
+
+        Assert.That(erasers, Has.Count.GreaterThanOrEqualTo(4));
+        Assert.That(erasers, Has.All.InstanceOf<IParticipantDataExporter>());
+    }
+
+    [Test]
     public async Task The_company_side_export_takes_a_participant_id_and_a_persons_own_export_needs_a_live_session()
     {
         await using var sdk = new SdkHarness(build: b => b.Services.AddSingleton<IParticipantDataEraser, ApplicationEraser>());
@@ -179,6 +224,15 @@ public sealed class ParticipantDataExportTests
     };
 
     private static IdeaPerson Person(string participantId, string handle) => new() { Key = participantId, ParticipantId = participantId, Network = SdkHarness.Social, Subject = handle, Handle = "@" + handle + "-board" };
+
+    private static ReportSubscription Subscription(string listingId, string participantId) => new()
+    {
+        ListingId = listingId,
+        ParticipantId = participantId,
+        Frequency = ReportFrequency.Weekly,
+        PeriodStart = SdkHarness.Start,
+        NextDueAt = SdkHarness.Start.AddDays(7),
+    };
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, Web);
 
