@@ -160,8 +160,11 @@ internal sealed class CoDevelopmentSync(CoDevelopmentProject project) : ICoCreat
 }
 
 /// <summary>Erases a participant from every co-development project in the store.</summary>
-internal sealed class CoDevelopmentDataEraser(ICoCreationStore store) : IParticipantDataEraser
+internal sealed class CoDevelopmentDataEraser(ICoCreationStore store) : IParticipantDataEraser, IParticipantDataExporter
 {
+    public Task ExportAsync(ParticipantExportBuilder export, CancellationToken cancellationToken)
+        => CoDevelopmentProject.ExportParticipantAsync(store, export, cancellationToken);
+
     public Task EraseAsync(ParticipantErasure erasure, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(erasure);

@@ -105,4 +105,84 @@ public sealed partial class CoDevelopmentProject
             }
         }
     }
+
+    /// <summary>
+    /// Export, across every project: the places erasure looks at, with the person's own entries only — their
+    /// membership, pending e-mail confirmation (without the code's hash), applications, discussion posts, the
+    /// milestones they attend (with their own address only) and their activity queue (without other members' names).
+    /// </summary>
+    internal static async Task ExportParticipantAsync(ICoCreationStore store, ParticipantExportBuilder export, CancellationToken cancellationToken)
+    {
+        var participant = export.Participant;
+        var participantId = participant.Id;
+        var addresses = new HashSet<string>(participant.CloudLinks.Select(l => l.Email), StringComparer.OrdinalIgnoreCase);
+        var names = new HashSet<string>(StringComparer.Ordinal) { participant.DisplayName };
+        var otherNames = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var (id, json) in await store.ListDocumentsAsync(MembersCollection, cancellationToken).ConfigureAwait(false))
+        {
+            var member = Deserialize<CoDevelopmentMember>(json);
+            if (member.ParticipantId == participantId)
+            {
+                addresses.Add(member.Email);
+                names.Add(member.DisplayName);
+                export.Add(ModuleName, MembersCollection, id, member);
+            }
+            else
+            {
+                otherNames.Add(member.DisplayName);
+            }
+        }
+
+        foreach (var (id, json) in await store.ListDocumentsAsync(ConfirmationsCollection, cancellationToken).ConfigureAwait(false))
+        {
+            if (id.EndsWith(":" + participantId, StringComparison.Ordinal))
+            {
+                var confirmation = Deserialize<PendingConfirmation>(json);
+                export.Add(ModuleName, ConfirmationsCollection, id, new { confirmation.Email, confirmation.ExpiresAt, confirmation.FailedAttempts });
+            }
+        }
+
+        foreach (var (id, json) in await store.ListDocumentsAsync(ApplicantsCollection, cancellationToken).ConfigureAwait(false))
+        {
+            var applicant = Deserialize<RecruitmentApplicant>(json);
+            if (applicant.ParticipantId == participantId || export.IsOwnIdentity(applicant.Network, applicant.Subject))
+            {
+                export.Add(ModuleName, ApplicantsCollection, id, applicant);
+            }
+        }
+
+        foreach (var (id, json) in await store.ListDocumentsAsync(DiscussionCollection, cancellationToken).ConfigureAwait(false))
+        {
+            var entry = Deserialize<DiscussionEntry>(json);
+            if (entry.ParticipantId == participantId)
+            {
+                export.Add(ModuleName, DiscussionCollection, id, entry);
+            }
+        }
+
+        foreach (var (id, json) in await store.ListDocumentsAsync(MilestonesCollection, cancellationToken).ConfigureAwait(false))
+        {
+            var milestone = Deserialize<Milestone>(json);
+            var own = milestone.Attendees.Where(addresses.Contains).ToList();
+            if (own.Count > 0)
+            {
+                export.Add(ModuleName, MilestonesCollection, id, new { milestone.Id, milestone.Title, milestone.Start, milestone.End, Attendees = own });
+            }
+        }
+
+        foreach (var (id, json) in await store.ListDocumentsAsync(RelayCollection, cancellationToken).ConfigureAwait(false))
+        {
+            if (id.EndsWith(":" + participantId, StringComparison.Ordinal))
+            {
+                var relayState = Deserialize<RecipientRelayState>(json);
+                string? Own(string? name) => name is not null && names.Contains(name) ? name : null;
+                export.Add(ModuleName, RelayCollection, id, new
+                {
+                    relayState.LastSentAt,
+                    Pending = relayState.Pending.Select(c => new { c.ActivityId, Kind = c.Kind.ToString(), c.OccurredAt, ActorName = Own(c.ActorName), TargetName = c.TargetName is { } t && otherNames.Contains(t) && !names.Contains(t) ? null : c.TargetName }).ToList(),
+                });
+            }
+        }
+    }
 }

@@ -61,4 +61,42 @@ public sealed partial class CommunityProductProgram
             erasure.Changes.DeleteDocument(managers, participantId);
         }
     }
+
+    /// <summary>
+    /// Export: the same records erasure looks at — the person's report subscriptions, the listings owned by their
+    /// account at the programme's enterprise system, and their production-manager appointment.
+    /// </summary>
+    internal static async Task ExportParticipantAsync(
+        ICoCreationStore store, CommunityProductOptions options, ParticipantExportBuilder export, CancellationToken cancellationToken, string? instance = null)
+    {
+        var reports = CollectionOf("reports", instance);
+        var listingsCollection = CollectionOf("listings", instance);
+        var managers = CollectionOf("managers", instance);
+        var participantId = export.Participant.Id;
+        foreach (var (id, json) in await store.ListDocumentsAsync(reports, cancellationToken).ConfigureAwait(false))
+        {
+            var subscription = JsonSerializer.Deserialize<ReportSubscription>(json, Json)!;
+            if (subscription.ParticipantId == participantId)
+            {
+                export.Add(ModuleName, reports, id, subscription);
+            }
+        }
+
+        if (export.Participant.FindEnterpriseLink(options.EnterpriseSystem)?.AccountId is { } account)
+        {
+            foreach (var (id, json) in await store.ListDocumentsAsync(listingsCollection, cancellationToken).ConfigureAwait(false))
+            {
+                var owner = JsonSerializer.Deserialize<ListingOwner>(json, Json)!;
+                if (owner.OwnerAccountId == account)
+                {
+                    export.Add(ModuleName, listingsCollection, id, new { listingId = id, ownerAccountId = owner.OwnerAccountId, enterpriseSystem = options.EnterpriseSystem });
+                }
+            }
+        }
+
+        if (await store.GetDocumentAsync(managers, participantId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            export.Add(ModuleName, managers, participantId, new { productionManager = true, programId = options.ProgramId });
+        }
+    }
 }

@@ -145,9 +145,12 @@ internal sealed class CommunityProductReports(CommunityProductProgram program) :
     public Task RunDueAsync(CancellationToken cancellationToken = default) => program.RunDueReportsAsync(cancellationToken);
 }
 
-/// <summary>Erases a participant from the community-products programme.</summary>
-internal sealed class CommunityProductsDataEraser(ICoCreationStore store, ICoCreationProviders providers, IOptions<CommunityProductOptions> options, string? instance = null) : IParticipantDataEraser
+/// <summary>Erases a participant from the community-products programme, and exports what it would erase.</summary>
+internal sealed class CommunityProductsDataEraser(ICoCreationStore store, ICoCreationProviders providers, IOptions<CommunityProductOptions> options, string? instance = null) : IParticipantDataEraser, IParticipantDataExporter
 {
+    public Task ExportAsync(ParticipantExportBuilder export, CancellationToken cancellationToken)
+        => CommunityProductProgram.ExportParticipantAsync(store, options.Value, export, cancellationToken, instance);
+
     public Task EraseAsync(ParticipantErasure erasure, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(erasure);

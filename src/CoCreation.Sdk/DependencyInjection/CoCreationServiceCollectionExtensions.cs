@@ -8,7 +8,8 @@ public static class CoCreationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the orchestrator: <see cref="ISnsSignIn"/>, <see cref="IIdentityMap"/>, <see cref="IAccessGrants"/>,
-    /// <see cref="IAuditLog"/>, <see cref="IEventRelay"/>, <see cref="IEventPipeline"/> (the same relay) and <see cref="ICoCreationProviders"/> as singletons, the
+    /// <see cref="IAuditLog"/>, <see cref="IEventRelay"/>, <see cref="IEventPipeline"/> (the same relay), <see cref="IDeliveryPreferences"/>,
+    /// <see cref="IPreferenceCommands"/>, <see cref="IParticipantDataExport"/> and <see cref="ICoCreationProviders"/> as singletons, the
     /// <see cref="InMemoryCoCreationStore"/> unless a store is already registered, and <see cref="TimeProvider.System"/>
     /// unless a <see cref="TimeProvider"/> is already registered.
     /// </summary>
@@ -40,6 +41,10 @@ public static class CoCreationServiceCollectionExtensions
         services.TryAddSingleton<IAccessGrants, AccessGrants>();
         services.TryAddSingleton<IIdentityMap, IdentityMap>();
         services.TryAddSingleton<ISnsSignIn, SnsSignIn>();
+        services.TryAddSingleton<DeliveryPreferencesService>();
+        services.TryAddSingleton<IDeliveryPreferences>(sp => sp.GetRequiredService<DeliveryPreferencesService>());
+        services.TryAddSingleton<IPreferenceCommands, PreferenceCommands>();
+        services.TryAddSingleton<IParticipantDataExport, ParticipantDataExport>();
         services.TryAddSingleton<EventRelay>();
         services.TryAddSingleton<IEventRelay>(sp => sp.GetRequiredService<EventRelay>());
         services.TryAddSingleton<IEventPipeline>(sp => sp.GetRequiredService<EventRelay>());

@@ -424,6 +424,42 @@ public sealed class IdeaBoard
         }
     }
 
+    /// <summary>
+    /// Export: every idea the person wrote, supported or commented on (the people erasure looks for), with their own
+    /// entries only: the title and text when they are an author, their support and their comments, never other
+    /// authors, supporters or commenters.
+    /// </summary>
+    internal static async Task ExportIdeasAsync(ICoCreationStore store, ParticipantExportBuilder export, CancellationToken cancellationToken)
+    {
+        bool IsOwn(IdeaPerson person)
+            => person.Key == export.Participant.Id || person.ParticipantId == export.Participant.Id || export.IsOwnIdentity(person.Network, person.Subject);
+
+        foreach (var (id, json) in await store.ListDocumentsAsync(IdeasCollection, cancellationToken).ConfigureAwait(false))
+        {
+            var idea = JsonSerializer.Deserialize<Idea>(json, Json)!;
+            var author = idea.Authors.Any(IsOwn);
+            var supports = idea.Supporters.Where(s => IsOwn(s.Person)).Select(s => new { s.At, Person = s.Person }).ToList();
+            var comments = idea.Comments.Where(c => IsOwn(c.Author)).ToList();
+            if (!author && supports.Count == 0 && comments.Count == 0)
+            {
+                continue;
+            }
+
+            export.Add(OpinionCampaigns.ModuleName, IdeasCollection, id, new
+            {
+                ideaId = idea.Id,
+                stage = idea.Stage.ToString(),
+                submittedAt = idea.SubmittedAt,
+                youAreAnAuthor = author,
+                authorEntries = idea.Authors.Where(IsOwn).ToList(),
+                title = author ? idea.Title : null,
+                text = author ? idea.Text : null,
+                yourSupport = supports,
+                yourComments = comments,
+            });
+        }
+    }
+
     private (Idea Idea, IdeaStageChange? Change) ApplyThresholds(Idea idea)
     {
         foreach (var rule in _options.IdeaThresholds)

@@ -35,4 +35,21 @@ public sealed partial class OpinionCampaigns
             }
         }
     }
+
+    /// <summary>Export: the same responses erasure anonymises (by participant id, or by one of their SNS identities), whole.</summary>
+    internal static async Task ExportResponsesAsync(ICoCreationStore store, ParticipantExportBuilder export, CancellationToken cancellationToken, string? instance = null)
+    {
+        foreach (var (campaignId, _) in await store.ListDocumentsAsync(CampaignsCollectionOf(instance), cancellationToken).ConfigureAwait(false))
+        {
+            var collection = ResponsesCollection(campaignId, instance);
+            foreach (var (key, json) in await store.ListDocumentsAsync(collection, cancellationToken).ConfigureAwait(false))
+            {
+                var response = JsonSerializer.Deserialize<OpinionResponse>(json, Json)!;
+                if (response.ParticipantId == export.Participant.Id || export.IsOwnIdentity(response.Network, response.AuthorSubject))
+                {
+                    export.Add(ModuleName, collection, key, response);
+                }
+            }
+        }
+    }
 }

@@ -132,8 +132,11 @@ internal sealed class OpinionOptionsValidator : IValidateOptions<OpinionOptions>
 }
 
 /// <summary>Erases a participant from the campaigns of one named instance.</summary>
-internal sealed class OpinionCampaignsDataEraser(ICoCreationStore store, string instance) : IParticipantDataEraser
+internal sealed class OpinionCampaignsDataEraser(ICoCreationStore store, string instance) : IParticipantDataEraser, IParticipantDataExporter
 {
+    public Task ExportAsync(ParticipantExportBuilder export, CancellationToken cancellationToken)
+        => OpinionCampaigns.ExportResponsesAsync(store, export, cancellationToken, instance);
+
     public Task EraseAsync(ParticipantErasure erasure, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(erasure);
@@ -148,8 +151,14 @@ internal sealed class IdeaThresholdWork(IdeaBoard board) : ICoCreationScheduledW
 }
 
 /// <summary>Erases a participant from the opinions module: campaign responses and the idea board.</summary>
-internal sealed class OpinionsDataEraser(ICoCreationStore store) : IParticipantDataEraser
+internal sealed class OpinionsDataEraser(ICoCreationStore store) : IParticipantDataEraser, IParticipantDataExporter
 {
+    public async Task ExportAsync(ParticipantExportBuilder export, CancellationToken cancellationToken)
+    {
+        await OpinionCampaigns.ExportResponsesAsync(store, export, cancellationToken).ConfigureAwait(false);
+        await IdeaBoard.ExportIdeasAsync(store, export, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task EraseAsync(ParticipantErasure erasure, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(erasure);

@@ -132,6 +132,8 @@ public enum AuditAction
     IdeasMerged,
     /// <summary>A participant signed out; the session's token is refused from then on.</summary>
     SignedOut,
+    /// <summary>A participant's delivery preferences, language or preferred network changed.</summary>
+    PreferencesChanged,
 }
 
 /// <summary>One line of the audit trail.</summary>

@@ -212,7 +212,7 @@ internal sealed class SessionBook
         return json is null ? null : Deserialize(json);
     }
 
-    private static SessionRecord? Deserialize(string json)
+    internal static SessionRecord? Deserialize(string json)
     {
         try
         {
