@@ -30,6 +30,11 @@ namespace CoCreation.Sdk.Sqlite;
 /// last commit. Other processes may open the same file; they wait for each other up to the connection
 /// string's <c>Default Timeout</c> (30 s unless set).
 /// </para>
+/// <para>
+/// Participants read by id are kept in memory (up to 10,000) and served from there while the file is unchanged: any
+/// commit by another connection (<c>PRAGMA data_version</c>) or any participant change or erasure through this store
+/// empties them before the next read, so a read never returns a participant that was changed or erased since.
+/// </para>
 /// </remarks>
 public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposable
 {

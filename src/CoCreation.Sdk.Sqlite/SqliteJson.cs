@@ -23,6 +23,14 @@ namespace CoCreation.Sdk.Sqlite;
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class SqliteJsonContext : JsonSerializerContext
 {
+    private const int MaxKeptBuffer = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public static string Write<T>(T value, JsonTypeInfo<T> info) => JsonSerializer.Serialize(value, info);
 
     public static T Read<T>(string json, JsonTypeInfo<T> info)
@@ -36,36 +44,45 @@ internal sealed partial class SqliteJsonContext : JsonSerializerContext
     /// </summary>
     public static string WriteOutbox(Outbox message)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // One buffer and writer per thread, reset for each row: a fan-out writes many rows in a row.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString(nameof(Outbox.DeliveryKey), message.DeliveryKey);
+        writer.WritePropertyName(nameof(Outbox.Event));
+        writer.WriteRawValue(SharedEventJson.Of(message.Event), skipInputValidation: true);
+        writer.WriteString(nameof(Outbox.RuleName), message.RuleName);
+        writer.WriteString(nameof(Outbox.RecipientId), message.RecipientId);
+        writer.WriteString(nameof(Outbox.Channel), message.Channel.ToString());
+        writer.WriteString(nameof(Outbox.Status), message.Status.ToString());
+        writer.WriteNumber(nameof(Outbox.Attempts), message.Attempts);
+        writer.WriteString(nameof(Outbox.NextAttemptAt), message.NextAttemptAt);
+        writer.WriteStartArray(nameof(Outbox.FailedNetworks));
+        foreach (var network in message.FailedNetworks.IsDefault ? [] : message.FailedNetworks)
         {
-            writer.WriteStartObject();
-            writer.WriteString(nameof(Outbox.DeliveryKey), message.DeliveryKey);
-            writer.WritePropertyName(nameof(Outbox.Event));
-            writer.WriteRawValue(SharedEventJson.Of(message.Event), skipInputValidation: true);
-            writer.WriteString(nameof(Outbox.RuleName), message.RuleName);
-            writer.WriteString(nameof(Outbox.RecipientId), message.RecipientId);
-            writer.WriteString(nameof(Outbox.Channel), message.Channel.ToString());
-            writer.WriteString(nameof(Outbox.Status), message.Status.ToString());
-            writer.WriteNumber(nameof(Outbox.Attempts), message.Attempts);
-            writer.WriteString(nameof(Outbox.NextAttemptAt), message.NextAttemptAt);
-            writer.WriteStartArray(nameof(Outbox.FailedNetworks));
-            foreach (var network in message.FailedNetworks.IsDefault ? [] : message.FailedNetworks)
-            {
-                writer.WriteStringValue(network);
-            }
-
-            writer.WriteEndArray();
-            if (message.LastError is { } error)
-            {
-                writer.WriteString(nameof(Outbox.LastError), error);
-            }
-
-            writer.WriteString(nameof(Outbox.CreatedAt), message.CreatedAt);
-            writer.WriteEndObject();
+            writer.WriteStringValue(network);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        writer.WriteEndArray();
+        if (message.LastError is { } error)
+        {
+            writer.WriteString(nameof(Outbox.LastError), error);
+        }
+
+        writer.WriteString(nameof(Outbox.CreatedAt), message.CreatedAt);
+        writer.WriteEndObject();
+        writer.Flush();
+        var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > MaxKeptBuffer)
+        {
+            // A rare large row does not leave its buffer held by the thread.
+            t_buffer = null;
+            t_writer = null;
+        }
+
+        return json;
     }
 
     /// <summary>
