@@ -134,7 +134,7 @@ public sealed class DeliveryPreferencesRestartTests
         {
             var inbox = _network.GetInbox(person.Subject);
             Assert.That(inbox, Has.Count.EqualTo(1), $"one digest for {person.Handle}");
-            Assert.That(inbox[0].Text, Does.StartWith("[shipment] 3 updates until 2026-03-03"));
+            Assert.That(inbox[0].Text, Does.StartWith("Daily digest (shipment, until 2026-03-03): 3 updates"));
             for (var e = 1; e <= 3; e++)
             {
                 Assert.That(inbox[0].Text, Does.Contain($"Order {person.Handle}-{e} shipped"));

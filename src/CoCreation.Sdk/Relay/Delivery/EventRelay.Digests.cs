@@ -121,7 +121,12 @@ internal sealed partial class EventRelay
         var sealedKeys = await ReadSealAsync(key, cancellationToken).ConfigureAwait(false);
         if (sealedKeys is null)
         {
-            sealedKeys = [.. members.OrderBy(m => m.CreatedAt).ThenBy(m => m.DeliveryKey, StringComparer.Ordinal).Select(m => m.DeliveryKey)];
+            sealedKeys = [.. members
+                .OrderBy(m => m.CreatedAt)
+                .ThenBy(m => m.Event.Time)
+                .ThenBy(m => m.Event.Id, StringComparer.Ordinal)
+                .ThenBy(m => m.DeliveryKey, StringComparer.Ordinal)
+                .Select(m => m.DeliveryKey)];
             await _store.ApplyAsync(new StoreChanges().PutDocument(DigestCollection, key, SealJson(windowStart, windowEnd, now, sealedKeys)), cancellationToken).ConfigureAwait(false);
         }
 
