@@ -116,11 +116,11 @@ public sealed partial class DongAFashionScenario
     private bool IsShowroomDigest(SnsMessage message) => _trackingNumbers.Values.Any(t => message.Text.Contains(t, StringComparison.Ordinal));
 
     /// <summary>
-    /// Sora's inbox at the network, for a story that has completed <paramref name="storyAt"/> steps: nothing arrived in
-    /// her quiet hours; the sale DMs of the night wait until the first relay run after 08:00 there, then arrive once
-    /// each; the shipments arrive as exactly one digest, after 18:00 there, that lists every tracking number.
+    /// Sora's sale DMs at the network, for a story that has completed <paramref name="storyAt"/> steps: nothing arrived
+    /// in her quiet hours, and the sale DMs of the night wait until the first relay run after 08:00 there, then arrive
+    /// once each.
     /// </summary>
-    private async Task VerifyShowroomAsync(int storyAt)
+    private async Task VerifyShowroomSalesAsync(int storyAt)
     {
         var participant = await Identities.FindBySnsAsync(Social, Sora.Subject).ConfigureAwait(false);
         Require(participant is not null, "Sora's SNS identity resolves to a participant");
@@ -146,13 +146,17 @@ public sealed partial class DongAFashionScenario
                 ? $"@{Sora.Handle} has exactly one DM for sale {saleId} (she has {count})"
                 : $"the DM for sale {saleId} waits for the end of her quiet hours (she has {count})");
         }
+    }
 
-        if (storyAt < 10)
-        {
-            return;
-        }
-
-        var digests = inbox.Where(IsShowroomDigest).ToList();
+    /// <summary>
+    /// Sora's shipment notices at the network, for a story that has completed <paramref name="storyAt"/> steps: they
+    /// wait for her digest window, then arrive as exactly one digest, after 18:00 there, that lists every tracking number.
+    /// </summary>
+    private async Task VerifyShowroomDigestAsync(int storyAt)
+    {
+        var zone = ShowroomZone;
+        var delivered = storyAt >= ShowroomDeliveredStep;
+        var digests = SocialNetwork.GetInbox(Sora.Subject).Where(IsShowroomDigest).ToList();
         if (!delivered)
         {
             Require(digests.Count == 0, $"her shipment notices wait for her 18:00 digest ({digests.Count} arrived)");
