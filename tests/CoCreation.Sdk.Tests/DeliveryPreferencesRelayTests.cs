@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using CoCreation.Sdk.Tests.Fakes;
 
 namespace CoCreation.Sdk.Tests;
 
@@ -338,6 +339,50 @@ public sealed class DeliveryPreferencesRelayTests
 
         Assert.That(sent.Single().Status, Is.EqualTo(DeliveryStatus.Delivered));
         Assert.That(sdk.SocialSns.InboxOf("minji").Single().Text, Does.Contain("Order o1 shipped"));
+    }
+
+    [Test]
+    public async Task A_digest_that_fails_for_a_while_is_retried_whole_and_arrives_once()
+    {
+        await using var sdk = Harness();
+        var id = await PersonAsync(sdk, "minji", Modes("shipment", DeliveryMode.Digest));
+        for (var i = 1; i <= 2; i++)
+        {
+            await sdk.Relay.PublishAsync(Event($"o{i}", id));
+        }
+
+        sdk.Clock.Advance(TimeSpan.FromHours(17));
+        sdk.SocialSns.Fail(SnsFailure.Transient, count: 1);
+        var failed = await sdk.Relay.DeliverDueAsync();
+
+        Assert.That(failed.Select(d => d.Status), Is.All.EqualTo(DeliveryStatus.Pending));
+        Assert.That(failed.Select(d => d.Attempts), Is.All.EqualTo(1), "one attempt for all of the digest");
+        Assert.That(failed.Select(d => d.NextAttemptAt).Distinct().Count(), Is.EqualTo(1), "retried together");
+        Assert.That(sdk.SocialSns.InboxOf("minji"), Is.Empty);
+
+        sdk.Clock.Advance(failed[0].NextAttemptAt!.Value - sdk.Clock.GetUtcNow());
+        var sent = await sdk.Relay.DeliverDueAsync();
+
+        Assert.That(sent.Select(d => d.Status), Is.All.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(sdk.SocialSns.InboxOf("minji").Single().Text, Does.Contain("Order o1 shipped").And.Contain("Order o2 shipped"));
+    }
+
+    [Test]
+    public void A_digest_longer_than_the_network_takes_lists_what_fits_and_counts_the_rest()
+    {
+        var lines = Enumerable.Range(1, 30).Select(i => new DigestComposer.Line("en-US", $"Order {i:D3} shipped with a tracking number that is fairly long")).ToList();
+
+        var (locale, text) = DigestComposer.Compose("shipment", new DateOnly(2026, 3, 2), lines, 500);
+        var (_, korean) = DigestComposer.Compose("shipment", new DateOnly(2026, 3, 2), [.. lines.Select(l => l with { Locale = "ko-KR" })], 500);
+
+        Assert.That(locale, Is.EqualTo("en-US"));
+        Assert.That(text.Length, Is.LessThanOrEqualTo(500));
+        Assert.That(text, Does.StartWith("Daily digest (shipment, until 2026-03-02): 30 updates\n• Order 001 shipped"));
+        var listed = text.Split('\n').Count(l => l.StartsWith('•'));
+        Assert.That(text, Does.EndWith($"… and {30 - listed} more"));
+        Assert.That(listed, Is.GreaterThan(3));
+        Assert.That(korean.Length, Is.LessThanOrEqualTo(500));
+        Assert.That(korean, Does.EndWith($"… 외 {30 - korean.Split('\n').Count(l => l.StartsWith('•'))}건"));
     }
 
     [Test]
