@@ -104,6 +104,28 @@ public sealed class DeliveryPreferencesRelayTests
     }
 
     [Test]
+    public async Task A_relay_worker_holds_a_delivery_in_quiet_hours_as_a_publish_does()
+    {
+        await using var sdk = Harness(r => r.SendOnPublish = false);
+        var id = await PersonAsync(sdk, "minji", Quiet(0, 7));
+
+        var enqueued = (await sdk.Relay.PublishAsync(Event("o1", id))).Deliveries.Single();
+        var held = (await sdk.Relay.DeliverDueAsync()).Single();
+        var stored = await sdk.Store.GetOutboxMessageAsync(held.DeliveryKey);
+
+        Assert.That(enqueued.NextAttemptAt, Is.EqualTo(Start), "enqueued due at once");
+        Assert.That(held.Status, Is.EqualTo(DeliveryStatus.Pending));
+        Assert.That(held.NextAttemptAt, Is.EqualTo(new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.Zero)));
+        Assert.That(stored!.NextAttemptAt, Is.EqualTo(held.NextAttemptAt), "the hold is stored, so any worker waits for it");
+        Assert.That(stored.Attempts, Is.Zero);
+        Assert.That(sdk.SocialSns.InboxOf("minji"), Is.Empty);
+
+        sdk.Clock.Advance(TimeSpan.FromHours(6));
+        Assert.That((await sdk.Relay.DeliverDueAsync()).Single().Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(sdk.SocialSns.InboxOf("minji"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task An_urgent_kind_passes_the_quiet_hours_unless_the_options_say_otherwise()
     {
         await using var sdk = Harness();
