@@ -71,6 +71,7 @@ public sealed partial class DongAFashionScenario : IAsyncDisposable
         MicroBrand = MicroNetwork.GetOrRegisterAccount("dongafashion", "동아패션 Dong-A Fashion", locale);
         Minji = SocialNetwork.GetOrRegisterAccount("minji", _english ? "Minji Kim" : "김민지", locale);
         Junho = MicroNetwork.GetOrRegisterAccount("junho", _english ? "Junho Park" : "박준호", locale);
+        Sora = SocialNetwork.GetOrRegisterAccount("sora", _english ? "Sora Lee" : "이소라", locale);
 
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
@@ -94,6 +95,7 @@ public sealed partial class DongAFashionScenario : IAsyncDisposable
                 o.ProductUnits["ko-KR"] = "벌"; // clothing is counted in 벌 (the SDK's default is 개)
                 o.ProductUnits["en-US"] = "piece|pieces";
             });
+        AddShowroomRules(builder);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Program = _services.GetRequiredService<CommunityProductProgram>();
         SignIn = _services.GetRequiredService<ISnsSignIn>();
@@ -438,9 +440,11 @@ public sealed partial class DongAFashionScenario : IAsyncDisposable
     private async Task Step9Async(List<string> details)
     {
         Clock.Advance(TimeSpan.FromHours(5));
+        await ShowroomBuyerJoinsAsync(details).ConfigureAwait(false);
         PlaceOrders(9);
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"판매 {Sales.Count}건, {Sales.Sum(s => s.Quantity)}벌", $"{Sales.Count} sales, {Sales.Sum(s => s.Quantity)} pieces"));
+        await DescribeShowroomHeldAsync(details, "showroom.sale").ConfigureAwait(false);
     }
 
     private async Task Step10Async(List<string> details)
@@ -455,6 +459,7 @@ public sealed partial class DongAFashionScenario : IAsyncDisposable
 
         await Program.SyncAsync().ConfigureAwait(false);
         details.Add(T($"발송 {Shipments.Count}건", $"{Shipments.Count} shipments"));
+        await DescribeShowroomHeldAsync(details, "showroom.shipment").ConfigureAwait(false);
     }
 
     private async Task Step11Async(List<string> details)
@@ -483,6 +488,7 @@ public sealed partial class DongAFashionScenario : IAsyncDisposable
         await Program.SyncAsync().ConfigureAwait(false);
         var stock = await Enterprise.GetStockAsync(Listing.ProductId).ConfigureAwait(false);
         details.Add(T($"재고 {stock.OnHand}벌 (기준 {stock.Threshold}벌)", $"stock {stock.OnHand} (threshold {stock.Threshold})"));
+        DescribeShowroomDelivered(details);
     }
 
     private async Task Step13Async(List<string> details)
@@ -607,6 +613,7 @@ public sealed partial class DongAFashionScenario : IAsyncDisposable
     {
         yield return (T("김민지 (디자이너)", "Minji (designer)"), SocialNetwork, Social, Minji);
         yield return (T("박준호 (생산 담당)", "Junho (production manager)"), MicroNetwork, Micro, Junho);
+        yield return (T("이소라 (뉴욕 쇼룸)", "Sora (New York showroom)"), SocialNetwork, Social, Sora);
     }
 
     private string T(string korean, string english) => _english ? english : korean;

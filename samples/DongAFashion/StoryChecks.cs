@@ -171,6 +171,7 @@ public sealed partial class DongAFashionScenario
                 }
 
                 Require(messages.Any(m => m.Text.Contains(Review, StringComparison.Ordinal)), "the buyer's review is passed on word for word");
+                await VerifyShowroomSalesAsync(storyAt).ConfigureAwait(false);
                 await VerifyStockIfLastAsync(9, storyAt).ConfigureAwait(false);
                 break;
             }
@@ -186,6 +187,7 @@ public sealed partial class DongAFashionScenario
                     Require(messages.Count(m => m.Text.Contains(tracking!, StringComparison.Ordinal)) == 1, $"one shipping DM carries tracking number {tracking}");
                 }
 
+                await VerifyShowroomDigestAsync(storyAt).ConfigureAwait(false);
                 break;
             }
 
@@ -213,6 +215,11 @@ public sealed partial class DongAFashionScenario
                 var junho = StepInbox(12, MicroNetwork, Micro, Junho, atLeast: 1, "the low-stock alert");
                 Require(minji.Count(IsLowStockAlert) == 1, "the requester got exactly one low-stock alert");
                 Require(junho.Count(IsLowStockAlert) == 1, "the production manager got exactly one low-stock alert");
+
+                // The first relay run after her quiet hours and after her digest window: both arrive in this step.
+                var sora = StepInbox(12, SocialNetwork, Social, Sora, atLeast: 1, "her held sale DMs and her daily digest");
+                Require(sora.Count(IsShowroomDigest) == 1, "her daily digest of shipments arrived in this step");
+                await VerifyShowroomSalesAsync(storyAt).ConfigureAwait(false);
                 await VerifyStockIfLastAsync(12, storyAt).ConfigureAwait(false);
                 break;
             }

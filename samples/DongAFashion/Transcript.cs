@@ -25,7 +25,8 @@ public static class Transcript
             Console.WriteLine(english ? "        SNS messages received:" : "        받은 SNS 메시지:");
             foreach (var message in result.Messages)
             {
-                Console.WriteLine($"          → {message.Person} [{message.Network} {message.Kind}] {message.Text}");
+                // A message of several lines (a digest) keeps its lines under the first.
+                Console.WriteLine($"          → {message.Person} [{message.Network} {message.Kind}] {message.Text.Replace("\n", "\n              ", StringComparison.Ordinal)}");
             }
         }
 

@@ -56,7 +56,7 @@ public sealed class DongAFashionStoredStoryTests
     {
         var data = CopyOfFinishedStory();
         var deleted = Execute(Path.Combine(data, "en", "social.db"),
-            "DELETE FROM records WHERE kind = 'message' AND body LIKE '%6301-0002-%'");
+            "DELETE FROM records WHERE kind = 'message' AND body LIKE '%6301-0002-%' AND body LIKE '%has shipped%'");
         Assert.That(deleted, Is.EqualTo(1), "the shipping DM of the second order was in the file");
 
         var (exit, output) = await RunSampleAsync(data);

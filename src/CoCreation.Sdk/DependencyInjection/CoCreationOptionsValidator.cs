@@ -51,6 +51,14 @@ internal sealed class CoCreationOptionsValidator : IValidateOptions<CoCreationOp
         }
 
         RelayRateLimits.Validate(relay);
+        foreach (var kind in relay.UrgentKinds)
+        {
+            // Kinds are compared as DeliveryKinds.Of gives them: lower-case, one segment.
+            if (string.IsNullOrWhiteSpace(kind) || kind.Contains('.', StringComparison.Ordinal) || !string.Equals(kind, kind.ToLowerInvariant(), StringComparison.Ordinal))
+            {
+                throw new CoCreationValidationException("Relay.UrgentKinds", $"'{kind}' is not an event kind (a lower-case segment such as 'access').");
+            }
+        }
     }
 
     private static void CheckLocale(string? locale, string field)

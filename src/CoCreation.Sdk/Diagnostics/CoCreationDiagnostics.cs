@@ -77,6 +77,7 @@ internal static class CoCreationDiagnostics
         DeliveryStatus.Duplicate => "duplicate",
         DeliveryStatus.DeadLettered => "dead_lettered",
         DeliveryStatus.Unreachable => "unreachable",
+        DeliveryStatus.Suppressed => "suppressed",
         _ => "unknown",
     };
 

@@ -134,6 +134,20 @@ public sealed class RelayOptions
     /// send never starts after its claim ran out. Default 5 s; zero never waits.
     /// </summary>
     public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Event kinds (<see cref="DeliveryKinds.Of"/>) that reach a person during their quiet hours
+    /// (<see cref="DeliveryPreferences.QuietFrom"/>) as well. Default <c>access</c> (a grant given or revoked) and
+    /// <c>settlement</c> (a payout). A person's <see cref="DeliveryMode.Digest"/> or <see cref="DeliveryMode.Off"/> for
+    /// such a kind is still honoured: only the quiet hours are passed over.
+    /// </summary>
+    public ISet<string> UrgentKinds { get; } = new HashSet<string>(["access", "settlement"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// The local time, in each person's own time zone (<see cref="DeliveryPreferences.TimeZone"/>), at which their daily
+    /// digest windows end and their digests are sent (later when it falls in their quiet hours). Default 18:00.
+    /// </summary>
+    public TimeOnly DigestTime { get; set; } = new(18, 0);
 }
 
 /// <summary>

@@ -58,6 +58,7 @@ internal sealed partial class EventRelay
         var sendUntil = claimedAt + (_options.LeaseDuration * 0.8);
         var results = new List<DeliveryResult>(claimed.Count);
         var held = new List<OutboxMessage>();
+        var digestDue = new List<OutboxMessage>();
         var handedBack = 0;
         IReadOnlyDictionary<string, Participant> recipients = new Dictionary<string, Participant>();
         try
@@ -83,6 +84,13 @@ internal sealed partial class EventRelay
                 using var _ = await _locks.AcquireAsync(message.DeliveryKey, cancellationToken).ConfigureAwait(false);
                 var started = _time.GetTimestamp();
                 var attempt = await AttemptCoreAsync(message, recipients, cancellationToken).ConfigureAwait(false);
+                if (attempt.DigestDue)
+                {
+                    // Still claimed; composed with the rest of its digest below.
+                    digestDue.Add(message);
+                    continue;
+                }
+
                 held.Add(attempt.Outcome);
                 if (attempt.SentWithoutKey || held.Count >= MaxHeldOutcomes)
                 {
@@ -95,6 +103,10 @@ internal sealed partial class EventRelay
             }
 
             await CompleteAsync(leases, held).ConfigureAwait(false);
+            if (digestDue.Count > 0)
+            {
+                results.AddRange(await DeliverDigestsAsync(leases, digestDue, sendUntil, cancellationToken).ConfigureAwait(false));
+            }
         }
         catch (Exception failure) when (held.Count > 0)
         {

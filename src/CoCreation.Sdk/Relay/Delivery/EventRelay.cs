@@ -247,6 +247,23 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
             });
         }
 
+        // Quiet hours, digests and kinds turned off: held, left for the digest, or not sent (EventRelay.Preferences.cs).
+        if (ApplyPreferences(message, participant) is { } preferred)
+        {
+            return preferred;
+        }
+
+        var (locale, template) = MessageRenderer.Choose(rule.Template, participant.PreferredLocale, _options.DefaultLocale);
+        var text = MessageRenderer.Fill(template, message.Event, locale);
+        return await SendToParticipantAsync(message, participant, text, locale, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="text"/> to the participant on their networks in turn, with the entry's delivery key as
+    /// idempotency key, and returns the outcome to store; it stores nothing itself.
+    /// </summary>
+    private async Task<Attempt> SendToParticipantAsync(OutboxMessage message, Participant participant, string text, string locale, CancellationToken cancellationToken)
+    {
         var failed = message.FailedNetworks.ToBuilder();
         var candidates = Candidates(participant).Where(l => !failed.Contains(l.Network)).ToList();
         if (candidates.Count == 0)
@@ -254,8 +271,6 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
             return Attempt.Of(GiveUp(message, failed.ToImmutable(), message.LastError, participant));
         }
 
-        var (locale, template) = MessageRenderer.Choose(rule.Template, participant.PreferredLocale, _options.DefaultLocale);
-        var text = MessageRenderer.Fill(template, message.Event, locale);
         var lastError = message.LastError;
         var sentWithoutKey = false;
         foreach (var link in candidates)
@@ -420,6 +435,12 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
     /// <summary>One attempt: the outbox entry to store, the result to return, and whether a network without idempotency keys was called.</summary>
     private readonly record struct Attempt(OutboxMessage Outcome, DeliveryResult Result, string? Network, bool SentWithoutKey)
     {
+        /// <summary>
+        /// Whether the delivery belongs to a digest whose window is over: nothing was sent, the entry is unchanged, and a
+        /// relay worker composes the digest (<see cref="DeliverDigestsAsync"/>).
+        /// </summary>
+        public bool DigestDue { get; init; }
+
         public static Attempt Of(OutboxMessage outcome, bool sentWithoutKey = false) => new(outcome, ResultOf(outcome), null, sentWithoutKey);
     }
 }

@@ -13,6 +13,8 @@ public enum DeliveryStatus
     DeadLettered,
     /// <summary>The recipient has no linked network to reach them on.</summary>
     Unreachable,
+    /// <summary>Not sent: the recipient turned messages of this kind off (<see cref="DeliveryMode.Off"/>).</summary>
+    Suppressed,
 }
 
 /// <summary>One delivery in the outbox: an event for one recipient over one channel.</summary>
@@ -84,6 +86,12 @@ public sealed record DeliveryResult
 
     /// <summary>The last error, without secrets.</summary>
     public string? Error { get; init; }
+
+    /// <summary>
+    /// The idempotency key of the digest this delivery went out in, when the recipient gets its kind as a digest
+    /// (<see cref="DeliveryMode.Digest"/>); <see langword="null"/> for a delivery sent on its own.
+    /// </summary>
+    public string? DigestKey { get; init; }
 }
 
 /// <summary>The outcome of relaying one event.</summary>
