@@ -53,25 +53,29 @@ public sealed partial class DongAFashionScenario
     }
 
     /// <summary>
-    /// Sora signs in over SNS and her preferences are stored on her participant (as the preference commands or API
-    /// would store them: written with the version read, so a concurrent change is refused, not lost).
+    /// Sora signs in over SNS and sets her preferences herself, with three direct messages to the brand that the
+    /// preference commands apply (each checked, versioned and audited). A re-run whose stored preferences already say
+    /// so sends none.
     /// </summary>
     private async Task ShowroomBuyerJoinsAsync(List<string> details)
     {
         var session = await SignIn.SignInAsync(Social, Sora.Credential).ConfigureAwait(false);
-        var store = _services.GetRequiredService<ICoCreationStore>();
-        var participant = await store.GetParticipantAsync(session.ParticipantId).ConfigureAwait(false)
+        var participant = await _services.GetRequiredService<ICoCreationStore>().GetParticipantAsync(session.ParticipantId).ConfigureAwait(false)
             ?? throw new ScenarioCheckException("Sora is not a participant after signing in");
-        var preferences = new DeliveryPreferences
+        if (participant.Delivery.TimeZone != ShowroomTimeZone || participant.Delivery.QuietFrom != ShowroomQuietFrom
+            || participant.Delivery.QuietUntil != ShowroomQuietUntil || participant.Delivery.ModeFor("shipment") != DeliveryMode.Digest)
         {
-            TimeZone = ShowroomTimeZone,
-            QuietFrom = ShowroomQuietFrom,
-            QuietUntil = ShowroomQuietUntil,
-            Kinds = participant.Delivery.Kinds.SetItem("shipment", DeliveryMode.Digest),
-        };
-        if (participant.Delivery != preferences)
-        {
-            await store.ApplyAsync(new StoreChanges().PutParticipant(participant with { Delivery = preferences }, participant.Version)).ConfigureAwait(false);
+            var commands = _services.GetRequiredService<IPreferenceCommands>();
+            foreach (var text in new[] { $"timezone {ShowroomTimeZone}", $"quiet {ShowroomQuietFrom:HH\\:mm}-{ShowroomQuietUntil:HH\\:mm}", "digest shipment" })
+            {
+                var applied = await commands.HandleAsync(Social, Sora.Subject, text).ConfigureAwait(false);
+                if (applied.Outcome is not (PreferenceCommandOutcome.Changed or PreferenceCommandOutcome.Shown))
+                {
+                    throw new ScenarioCheckException($"Sora's command '{text}' was not applied ({applied.Outcome}: {applied.Reply})");
+                }
+
+                details.Add(T($"소라 → 브랜드 DM \"{text}\" → 답장: {applied.Reply}", $"Sora → brand DM \"{text}\" → reply: {applied.Reply}"));
+            }
         }
 
         details.Add(T(

@@ -21,7 +21,7 @@ public sealed class DeliveryPreferencesRelayTests
     private static readonly RecipientSelector Addressed = new((e, _, _) =>
         Task.FromResult<IReadOnlyList<string>>((e.GetData("to") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)));
 
-    private static SdkHarness Harness(Action<RelayOptions>? relay = null) => new(
+    internal static SdkHarness Harness(Action<RelayOptions>? relay = null) => new(
         o => relay?.Invoke(o.Relay),
         b => b
             .AddRelayRule(new RelayRule
@@ -40,7 +40,7 @@ public sealed class DeliveryPreferencesRelayTests
             }),
         idempotencyKeys: true);
 
-    private static CoCreationEvent Event(string id, string to, string type = ShipmentType) => new()
+    internal static CoCreationEvent Event(string id, string to, string type = ShipmentType) => new()
     {
         Id = id,
         Source = CoCreationEventSources.Module("test"),
