@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using CoCreation.Sdk.Embedded;
 using CoCreation.Sdk.Opinions;
 
@@ -56,6 +57,28 @@ public sealed class IdeaBoardTests
         var mentions = harness.Network("micro").GetMentions(unlinked.Subject);
         Assert.That(mentions, Has.Count.EqualTo(1));
         Assert.That(mentions[0].Text, Does.Contain("under review").And.Contain("@drifter"));
+    }
+
+    [Test]
+    public async Task A_supporter_who_turned_idea_messages_off_is_neither_told_nor_a_failure()
+    {
+        await using var harness = Harness();
+        var idea = await SubmitAsync(harness, "author");
+        var quiet = await harness.MemberAsync("social", "quiet");
+        var told = await harness.MemberAsync("social", "told");
+        var muted = await harness.MemberAsync("social", "muted");
+        var preferences = harness.Services.GetRequiredService<IDeliveryPreferences>();
+        await preferences.ChangeForAsync(muted.Session.ParticipantId, new DeliverySettingsChange { Kinds = new Dictionary<string, DeliveryMode> { ["idea"] = DeliveryMode.Off } });
+
+        await harness.Ideas.SupportAsync(idea.Id, IdeaPersonRef.Participant(quiet.Session.ParticipantId));
+        await harness.Ideas.SupportAsync(idea.Id, IdeaPersonRef.Participant(told.Session.ParticipantId));
+        var third = await harness.Ideas.SupportAsync(idea.Id, IdeaPersonRef.Participant(muted.Session.ParticipantId));
+
+        Assert.That(third.StageChange, Is.Not.Null);
+        Assert.That(third.StageChange!.Notified, Is.EqualTo(2));
+        Assert.That(third.StageChange.NotificationFailures, Is.Empty);
+        Assert.That(harness.Network("social").GetInbox(muted.Account.Subject), Is.Empty, "nothing reached the one who turned it off");
+        Assert.That(harness.Network("social").GetInbox(told.Account.Subject), Has.Count.EqualTo(1));
     }
 
     [Test]

@@ -263,7 +263,7 @@ public sealed class DeliveryPreferencesRelayTests
 
         var inbox = sdk.SocialSns.InboxOf("minji");
         Assert.That(inbox, Has.Count.EqualTo(1), "one digest");
-        Assert.That(inbox[0].Text, Does.StartWith("하루 요약 (shipment, 2026-03-02까지): 알림 3건"));
+        Assert.That(inbox[0].Text, Does.StartWith("하루 요약 (배송, 2026-03-02까지): 알림 3건"));
         Assert.That(inbox[0].Text, Does.Contain("주문 o1 발송").And.Contain("주문 o2 발송").And.Contain("주문 o3 발송"));
         Assert.That(sent.Select(d => d.Status), Is.All.EqualTo(DeliveryStatus.Delivered));
         Assert.That(sent.Select(d => d.DigestKey).Distinct().Single(), Is.Not.Null);

@@ -513,9 +513,13 @@ public sealed class IdeaBoard
                             .Add("stageEn", EnglishStage(change.To)),
                     },
                     cancellationToken).ConfigureAwait(false);
-                if (result.Deliveries.Count > 0 && result.Deliveries.All(d => d.Status is DeliveryStatus.Delivered or DeliveryStatus.Duplicate or DeliveryStatus.Pending))
+                if (result.Deliveries.Count > 0 && result.Deliveries.All(d => d.Status is DeliveryStatus.Delivered or DeliveryStatus.Duplicate or DeliveryStatus.Pending or DeliveryStatus.Suppressed))
                 {
-                    notified++;
+                    // A supporter who turned these messages off chose not to hear: neither notified nor a failure.
+                    if (result.Deliveries.Any(d => d.Status != DeliveryStatus.Suppressed))
+                    {
+                        notified++;
+                    }
                 }
                 else
                 {

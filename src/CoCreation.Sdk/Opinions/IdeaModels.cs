@@ -273,7 +273,10 @@ public sealed record IdeaStageOutcome
     /// <summary>The change.</summary>
     public required IdeaStageChange Change { get; init; }
 
-    /// <summary>Supporters told through the event relay (participants) or a mention post (unlinked accounts).</summary>
+    /// <summary>
+    /// Supporters told through the event relay (participants) or a mention post (unlinked accounts). A participant who
+    /// turned these messages off (<see cref="DeliveryMode.Off"/>) is not told and is not a failure either.
+    /// </summary>
     public int Notified { get; init; }
 
     /// <summary>Supporters who could not be told, with the reason; the stage change stands.</summary>

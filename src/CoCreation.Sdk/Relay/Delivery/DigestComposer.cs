@@ -27,7 +27,7 @@ internal static class DigestComposer
         var date = windowEnd.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var count = lines.Count.ToString(CultureInfo.InvariantCulture);
         var heading = korean
-            ? $"하루 요약 ({kind}, {date}까지): 알림 {count}건"
+            ? $"하루 요약 ({PreferenceTexts.KoreanKind(kind)}, {date}까지): 알림 {count}건"
             : $"Daily digest ({kind}, until {date}): {count} {(lines.Count == 1 ? "update" : "updates")}";
         var text = new StringBuilder(heading);
         for (var i = 0; i < lines.Count; i++)
