@@ -56,7 +56,19 @@ public static class DeliveryKinds
     public static string Of(string eventType)
     {
         ArgumentNullException.ThrowIfNull(eventType);
-        var parts = eventType.Split('.');
-        return (parts.Length >= 2 ? parts[^2] : parts[0]).ToLowerInvariant();
+        var last = eventType.LastIndexOf('.');
+        if (last < 0)
+        {
+            return eventType.ToLowerInvariant();
+        }
+
+        if (last == 0)
+        {
+            return "";
+        }
+
+        // Found without splitting the whole type: the relay asks for the kind of every delivery it tries.
+        var before = eventType.LastIndexOf('.', last - 1);
+        return eventType[(before + 1)..last].ToLowerInvariant();
     }
 }

@@ -85,7 +85,10 @@ public sealed record PreferenceCommandResult
     /// <summary>The participant the author is linked to; <see langword="null"/> for <see cref="PreferenceCommandOutcome.UnknownAuthor"/>.</summary>
     public string? ParticipantId { get; init; }
 
-    /// <summary>The culture <see cref="Reply"/> is written in (<c>ko-KR</c>, <c>en-US</c>); both languages for an unknown author.</summary>
+    /// <summary>
+    /// The culture <see cref="Reply"/> is written in (<c>ko-KR</c>, <c>en-US</c>). For an unknown author it is <c>ko-KR</c>:
+    /// the reply is in Korean, followed by the same in English.
+    /// </summary>
     public required string Locale { get; init; }
 
     /// <summary>The reply to send the author: what changed, the settings, or what was wrong.</summary>
@@ -194,7 +197,7 @@ internal sealed class PreferenceCommands(ICoCreationStore store, ICoCreationProv
                 Network = network,
                 AuthorSubject = subject,
                 PostId = postId,
-                Locale = "ko-KR,en-US",
+                Locale = "ko-KR",
                 Reply = PreferenceTexts.UnknownAuthor,
             };
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CoCreation.Sdk.Tests.Preferences;
@@ -164,6 +165,7 @@ public sealed class PreferenceCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(stranger.Outcome, Is.EqualTo(PreferenceCommandOutcome.UnknownAuthor));
+            Assert.That(CultureInfo.GetCultureInfo(stranger.Locale).Name, Is.EqualTo("ko-KR"), "one culture name, the reply's first language");
             Assert.That(naming.Outcome, Is.EqualTo(PreferenceCommandOutcome.UnknownAuthor));
             Assert.That(otherNetwork.Outcome, Is.EqualTo(PreferenceCommandOutcome.UnknownAuthor));
             Assert.That(stranger.ParticipantId, Is.Null);

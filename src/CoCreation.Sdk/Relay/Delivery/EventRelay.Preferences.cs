@@ -16,6 +16,13 @@ internal sealed partial class EventRelay
     private Attempt? ApplyPreferences(OutboxMessage message, Participant participant)
     {
         var preferences = participant.Delivery ?? DeliveryPreferences.Default;
+        var quietHours = preferences.QuietFrom is not null && preferences.QuietUntil is not null;
+        if (preferences.Kinds.IsEmpty && !quietHours)
+        {
+            // Most people set nothing: the delivery goes now, without working out its kind.
+            return null;
+        }
+
         var kind = DeliveryKinds.Of(message.Event.Type);
         var mode = preferences.ModeFor(kind);
         if (mode == DeliveryMode.Off)
@@ -28,7 +35,6 @@ internal sealed partial class EventRelay
             });
         }
 
-        var quietHours = preferences.QuietFrom is not null && preferences.QuietUntil is not null;
         if (mode == DeliveryMode.Immediately && !quietHours)
         {
             return null;

@@ -13,10 +13,10 @@ internal sealed partial class EventRelay
     /// The shared first half keeps an event's deliveries next to each other in a store's key index: enqueuing an event
     /// for many recipients writes one or two index pages rather than one page per recipient, as fully random keys did.
     /// </remarks>
-    internal static string DeliveryKey(CoCreationEvent @event, string recipientId, RelayChannel channel)
-        => DeliveryKey(EventKeyPrefix(@event), @event, recipientId, channel);
-
-    /// <summary>The delivery key, with the event's <see cref="EventKeyPrefix"/> computed once for all its recipients.</summary>
+    /// <param name="eventPrefix">The event's <see cref="EventKeyPrefix"/>, computed once for all its recipients.</param>
+    /// <param name="event">The event.</param>
+    /// <param name="recipientId">The recipient.</param>
+    /// <param name="channel">The channel.</param>
     private static string DeliveryKey(string eventPrefix, CoCreationEvent @event, string recipientId, RelayChannel channel)
         => eventPrefix + Hashing.Sha256Hex($"{@event.Key}\n{recipientId}\n{channel}", 16);
 
