@@ -132,4 +132,35 @@ public sealed class DeliveryPreferencesApiTests
         var none = Assert.ThrowsAsync<CoCreationValidationException>(() => preferences.ChangeForAsync(session.ParticipantId, null!));
         Assert.That(none!.Field, Is.EqualTo("change"));
     }
+
+    [Test]
+    public async Task Changes_made_at_the_same_time_are_each_kept_or_refused_never_lost()
+    {
+        await using var sdk = new SdkHarness();
+        var session = await sdk.SignInNewAsync("minji");
+        var preferences = sdk.Services.GetRequiredService<IDeliveryPreferences>();
+        var kinds = new[] { "shipment", "stock", "sale", "production", "settlement", "design" };
+
+        // Each change reads, applies and writes with the version it read: the ones that collide are decided again.
+        var outcomes = await Task.WhenAll(kinds.Select(kind => Task.Run(async () =>
+        {
+            try
+            {
+                await preferences.ChangeForAsync(session.ParticipantId, new DeliverySettingsChange { Kinds = new Dictionary<string, DeliveryMode> { [kind] = DeliveryMode.Off } });
+                return (Kind: kind, Kept: true);
+            }
+            catch (CoCreationConflictException)
+            {
+                return (Kind: kind, Kept: false);
+            }
+        })));
+
+        var stored = (await sdk.Store.GetParticipantAsync(session.ParticipantId))!;
+        var kept = outcomes.Where(o => o.Kept).Select(o => o.Kind).ToArray();
+        Assert.That(kept, Is.Not.Empty);
+        Assert.That(stored.Delivery.Kinds.Keys, Is.EquivalentTo(kept), "every change that returned is stored, and no refused one");
+        Assert.That(stored.Delivery.Kinds.Values, Is.All.EqualTo(DeliveryMode.Off));
+        var audit = await sdk.Audit.QueryAsync(session.ParticipantId);
+        Assert.That(audit.Count(a => a.Action == AuditAction.PreferencesChanged), Is.EqualTo(kept.Length), "one audit line per stored change");
+    }
 }

@@ -28,6 +28,11 @@ public sealed class PreferenceCommandDeliveryTests
 
         Assert.That(sent.Status, Is.EqualTo(DeliveryStatus.Delivered));
         Assert.That(sdk.SocialSns.InboxOf("minji").Select(m => m.Text), Is.EqualTo(new[] { "Order o2 shipped" }));
+
+        // The suppressed event published again is tried under the preferences of now.
+        var republished = (await sdk.Relay.PublishAsync(DeliveryPreferencesRelayTests.Event("o1", id))).Deliveries.Single();
+        Assert.That(republished.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(sdk.SocialSns.InboxOf("minji").Select(m => m.Text), Is.EqualTo(new[] { "Order o2 shipped", "Order o1 shipped" }));
     }
 
     [Test]
