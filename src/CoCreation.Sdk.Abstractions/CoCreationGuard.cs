@@ -103,7 +103,29 @@ public static class CoCreationGuard
     /// <summary>Counts user-perceived characters (grapheme clusters), as networks count them.</summary>
     /// <param name="value">The text.</param>
     /// <returns>The count.</returns>
-    public static int TextLength(string value) => new StringInfo(value).LengthInTextElements;
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is <see langword="null"/>.</exception>
+    public static int TextLength(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var text = value.AsSpan();
+
+        // Every message is checked against a network's limit before it is sent. In ASCII text each character is a
+        // cluster of its own except a carriage return followed by a line feed, which is one; other text is walked
+        // cluster by cluster without building the index array StringInfo keeps.
+        if (System.Text.Ascii.IsValid(text))
+        {
+            return text.Length - text.Count("\r\n".AsSpan());
+        }
+
+        var count = 0;
+        while (!text.IsEmpty)
+        {
+            text = text[StringInfo.GetNextTextElementLength(text)..];
+            count++;
+        }
+
+        return count;
+    }
 
     /// <summary>Refuses zero or a negative number.</summary>
     /// <param name="value">The value.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using CoCreation.Sdk.Sns;
@@ -41,6 +42,8 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     private const string PollKind = "poll";
     private const string MessageKind = "message";
     private const string IdempotencyKind = "idempotency";
+
+    private static readonly ConditionalWeakTable<SnsCredential, string> CredentialKeys = [];
 
     private readonly TimeProvider clock;
     private readonly Dictionary<string, AccountState> accountsBySubject = new(StringComparer.Ordinal);
@@ -227,7 +230,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         ArgumentNullException.ThrowIfNull(credential);
         Write(() =>
         {
-            if (credentials.TryGetValue(TokenKey(credential.AccessToken), out var state) && !state.Revoked)
+            if (credentials.TryGetValue(TokenKey(credential), out var state) && !state.Revoked)
             {
                 state.Revoked = true;
                 rateWindows.Remove(credential.AccessToken);
@@ -664,7 +667,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     private AccountState ResolveCredentialLocked(SnsCredential credential, string provider)
     {
         // The messages name the problem, never the token.
-        if (!credentials.TryGetValue(TokenKey(credential.AccessToken), out var state))
+        if (!credentials.TryGetValue(TokenKey(credential), out var state))
         {
             throw new CredentialException(provider, $"The credential is not known to {provider}.");
         }
@@ -704,6 +707,13 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     /// <summary>Credentials are looked up by a hash of their token, so neither memory dumps of the table nor the database file hold usable tokens.</summary>
     private static string TokenKey(string token)
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token ?? string.Empty)));
+
+    /// <summary>
+    /// The lookup key of a credential object's token, worked out once per object: the relay sends every message with the
+    /// same brand credential. Only the hash is kept, and only while the caller keeps the credential itself.
+    /// </summary>
+    private static string TokenKey(SnsCredential credential)
+        => CredentialKeys.GetValue(credential, static c => TokenKey(c.AccessToken));
 
     private void StageCredential(CredentialState state)
         => store.Database?.Put(CredentialKind, state.Key, () => new SnsCredentialRecord(state.Account.Subject, state.ExpiresAt, state.Revoked), EmbeddedJsonContext.Default.SnsCredentialRecord);

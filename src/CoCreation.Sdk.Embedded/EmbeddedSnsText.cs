@@ -9,6 +9,15 @@ namespace CoCreation.Sdk.Embedded;
 /// <summary>Handle, mention, hashtag and continuation-token rules of the embedded SNS.</summary>
 internal static partial class EmbeddedSnsText
 {
+    private const int IdBytes = 16;
+    private const int IdBitsPerRefill = IdBytes * 256;
+
+    [ThreadStatic]
+    private static byte[]? t_idBits;
+
+    [ThreadStatic]
+    private static int t_idBitsUsed;
+
     public const string Host = "embedded.local";
 
     private const int MaxHandleLength = 30;
@@ -95,7 +104,27 @@ internal static partial class EmbeddedSnsText
 
     public static string NewToken() => "emb_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    public static string NewId(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N");
+    /// <summary>
+    /// A new id: the prefix and 128 random bits in hex, as a random GUID would give. The bits come from a per-thread
+    /// block refilled from the system's secure generator, one call per 256 ids rather than one per id.
+    /// </summary>
+    public static string NewId(string prefix)
+    {
+        var pool = t_idBits ??= new byte[IdBitsPerRefill];
+        if (t_idBitsUsed == 0 || t_idBitsUsed + IdBytes > pool.Length)
+        {
+            RandomNumberGenerator.Fill(pool);
+            t_idBitsUsed = 0;
+        }
+
+        var bits = pool.AsSpan(t_idBitsUsed, IdBytes);
+        t_idBitsUsed += IdBytes;
+        var id = prefix + "_" + Convert.ToHexStringLower(bits);
+
+        // Handed-out bits are not kept.
+        bits.Clear();
+        return id;
+    }
 
     /// <summary>Builds a continuation token bound to one query, so a token of another query is refused.</summary>
     public static string EncodeToken(string scope, long position)

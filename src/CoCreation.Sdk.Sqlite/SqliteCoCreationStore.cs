@@ -42,14 +42,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     private const string CloudKind = "c";
     private const string EnterpriseKind = "e";
 
-    // 5 parameters a row: 250 a statement, far below SQLite's limit of 32,766.
-    private const int OutboxRowsPerStatement = 50;
-
     private const int MaxCachedParticipants = 10_000;
-
-    private static readonly string[] OutboxUpsertSql = WriteOutboxUpserts();
-    private static readonly string[] OutboxInsertNewSql = WriteOutboxInserts("ON CONFLICT (delivery_key) DO NOTHING RETURNING delivery_key");
-    private static readonly string[,] OutboxParameterNames = NameOutboxParameters();
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteConnection _connection;
@@ -160,12 +153,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
 
         // Serialised before the store is taken: the JSON of the outbox rows (the bulk of a relay's writes) costs no time
         // in the write transaction, while other processes on the file wait for it.
-        var outboxJson = new string[changes.Outbox.Count];
-        for (var i = 0; i < outboxJson.Length; i++)
-        {
-            outboxJson[i] = SqliteJsonContext.WriteOutbox(changes.Outbox[i]);
-        }
-
+        using var outboxJson = SqliteJsonContext.WriteOutboxRows(changes.Outbox);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -334,8 +322,8 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
 
     /// <inheritdoc />
     /// <remarks>
-    /// One transaction: the new rows go in with <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c>, and only the keys it did
-    /// not insert are read back.
+    /// One transaction: each new row goes in with <c>INSERT … ON CONFLICT DO NOTHING</c>, and only the keys it did not
+    /// insert are read back.
     /// </remarks>
     /// <exception cref="CoCreationException">The file could not be written.</exception>
     public async Task<IReadOnlyList<OutboxMessage>> EnqueueOutboxAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default)
@@ -347,12 +335,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             return [];
         }
 
-        var json = new string[messages.Count];
-        for (var i = 0; i < json.Length; i++)
-        {
-            json[i] = SqliteJsonContext.WriteOutbox(messages[i]);
-        }
-
+        using var json = SqliteJsonContext.WriteOutboxRows(messages);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -362,16 +345,18 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
                 ExecuteNonQuery("BEGIN IMMEDIATE");
                 try
                 {
-                    var inserted = new HashSet<string>(StringComparer.Ordinal);
-                    for (var first = 0; first < json.Length; first += OutboxRowsPerStatement)
+                    List<string>? others = null;
+                    for (var i = 0; i < json.Count; i++)
                     {
-                        InsertNewOutbox(messages, json, first, Math.Min(OutboxRowsPerStatement, json.Length - first), inserted);
+                        if (!InsertNewOutboxRow(messages[i], json[i]))
+                        {
+                            (others ??= []).Add(messages[i].DeliveryKey);
+                        }
                     }
 
                     IReadOnlyList<OutboxMessage> existing = [];
-                    if (inserted.Count < messages.Count)
+                    if (others is not null)
                     {
-                        var others = messages.Select(m => m.DeliveryKey).Where(k => !inserted.Contains(k)).ToList();
                         existing = ReadJson(
                             Command("SELECT json FROM outbox WHERE delivery_key IN (SELECT value FROM json_each($keys))", ("$keys", SqliteJsonContext.Write<IReadOnlyList<string>>(others, SqliteJsonContext.Default.IReadOnlyListString))),
                             SqliteJsonContext.Default.OutboxMessage);
@@ -492,6 +477,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             }
 
             _participants.Clear();
+            FinalizeOutboxRowStatements();
             foreach (var command in _commands.Values)
             {
                 command.Dispose();
@@ -526,7 +512,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
 
     // Runs inside the transaction; any exception rolls everything back. Deletions apply before puts, and
     // each check reads the state the earlier parts of the same set left, as the in-memory store plans it.
-    private void Apply(StoreChanges changes, string[] outboxJson)
+    private void Apply(StoreChanges changes, SqliteOutboxRows outboxJson)
     {
         foreach (var id in changes.DeletedParticipants)
         {
@@ -573,9 +559,10 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             }
         }
 
-        for (var first = 0; first < outboxJson.Length; first += OutboxRowsPerStatement)
+        // In order, so a key given twice ends as its last entry.
+        for (var i = 0; i < outboxJson.Count; i++)
         {
-            UpsertOutbox(changes.Outbox, outboxJson, first, Math.Min(OutboxRowsPerStatement, outboxJson.Length - first));
+            UpsertOutboxRow(changes.Outbox[i], outboxJson[i]);
         }
 
         foreach (var (source, cursor) in changes.Cursors)
@@ -602,82 +589,6 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             Redact("audit", SqliteJsonContext.Default.AuditEntry, redaction.Redact);
             Redact("outbox", SqliteJsonContext.Default.OutboxMessage, redaction.Redact);
         }
-    }
-
-    /// <summary>
-    /// Stores outbox rows with one multi-row upsert: one statement to bind and step instead of one per row. Rows are
-    /// upserted in order, so a key given twice ends as its last entry, as with one statement per row.
-    /// </summary>
-    private void UpsertOutbox(IReadOnlyList<OutboxMessage> messages, string[] json, int first, int count)
-    {
-        var command = Command(OutboxUpsertSql[count - 1]);
-        BindOutboxRows(command, messages, json, first, count);
-        command.ExecuteNonQuery();
-    }
-
-    private static void BindOutboxRows(SqliteCommand command, IReadOnlyList<OutboxMessage> messages, string[] json, int first, int count)
-    {
-        var parameters = command.Parameters;
-        for (var row = 0; row < count; row++)
-        {
-            var message = messages[first + row];
-            parameters.AddWithValue(OutboxParameterNames[row, 0], message.DeliveryKey);
-            parameters.AddWithValue(OutboxParameterNames[row, 1], message.RecipientId);
-            parameters.AddWithValue(OutboxParameterNames[row, 2], message.Status.ToString());
-            parameters.AddWithValue(OutboxParameterNames[row, 3], message.NextAttemptAt.UtcTicks);
-            parameters.AddWithValue(OutboxParameterNames[row, 4], json[first + row]);
-        }
-    }
-
-    /// <summary>Inserts the rows whose keys are new with one multi-row statement, adding the keys it inserted to <paramref name="inserted"/>.</summary>
-    private void InsertNewOutbox(IReadOnlyList<OutboxMessage> messages, string[] json, int first, int count, HashSet<string> inserted)
-    {
-        var command = Command(OutboxInsertNewSql[count - 1]);
-        BindOutboxRows(command, messages, json, first, count);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            inserted.Add(reader.GetString(0));
-        }
-    }
-
-    private static string[,] NameOutboxParameters()
-    {
-        var names = new string[OutboxRowsPerStatement, 5];
-        for (var row = 0; row < OutboxRowsPerStatement; row++)
-        {
-            var suffix = row.ToString(CultureInfo.InvariantCulture);
-            names[row, 0] = "$key" + suffix;
-            names[row, 1] = "$recipient" + suffix;
-            names[row, 2] = "$status" + suffix;
-            names[row, 3] = "$next" + suffix;
-            names[row, 4] = "$json" + suffix;
-        }
-
-        return names;
-    }
-
-    // One statement text per row count, so each count is prepared once and kept.
-    private static string[] WriteOutboxUpserts() => WriteOutboxInserts("""
-        ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
-            next_attempt_at = excluded.next_attempt_at, json = excluded.json, lease_owner = NULL, lease_until = NULL
-        """);
-
-    private static string[] WriteOutboxInserts(string onConflict)
-    {
-        var statements = new string[OutboxRowsPerStatement];
-        var values = new StringBuilder();
-        for (var count = 1; count <= OutboxRowsPerStatement; count++)
-        {
-            var row = (count - 1).ToString(CultureInfo.InvariantCulture);
-            values.Append(count == 1 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"($key{row}, $recipient{row}, $status{row}, $next{row}, $json{row})");
-            statements[count - 1] = $"""
-                INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES {values}
-                {onConflict}
-                """;
-        }
-
-        return statements;
     }
 
     private void Redact<T>(string table, JsonTypeInfo<T> info, Func<T, T> redact)

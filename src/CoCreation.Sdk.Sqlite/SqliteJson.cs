@@ -44,11 +44,62 @@ internal sealed partial class SqliteJsonContext : JsonSerializerContext
     /// </summary>
     public static string WriteOutbox(Outbox message)
     {
-        // One buffer and writer per thread, reset for each row: a fan-out writes many rows in a row.
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var buffer = Rows();
+        WriteOutbox(Writer(buffer), message);
+        var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        ReleaseLarge(buffer);
+        return json;
+    }
+
+    /// <summary>
+    /// The rows' JSON as UTF-8, one after another in one pooled buffer, for binding to SQLite as they are: no string is
+    /// made of them and none is converted back.
+    /// </summary>
+    public static SqliteOutboxRows WriteOutboxRows(IReadOnlyList<Outbox> messages)
+    {
+        // One buffer and writer per thread, reset for each call: a fan-out writes many rows in a row. The rows are copied
+        // out of it before the caller waits for anything, so another call on this thread cannot overwrite them.
+        var buffer = Rows();
+        var ends = new int[messages.Count];
+        var writer = Writer(buffer);
+        for (var i = 0; i < ends.Length; i++)
+        {
+            writer.Reset(buffer);
+            WriteOutbox(writer, messages[i]);
+            ends[i] = buffer.WrittenCount;
+        }
+
+        var rows = new SqliteOutboxRows(buffer.WrittenSpan, ends);
+        ReleaseLarge(buffer);
+        return rows;
+    }
+
+    private static ArrayBufferWriter<byte> Rows()
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
         buffer.ResetWrittenCount();
+        return buffer;
+    }
+
+    private static Utf8JsonWriter Writer(ArrayBufferWriter<byte> buffer)
+    {
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
+        return writer;
+    }
+
+    // A rare large batch does not leave its buffer held by the thread.
+    private static void ReleaseLarge(ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity > MaxKeptBuffer)
+        {
+            t_buffer = null;
+            t_writer = null;
+        }
+    }
+
+    private static void WriteOutbox(Utf8JsonWriter writer, Outbox message)
+    {
         writer.WriteStartObject();
         writer.WriteString(nameof(Outbox.DeliveryKey), message.DeliveryKey);
         writer.WritePropertyName(nameof(Outbox.Event));
@@ -74,15 +125,6 @@ internal sealed partial class SqliteJsonContext : JsonSerializerContext
         writer.WriteString(nameof(Outbox.CreatedAt), message.CreatedAt);
         writer.WriteEndObject();
         writer.Flush();
-        var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        if (buffer.Capacity > MaxKeptBuffer)
-        {
-            // A rare large row does not leave its buffer held by the thread.
-            t_buffer = null;
-            t_writer = null;
-        }
-
-        return json;
     }
 
     /// <summary>
@@ -96,5 +138,40 @@ internal sealed partial class SqliteJsonContext : JsonSerializerContext
 
         public static byte[] Of(CoCreationEvent value)
             => Written.GetValue(value, static e => JsonSerializer.SerializeToUtf8Bytes(e, Default.CoCreationEvent));
+    }
+}
+
+/// <summary>The UTF-8 JSON of several outbox rows in one buffer rented from the shared pool, returned on dispose.</summary>
+internal sealed class SqliteOutboxRows : IDisposable
+{
+    private readonly int[] _ends;
+    private byte[]? _bytes;
+
+    public SqliteOutboxRows(ReadOnlySpan<byte> written, int[] ends)
+    {
+        _ends = ends;
+        _bytes = ArrayPool<byte>.Shared.Rent(Math.Max(written.Length, 1));
+        written.CopyTo(_bytes);
+    }
+
+    public int Count => _ends.Length;
+
+    public ReadOnlySpan<byte> this[int index]
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_bytes is null, this);
+            var start = index == 0 ? 0 : _ends[index - 1];
+            return _bytes.AsSpan(start, _ends[index] - start);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_bytes is { } bytes)
+        {
+            _bytes = null;
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 }

@@ -96,6 +96,30 @@ public sealed class CoCreationGuardTests
         Assert.That(error!.Message, Does.Contain("4").And.Contain("3").And.Contain("Nothing was cut"));
     }
 
+    [TestCase("")]
+    [TestCase("Order PO-1042 (Linen jacket) is ready.")]
+    [TestCase("line one\r\nline two\r\n")]
+    [TestCase("\r\r\n\n\r")]
+    [TestCase("tab\tand\u0007bell")]
+    [TestCase("e\u0301 and a\u0308")]
+    [TestCase("주문 PO-1042 (린넨 재킷) 준비 완료.")]
+    [TestCase("\u1100\u1161\u11A8 jamo")]
+    [TestCase("flags 🇰🇷🇺🇸 and 👍🏽 and 👨‍👩‍👧")]
+    [TestCase("ascii then e\u0301\r\n")]
+    public void Length_is_the_count_of_text_elements_for_ascii_and_other_text(string text)
+    {
+        // The ASCII path and the cluster walk must agree with the framework's own count of text elements.
+        Assert.That(CoCreationGuard.TextLength(text), Is.EqualTo(new System.Globalization.StringInfo(text).LengthInTextElements));
+    }
+
+    [Test]
+    public void A_carriage_return_and_line_feed_count_as_one_character()
+    {
+        Assert.That(CoCreationGuard.TextLength("a\r\nb"), Is.EqualTo(3));
+        Assert.That(CoCreationGuard.TextLength("a\n\rb"), Is.EqualTo(4));
+        Assert.Throws<ArgumentNullException>(() => CoCreationGuard.TextLength(null!));
+    }
+
     [Test]
     public void A_credential_never_shows_its_token()
     {

@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace CoCreation.Sdk.Sqlite;
+
+/// <summary>
+/// The relay's hot writes: one outbox row per statement step, through SQLite's own prepared-statement API on the
+/// store's connection. Parameters are bound by position and text is bound as UTF-8 bytes, so the row JSON written by
+/// <see cref="SqliteJsonContext.WriteOutboxRows"/> goes to SQLite as it is, without a string in between.
+/// </summary>
+public sealed partial class SqliteCoCreationStore
+{
+    private const string InsertOutboxRowSql = """
+        INSERT INTO outbox (delivery_key, recipient_id, status, next_attempt_at, json) VALUES (?1, ?2, ?3, ?4, ?5)
+        """;
+
+    private const string InsertNewOutboxRowSql = InsertOutboxRowSql + " ON CONFLICT (delivery_key) DO NOTHING";
+
+    private const string UpsertOutboxRowSql = InsertOutboxRowSql + """
+
+        ON CONFLICT (delivery_key) DO UPDATE SET recipient_id = excluded.recipient_id, status = excluded.status,
+            next_attempt_at = excluded.next_attempt_at, json = excluded.json, lease_owner = NULL, lease_until = NULL
+        """;
+
+    // Keys, ids and statuses are short; longer text is encoded into a rented buffer.
+    private const int StackEncodedBytes = 256;
+
+    private static readonly byte[][] StatusNames = [.. Enum.GetValues<DeliveryStatus>().Select(s => Encoding.UTF8.GetBytes(s.ToString()))];
+
+    private sqlite3_stmt? _insertNewOutboxRow;
+    private sqlite3_stmt? _upsertOutboxRow;
+
+    /// <summary>Inserts the row unless its key is stored; true when it was inserted. Callers hold the gate, inside a transaction.</summary>
+    private bool InsertNewOutboxRow(OutboxMessage message, ReadOnlySpan<byte> json)
+        => WriteOutboxRow(ref _insertNewOutboxRow, InsertNewOutboxRowSql, message, json);
+
+    /// <summary>Stores the row under its key, replacing any stored one and ending any worker's claim on it.</summary>
+    private void UpsertOutboxRow(OutboxMessage message, ReadOnlySpan<byte> json)
+        => WriteOutboxRow(ref _upsertOutboxRow, UpsertOutboxRowSql, message, json);
+
+    private bool WriteOutboxRow(ref sqlite3_stmt? statement, string sql, OutboxMessage message, ReadOnlySpan<byte> json)
+    {
+        var db = _connection.Handle!;
+        if (statement is null)
+        {
+            // Kept for the life of the connection (SQLITE_PREPARE_PERSISTENT), like the commands of Command().
+            Check(raw.sqlite3_prepare_v3(db, sql, 1, out var prepared), db);
+            statement = prepared;
+        }
+
+        try
+        {
+            Check(BindText(statement, 1, message.DeliveryKey), db);
+            Check(BindText(statement, 2, message.RecipientId), db);
+            Check(raw.sqlite3_bind_text(statement, 3, StatusNames[(int)message.Status]), db);
+            Check(raw.sqlite3_bind_int64(statement, 4, message.NextAttemptAt.UtcTicks), db);
+            Check(raw.sqlite3_bind_text(statement, 5, json), db);
+            var rc = raw.sqlite3_step(statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+
+            return raw.sqlite3_changes(db) > 0;
+        }
+        finally
+        {
+            // The error, if any, was reported by the step; reset only readies the statement for the next row.
+            _ = raw.sqlite3_reset(statement);
+        }
+    }
+
+    private static int BindText(sqlite3_stmt statement, int index, string value)
+    {
+        if (value.Length == 0)
+        {
+            return raw.sqlite3_bind_text(statement, index, value);
+        }
+
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (max <= StackEncodedBytes)
+        {
+            Span<byte> bytes = stackalloc byte[StackEncodedBytes];
+            var length = Encoding.UTF8.GetBytes(value, bytes);
+            return raw.sqlite3_bind_text(statement, index, bytes[..length]);
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(max);
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(value, rented);
+            return raw.sqlite3_bind_text(statement, index, rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static void Check(int rc, sqlite3 db)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    private void FinalizeOutboxRowStatements()
+    {
+        _insertNewOutboxRow?.Dispose();
+        _upsertOutboxRow?.Dispose();
+        _insertNewOutboxRow = null;
+        _upsertOutboxRow = null;
+    }
+}
