@@ -6,7 +6,7 @@ using SQLitePCL;
 namespace CoCreation.Sdk.Sqlite;
 
 /// <summary>
-/// The relay's hot writes: one outbox row per statement step, through SQLite's own prepared-statement API on the
+/// The relay's hot statements: one outbox row per statement step, through SQLite's own prepared-statement API on the
 /// store's connection. Parameters are bound by position and text is bound as UTF-8 bytes, so the row JSON written by
 /// <see cref="SqliteJsonContext.WriteOutboxRows"/> goes to SQLite as it is, without a string in between.
 /// </summary>
@@ -27,10 +27,11 @@ public sealed partial class SqliteCoCreationStore
     // Keys, ids and statuses are short; longer text is encoded into a rented buffer.
     private const int StackEncodedBytes = 256;
 
-    private static readonly byte[][] StatusNames = [.. Enum.GetValues<DeliveryStatus>().Select(s => Encoding.UTF8.GetBytes(s.ToString()))];
+    private static readonly Dictionary<DeliveryStatus, byte[]> StatusNames = Enum.GetValues<DeliveryStatus>().ToDictionary(s => s, s => Encoding.UTF8.GetBytes(s.ToString()));
 
     private sqlite3_stmt? _insertNewOutboxRow;
     private sqlite3_stmt? _upsertOutboxRow;
+    private sqlite3_stmt? _dataVersion;
 
     /// <summary>Inserts the row unless its key is stored; true when it was inserted. Callers hold the gate, inside a transaction.</summary>
     private bool InsertNewOutboxRow(OutboxMessage message, ReadOnlySpan<byte> json)
@@ -54,7 +55,7 @@ public sealed partial class SqliteCoCreationStore
         {
             Check(BindText(statement, 1, message.DeliveryKey), db);
             Check(BindText(statement, 2, message.RecipientId), db);
-            Check(raw.sqlite3_bind_text(statement, 3, StatusNames[(int)message.Status]), db);
+            Check(StatusNames.TryGetValue(message.Status, out var status) ? raw.sqlite3_bind_text(statement, 3, status) : BindText(statement, 3, message.Status.ToString()), db);
             Check(raw.sqlite3_bind_int64(statement, 4, message.NextAttemptAt.UtcTicks), db);
             Check(raw.sqlite3_bind_text(statement, 5, json), db);
             var rc = raw.sqlite3_step(statement);
@@ -69,6 +70,35 @@ public sealed partial class SqliteCoCreationStore
         {
             // The error, if any, was reported by the step; reset only readies the statement for the next row.
             _ = raw.sqlite3_reset(statement);
+        }
+    }
+
+    /// <summary>
+    /// <c>PRAGMA data_version</c>: a number that changes when another connection commits. Read before every cached
+    /// participant read, so it runs as a kept statement of its own. Callers hold the gate.
+    /// </summary>
+    private long DataVersion()
+    {
+        var db = _connection.Handle!;
+        if (_dataVersion is null)
+        {
+            Check(raw.sqlite3_prepare_v3(db, "PRAGMA data_version", 1, out var prepared), db);
+            _dataVersion = prepared;
+        }
+
+        try
+        {
+            var rc = raw.sqlite3_step(_dataVersion);
+            if (rc != raw.SQLITE_ROW)
+            {
+                SqliteException.ThrowExceptionForRC(rc == raw.SQLITE_DONE ? raw.SQLITE_ERROR : rc, db);
+            }
+
+            return raw.sqlite3_column_int64(_dataVersion, 0);
+        }
+        finally
+        {
+            _ = raw.sqlite3_reset(_dataVersion);
         }
     }
 
@@ -111,7 +141,9 @@ public sealed partial class SqliteCoCreationStore
     {
         _insertNewOutboxRow?.Dispose();
         _upsertOutboxRow?.Dispose();
+        _dataVersion?.Dispose();
         _insertNewOutboxRow = null;
         _upsertOutboxRow = null;
+        _dataVersion = null;
     }
 }

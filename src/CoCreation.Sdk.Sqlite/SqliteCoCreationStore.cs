@@ -704,7 +704,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     /// </summary>
     private Dictionary<string, Participant> CachedParticipants()
     {
-        var dataVersion = (long)Command("PRAGMA data_version").ExecuteScalar()!;
+        var dataVersion = DataVersion();
         if (dataVersion != _participantsDataVersion)
         {
             _participants.Clear();

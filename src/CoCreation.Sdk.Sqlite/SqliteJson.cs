@@ -101,16 +101,16 @@ internal sealed partial class SqliteJsonContext : JsonSerializerContext
     private static void WriteOutbox(Utf8JsonWriter writer, Outbox message)
     {
         writer.WriteStartObject();
-        writer.WriteString(nameof(Outbox.DeliveryKey), message.DeliveryKey);
-        writer.WritePropertyName(nameof(Outbox.Event));
+        writer.WriteString(OutboxNames.DeliveryKey, message.DeliveryKey);
+        writer.WritePropertyName(OutboxNames.Event);
         writer.WriteRawValue(SharedEventJson.Of(message.Event), skipInputValidation: true);
-        writer.WriteString(nameof(Outbox.RuleName), message.RuleName);
-        writer.WriteString(nameof(Outbox.RecipientId), message.RecipientId);
-        writer.WriteString(nameof(Outbox.Channel), message.Channel.ToString());
-        writer.WriteString(nameof(Outbox.Status), message.Status.ToString());
-        writer.WriteNumber(nameof(Outbox.Attempts), message.Attempts);
-        writer.WriteString(nameof(Outbox.NextAttemptAt), message.NextAttemptAt);
-        writer.WriteStartArray(nameof(Outbox.FailedNetworks));
+        writer.WriteString(OutboxNames.RuleName, message.RuleName);
+        writer.WriteString(OutboxNames.RecipientId, message.RecipientId);
+        writer.WriteString(OutboxNames.Channel, OutboxNames.Of(message.Channel));
+        writer.WriteString(OutboxNames.Status, OutboxNames.Of(message.Status));
+        writer.WriteNumber(OutboxNames.Attempts, message.Attempts);
+        writer.WriteString(OutboxNames.NextAttemptAt, message.NextAttemptAt);
+        writer.WriteStartArray(OutboxNames.FailedNetworks);
         foreach (var network in message.FailedNetworks.IsDefault ? [] : message.FailedNetworks)
         {
             writer.WriteStringValue(network);
@@ -119,12 +119,36 @@ internal sealed partial class SqliteJsonContext : JsonSerializerContext
         writer.WriteEndArray();
         if (message.LastError is { } error)
         {
-            writer.WriteString(nameof(Outbox.LastError), error);
+            writer.WriteString(OutboxNames.LastError, error);
         }
 
-        writer.WriteString(nameof(Outbox.CreatedAt), message.CreatedAt);
+        writer.WriteString(OutboxNames.CreatedAt, message.CreatedAt);
         writer.WriteEndObject();
         writer.Flush();
+    }
+
+    /// <summary>The outbox row's member names and enum values, escaped and encoded once rather than for every row.</summary>
+    private static class OutboxNames
+    {
+        public static readonly JsonEncodedText DeliveryKey = JsonEncodedText.Encode(nameof(Outbox.DeliveryKey));
+        public static readonly JsonEncodedText Event = JsonEncodedText.Encode(nameof(Outbox.Event));
+        public static readonly JsonEncodedText RuleName = JsonEncodedText.Encode(nameof(Outbox.RuleName));
+        public static readonly JsonEncodedText RecipientId = JsonEncodedText.Encode(nameof(Outbox.RecipientId));
+        public static readonly JsonEncodedText Channel = JsonEncodedText.Encode(nameof(Outbox.Channel));
+        public static readonly JsonEncodedText Status = JsonEncodedText.Encode(nameof(Outbox.Status));
+        public static readonly JsonEncodedText Attempts = JsonEncodedText.Encode(nameof(Outbox.Attempts));
+        public static readonly JsonEncodedText NextAttemptAt = JsonEncodedText.Encode(nameof(Outbox.NextAttemptAt));
+        public static readonly JsonEncodedText FailedNetworks = JsonEncodedText.Encode(nameof(Outbox.FailedNetworks));
+        public static readonly JsonEncodedText LastError = JsonEncodedText.Encode(nameof(Outbox.LastError));
+        public static readonly JsonEncodedText CreatedAt = JsonEncodedText.Encode(nameof(Outbox.CreatedAt));
+
+        private static readonly Dictionary<RelayChannel, JsonEncodedText> Channels = Enum.GetValues<RelayChannel>().ToDictionary(c => c, c => JsonEncodedText.Encode(c.ToString()));
+        private static readonly Dictionary<DeliveryStatus, JsonEncodedText> Statuses = Enum.GetValues<DeliveryStatus>().ToDictionary(s => s, s => JsonEncodedText.Encode(s.ToString()));
+
+        // A value outside the enum is written as ToString() gives it, as before.
+        public static JsonEncodedText Of(RelayChannel channel) => Channels.TryGetValue(channel, out var name) ? name : JsonEncodedText.Encode(channel.ToString());
+
+        public static JsonEncodedText Of(DeliveryStatus status) => Statuses.TryGetValue(status, out var name) ? name : JsonEncodedText.Encode(status.ToString());
     }
 
     /// <summary>

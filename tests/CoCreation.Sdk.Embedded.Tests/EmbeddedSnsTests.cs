@@ -124,6 +124,42 @@ public sealed class EmbeddedSnsTests
     }
 
     [Test]
+    public async Task A_brand_credential_used_before_is_refused_once_revoked_and_a_new_token_object_works()
+    {
+        // The network remembers each credential object's lookup key; revocation must still be seen on the next call.
+        var (network, brand, connector) = Create();
+        var member = network.RegisterAccount("member");
+        var first = await connector.SendDirectMessageAsync(new DirectMessageRequest { RecipientSubject = member.Subject, Text = "one", IdempotencyKey = "k-1" });
+        Assert.That(network.GetInbox(member.Subject).Select(m => m.Id), Does.Contain(first.Id));
+
+        network.RevokeCredential(brand.Credential);
+        Assert.ThrowsAsync<CredentialException>(() => connector.SendDirectMessageAsync(new DirectMessageRequest { RecipientSubject = member.Subject, Text = "two", IdempotencyKey = "k-2" }));
+        Assert.That(network.GetInbox(member.Subject), Has.Count.EqualTo(1));
+
+        // A different object holding the same revoked token is refused too.
+        var copy = network.CreateConnector("social", new SnsCredential(brand.Credential.AccessToken));
+        Assert.ThrowsAsync<CredentialException>(() => copy.SendDirectMessageAsync(new DirectMessageRequest { RecipientSubject = member.Subject, Text = "three", IdempotencyKey = "k-3" }));
+        Assert.That(network.GetInbox(member.Subject), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void New_ids_are_the_prefix_and_32_hex_digits_and_never_repeat()
+    {
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 4, _ =>
+        {
+            for (var i = 0; i < 2_000; i++)
+            {
+                ids.Add(EmbeddedSnsText.NewId("msg"));
+            }
+        });
+
+        Assert.That(ids, Has.Count.EqualTo(8_000));
+        Assert.That(ids.Distinct(StringComparer.Ordinal).Count(), Is.EqualTo(8_000));
+        Assert.That(ids, Has.All.Match("^msg_[0-9a-f]{32}$"));
+    }
+
+    [Test]
     public void Publish_WithExpiredMemberAuthor_IsRefused()
     {
         var (network, _, connector) = Create();

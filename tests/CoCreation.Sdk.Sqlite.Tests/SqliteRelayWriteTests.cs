@@ -74,6 +74,46 @@ public sealed class SqliteRelayWriteTests
     }
 
     [Test]
+    public async Task Rows_enqueued_and_updated_hold_the_generated_serializers_json_and_columns_byte_for_byte()
+    {
+        // The hot path binds UTF-8 bytes and keys by position; another connection reading the raw columns must find what
+        // the generated serializer writes, Korean, escapes and emoji included, with the key and recipient columns intact.
+        var messages = Messages().Take(3).Select((m, i) => m with { DeliveryKey = $"키-{i}-" + new string('k', 120 * i), RecipientId = $"참가자-{i}", Status = DeliveryStatus.Pending }).ToList();
+        using var store = new SqliteCoCreationStore(_db.ConnectionString);
+        Assert.That(await store.EnqueueOutboxAsync(messages), Is.Empty);
+        ExpectRows(messages);
+
+        var outcomes = messages.Select(m => m with { Status = DeliveryStatus.Delivered, Attempts = 1, LastError = "없음 \"ok\"" }).ToList();
+        var changes = new StoreChanges();
+        outcomes.ForEach(o => changes.PutOutbox(o));
+        await store.ApplyAsync(changes);
+        ExpectRows(outcomes);
+
+        // Enqueued again, nothing is inserted: the stored (delivered) rows come back unchanged.
+        var again = await store.EnqueueOutboxAsync(messages);
+        Assert.That(again.Select(m => m.Status), Is.All.EqualTo(DeliveryStatus.Delivered));
+        ExpectRows(outcomes);
+    }
+
+    private void ExpectRows(IReadOnlyList<OutboxMessage> expected)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_db.ConnectionString);
+        connection.Open();
+        foreach (var message in expected)
+        {
+            using var read = connection.CreateCommand();
+            read.CommandText = "SELECT recipient_id, status, next_attempt_at, json FROM outbox WHERE delivery_key = $key";
+            read.Parameters.AddWithValue("$key", message.DeliveryKey);
+            using var reader = read.ExecuteReader();
+            Assert.That(reader.Read(), Is.True, message.DeliveryKey);
+            Assert.That(reader.GetString(0), Is.EqualTo(message.RecipientId));
+            Assert.That(reader.GetString(1), Is.EqualTo(message.Status.ToString()));
+            Assert.That(reader.GetInt64(2), Is.EqualTo(message.NextAttemptAt.UtcTicks));
+            Assert.That(reader.GetString(3), Is.EqualTo(SqliteJsonContext.Write(message, SqliteJsonContext.Default.OutboxMessage)));
+        }
+    }
+
+    [Test]
     public async Task An_event_sent_to_many_recipients_is_stored_whole_in_every_row()
     {
         var message = Messages().ElementAt(2);

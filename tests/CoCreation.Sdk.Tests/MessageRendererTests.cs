@@ -140,4 +140,39 @@ public sealed class MessageRendererTests
     private static bool IsForbidden(char c)
         => c < 0x20 || c is >= '\u007F' and <= '\u009F' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069'
         || c is '\u200E' or '\u200F' or '\u061C' or '\uFEFF' or '\u2028' or '\u2029' || char.IsSurrogate(c);
+
+    [Test]
+    public void One_event_filled_with_several_texts_and_locales_gives_each_its_own_text_every_time()
+    {
+        // Filled texts are kept per event instance: each text and locale must still get its own result, and the second
+        // round (served from what was kept) must equal the first.
+        var shared = Event(("amount", "3915000"), ("currency", "KRW"), ("title", "Linen"));
+        var cases = new[]
+        {
+            ("{amount:money}", "ko-KR", "3,915,000원"),
+            ("{amount:money}", "en-US", "KRW 3,915,000"),
+            ("{title} {amount:money}", "en-US", "Linen KRW 3,915,000"),
+            (new string("{title}".ToCharArray()), "en-US", "Linen"),
+        };
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var (text, locale, expected) in cases)
+            {
+                Assert.That(MessageRenderer.Fill(text, shared, locale), Is.EqualTo(expected), $"round {round}: {text} in {locale}");
+            }
+        }
+
+        // Another instance with other data is filled from its own data.
+        Assert.That(MessageRenderer.Fill("{title}", Event(("title", "Wool")), "en-US"), Is.EqualTo("Wool"));
+    }
+
+    [Test]
+    public void Concurrent_fills_of_one_event_all_get_the_right_text()
+    {
+        var shared = Event(("title", "Linen"), ("amount", "12"), ("currency", "USD"));
+        var results = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 200, i => results.Add(MessageRenderer.Fill(i % 2 == 0 ? "{title}" : "{amount:money}", shared, "en-US")));
+        Assert.That(results.Count(r => r == "Linen"), Is.EqualTo(100));
+        Assert.That(results.Count(r => r == "$12.00"), Is.EqualTo(100));
+    }
 }

@@ -44,7 +44,8 @@ internal sealed class KeyedLock
         {
             foreach (var key in ordered)
             {
-                held.Add(await AcquireAsync(key, cancellationToken).ConfigureAwait(false));
+                // A key no one holds is taken at once, without an await; only a held key waits.
+                held.Add(TryAcquireNow(key) ?? await AcquireAsync(key, cancellationToken).ConfigureAwait(false));
             }
         }
         catch
@@ -54,6 +55,28 @@ internal sealed class KeyedLock
         }
 
         return new AllReleaser(held);
+    }
+
+    /// <summary>Takes <paramref name="key"/> if no one holds it; <see langword="null"/> when someone does.</summary>
+    private Releaser? TryAcquireNow(string key)
+    {
+        lock (_entries)
+        {
+            if (!_entries.TryGetValue(key, out var entry))
+            {
+                entry = new Entry();
+                _entries.Add(key, entry);
+            }
+
+            if (!entry.Semaphore.Wait(0))
+            {
+                // Held: the caller waits its turn through AcquireAsync, which counts itself as a user.
+                return null;
+            }
+
+            entry.Users++;
+            return new Releaser(this, key, entry);
+        }
     }
 
     private static void ReleaseAll(List<IDisposable> held)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace CoCreation.Sdk;
@@ -25,6 +26,11 @@ internal static partial class MessageRenderer
 
     private static readonly ConcurrentDictionary<string, CultureInfo> Cultures = new(StringComparer.OrdinalIgnoreCase);
 
+    // The texts filled for an event instance, kept as long as the instance lives: an event relayed to many recipients is
+    // filled once per template text and locale, not once per recipient. CoCreationEvent is immutable, so a filled text
+    // stays right for its instance.
+    private static readonly ConditionalWeakTable<CoCreationEvent, FilledTexts> Filled = [];
+
     /// <summary>Picks the text in the recipient's culture, else the default culture, else the first by culture name.</summary>
     public static (string Locale, string Text) Choose(MessageTemplate template, string? preferredLocale, string defaultLocale)
     {
@@ -49,6 +55,9 @@ internal static partial class MessageRenderer
     /// that the gap shows. Every value is neutralised (<see cref="Neutralize"/>) before it goes in.
     /// </summary>
     public static string Fill(string text, CoCreationEvent @event, string locale)
+        => Filled.GetValue(@event, static _ => new FilledTexts()).Get(text, @event, locale);
+
+    private static string FillCore(string text, CoCreationEvent @event, string locale)
     {
         var culture = CultureFor(locale);
         return Placeholder().Replace(text, match =>
@@ -347,4 +356,39 @@ internal static partial class MessageRenderer
 
     [GeneratedRegex(@"\{([A-Za-z0-9_.\-]+)(?::([a-z]+)(?::([^{}]*))?)?\}", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
+
+    /// <summary>The texts filled for one event: a few template texts and locales at most, so a short list under a lock.</summary>
+    private sealed class FilledTexts
+    {
+        private const int MaxKept = 16;
+
+        private readonly Lock _lock = new();
+        private readonly List<(string Text, string Locale, string Filled)> _kept = new(2);
+
+        public string Get(string text, CoCreationEvent @event, string locale)
+        {
+            lock (_lock)
+            {
+                foreach (var (keptText, keptLocale, filled) in _kept)
+                {
+                    // The template text is compared by value: equal texts fill equally.
+                    if (string.Equals(keptText, text, StringComparison.Ordinal) && string.Equals(keptLocale, locale, StringComparison.Ordinal))
+                    {
+                        return filled;
+                    }
+                }
+            }
+
+            var result = FillCore(text, @event, locale);
+            lock (_lock)
+            {
+                if (_kept.Count < MaxKept)
+                {
+                    _kept.Add((text, locale, result));
+                }
+            }
+
+            return result;
+        }
+    }
 }
