@@ -28,9 +28,14 @@ namespace CoCreation.Sdk.Benchmarks;
 /// event settles; with 3 warm-up iterations, as before, the relay was measured at roughly twice its settled time while
 /// the baseline's small loop was already settled.
 /// </para>
+/// <para>
+/// Each case then measures 30 iterations (1,920 events). On a shared two-core machine the speed of both the relay and
+/// the baseline changes in phases of several seconds, by up to half; with 10 iterations a whole case could fall inside
+/// one slow phase while the other case did not.
+/// </para>
 /// </remarks>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 50, iterationCount: 10)]
+[SimpleJob(launchCount: 1, warmupCount: 50, iterationCount: 30)]
 [InvocationCount(InvocationsPerIteration)]
 public class DurableRelayBenchmarks
 {
