@@ -120,11 +120,11 @@ public sealed partial class SqliteCoCreationStore : IOutboxLeaseStore
             ThrowIfDisposed();
             return Run(() =>
             {
-                ExecuteNonQuery("BEGIN IMMEDIATE");
+                BeginImmediate();
                 try
                 {
                     var result = write();
-                    ExecuteNonQuery("COMMIT");
+                    Commit();
                     return result;
                 }
                 catch

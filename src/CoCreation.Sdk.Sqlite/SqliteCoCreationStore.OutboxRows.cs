@@ -32,6 +32,8 @@ public sealed partial class SqliteCoCreationStore
     private sqlite3_stmt? _insertNewOutboxRow;
     private sqlite3_stmt? _upsertOutboxRow;
     private sqlite3_stmt? _dataVersion;
+    private sqlite3_stmt? _beginImmediate;
+    private sqlite3_stmt? _commit;
 
     /// <summary>Inserts the row unless its key is stored; true when it was inserted. Callers hold the gate, inside a transaction.</summary>
     private bool InsertNewOutboxRow(OutboxMessage message, ReadOnlySpan<byte> json)
@@ -70,6 +72,32 @@ public sealed partial class SqliteCoCreationStore
         {
             // The error, if any, was reported by the step; reset only readies the statement for the next row.
             _ = raw.sqlite3_reset(statement);
+        }
+    }
+
+    /// <summary>
+    /// Starts the write transaction (<c>BEGIN IMMEDIATE</c>) through a kept statement. A file another connection is
+    /// writing is waited for up to the connection's busy timeout (its <c>Default Timeout</c>), as with any command.
+    /// </summary>
+    private void BeginImmediate() => Step(ref _beginImmediate, "BEGIN IMMEDIATE");
+
+    /// <summary>Commits the write transaction, as <see cref="BeginImmediate"/> starts it.</summary>
+    private void Commit() => Step(ref _commit, "COMMIT");
+
+    private void Step(ref sqlite3_stmt? statement, string sql)
+    {
+        var db = _connection.Handle!;
+        if (statement is null)
+        {
+            Check(raw.sqlite3_prepare_v3(db, sql, 1, out var prepared), db);
+            statement = prepared;
+        }
+
+        var rc = raw.sqlite3_step(statement);
+        _ = raw.sqlite3_reset(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
         }
     }
 
@@ -142,6 +170,10 @@ public sealed partial class SqliteCoCreationStore
         _insertNewOutboxRow?.Dispose();
         _upsertOutboxRow?.Dispose();
         _dataVersion?.Dispose();
+        _beginImmediate?.Dispose();
+        _commit?.Dispose();
+        _beginImmediate = null;
+        _commit = null;
         _insertNewOutboxRow = null;
         _upsertOutboxRow = null;
         _dataVersion = null;

@@ -160,11 +160,11 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             ThrowIfDisposed();
             Run(() =>
             {
-                ExecuteNonQuery("BEGIN IMMEDIATE");
+                BeginImmediate();
                 try
                 {
                     Apply(changes, outboxJson);
-                    ExecuteNonQuery("COMMIT");
+                    Commit();
                 }
                 catch
                 {
@@ -342,7 +342,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
             ThrowIfDisposed();
             return Run<IReadOnlyList<OutboxMessage>>(() =>
             {
-                ExecuteNonQuery("BEGIN IMMEDIATE");
+                BeginImmediate();
                 try
                 {
                     List<string>? others = null;
@@ -362,7 +362,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
                             SqliteJsonContext.Default.OutboxMessage);
                     }
 
-                    ExecuteNonQuery("COMMIT");
+                    Commit();
                     return existing;
                 }
                 catch

@@ -95,6 +95,40 @@ public sealed class SqliteRelayWriteTests
         ExpectRows(outcomes);
     }
 
+    [Test]
+    public async Task A_write_waits_for_another_connection_up_to_the_default_timeout()
+    {
+        // "Default Timeout=1": a write waits while another connection holds the write lock, for up to a second.
+        using var store = new SqliteCoCreationStore(_db.ConnectionString + ";Default Timeout=1");
+        var first = Messages().First() with { DeliveryKey = "busy-1" };
+        var second = Messages().First() with { DeliveryKey = "busy-2" };
+        using var holder = new Microsoft.Data.Sqlite.SqliteConnection(_db.ConnectionString);
+        holder.Open();
+        void Run(string sql)
+        {
+            using var command = holder.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+
+        // Held for 0.3 s: the write waits, then goes in.
+        Run("BEGIN IMMEDIATE");
+        var write = Task.Run(() => store.EnqueueOutboxAsync([first]));
+        await Task.Delay(300);
+        Assert.That(write.IsCompleted, Is.False, "the store waits while the other connection writes");
+        Run("COMMIT");
+        Assert.That(await write.WaitAsync(TimeSpan.FromSeconds(10)), Is.Empty);
+
+        // Held past the timeout: the write fails naming the file, writes nothing, and the store works once it is free.
+        Run("BEGIN IMMEDIATE");
+        var failure = Assert.ThrowsAsync<CoCreationException>(() => store.EnqueueOutboxAsync([second]));
+        Assert.That(failure!.Message, Does.Contain(_db.File));
+        Run("COMMIT");
+        Assert.That(await store.GetOutboxMessageAsync("busy-2"), Is.Null);
+        Assert.That(await store.EnqueueOutboxAsync([second]), Is.Empty);
+        ExpectRows([first, second]);
+    }
+
     private void ExpectRows(IReadOnlyList<OutboxMessage> expected)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection(_db.ConnectionString);
