@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace CoCreation.Sdk;
@@ -17,8 +18,30 @@ internal static class Hashing
     /// <summary>Lower-case hex SHA-256 of a text, cut to <paramref name="length"/> characters.</summary>
     public static string Sha256Hex(string text, int length)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
-        return Convert.ToHexStringLower(hash)[..length];
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, SHA256.HashSizeInBytes * 2);
+
+        // The relay hashes twice per delivery: the text is encoded into a stack or pooled buffer and the hash into a
+        // stack one, so only the hex string is allocated.
+        const int StackBytes = 512;
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        byte[]? rented = max > StackBytes ? ArrayPool<byte>.Shared.Rent(max) : null;
+        try
+        {
+            Span<byte> bytes = rented ?? stackalloc byte[StackBytes];
+            var written = Encoding.UTF8.GetBytes(text, bytes);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(bytes[..written], hash);
+            var hex = Convert.ToHexStringLower(hash[..((length + 1) / 2)]);
+            return hex.Length == length ? hex : hex[..length];
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }
 

@@ -132,13 +132,14 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         }
 
         var routed = new List<Routed>();
-        var keyPrefix = EventKeyPrefix(@event);
+        var eventKey = @event.Key;
+        var keyPrefix = EventKeyPrefix(eventKey);
         foreach (var rule in _rules)
         {
             var recipients = await ResolveAsync(rule, @event, cancellationToken).ConfigureAwait(false);
             foreach (var recipient in recipients)
             {
-                routed.Add(new Routed(DeliveryKey(keyPrefix, @event, recipient, rule.Channel), rule, recipient));
+                routed.Add(new Routed(DeliveryKey(eventKey, keyPrefix, recipient, rule.Channel), rule, recipient));
             }
         }
 

@@ -13,15 +13,15 @@ internal sealed partial class EventRelay
     /// The shared first half keeps an event's deliveries next to each other in a store's key index: enqueuing an event
     /// for many recipients writes one or two index pages rather than one page per recipient, as fully random keys did.
     /// </remarks>
+    /// <param name="eventKey">The event's <see cref="CoCreationEvent.Key"/>, worked out once for all its recipients.</param>
     /// <param name="eventPrefix">The event's <see cref="EventKeyPrefix"/>, computed once for all its recipients.</param>
-    /// <param name="event">The event.</param>
     /// <param name="recipientId">The recipient.</param>
     /// <param name="channel">The channel.</param>
-    private static string DeliveryKey(string eventPrefix, CoCreationEvent @event, string recipientId, RelayChannel channel)
-        => eventPrefix + Hashing.Sha256Hex($"{@event.Key}\n{recipientId}\n{channel}", 16);
+    private static string DeliveryKey(string eventKey, string eventPrefix, string recipientId, RelayChannel channel)
+        => eventPrefix + Hashing.Sha256Hex($"{eventKey}\n{recipientId}\n{channel}", 16);
 
-    /// <summary>The first half of every delivery key of <paramref name="event"/>.</summary>
-    internal static string EventKeyPrefix(CoCreationEvent @event) => Hashing.Sha256Hex(@event.Key, 16);
+    /// <summary>The first half of every delivery key of the event whose <see cref="CoCreationEvent.Key"/> is <paramref name="eventKey"/>.</summary>
+    internal static string EventKeyPrefix(string eventKey) => Hashing.Sha256Hex(eventKey, 16);
 
     private static void Validate(CoCreationEvent @event)
     {
