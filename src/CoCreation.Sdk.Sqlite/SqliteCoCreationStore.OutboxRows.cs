@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -46,13 +47,7 @@ public sealed partial class SqliteCoCreationStore
     private bool WriteOutboxRow(ref sqlite3_stmt? statement, string sql, OutboxMessage message, ReadOnlySpan<byte> json)
     {
         var db = _connection.Handle!;
-        if (statement is null)
-        {
-            // Kept for the life of the connection (SQLITE_PREPARE_PERSISTENT), like the commands of Command().
-            Check(raw.sqlite3_prepare_v3(db, sql, 1, out var prepared), db);
-            statement = prepared;
-        }
-
+        Prepare(ref statement, sql, db);
         try
         {
             Check(BindText(statement, 1, message.DeliveryKey), db);
@@ -87,12 +82,7 @@ public sealed partial class SqliteCoCreationStore
     private void Step(ref sqlite3_stmt? statement, string sql)
     {
         var db = _connection.Handle!;
-        if (statement is null)
-        {
-            Check(raw.sqlite3_prepare_v3(db, sql, 1, out var prepared), db);
-            statement = prepared;
-        }
-
+        Prepare(ref statement, sql, db);
         var rc = raw.sqlite3_step(statement);
         _ = raw.sqlite3_reset(statement);
         if (rc != raw.SQLITE_DONE)
@@ -108,12 +98,7 @@ public sealed partial class SqliteCoCreationStore
     private long DataVersion()
     {
         var db = _connection.Handle!;
-        if (_dataVersion is null)
-        {
-            Check(raw.sqlite3_prepare_v3(db, "PRAGMA data_version", 1, out var prepared), db);
-            _dataVersion = prepared;
-        }
-
+        Prepare(ref _dataVersion, "PRAGMA data_version", db);
         try
         {
             var rc = raw.sqlite3_step(_dataVersion);
@@ -127,6 +112,17 @@ public sealed partial class SqliteCoCreationStore
         finally
         {
             _ = raw.sqlite3_reset(_dataVersion);
+        }
+    }
+
+    // Prepared on first use and kept for the life of the connection (SQLITE_PREPARE_PERSISTENT), like the commands of
+    // Command(); finalized in Dispose.
+    private static void Prepare([NotNull] ref sqlite3_stmt? statement, string sql, sqlite3 db)
+    {
+        if (statement is null)
+        {
+            Check(raw.sqlite3_prepare_v3(db, sql, 1, out var prepared), db);
+            statement = prepared;
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Data.Sqlite;
 
@@ -43,6 +42,9 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
     private const string EnterpriseKind = "e";
 
     private const int MaxCachedParticipants = 10_000;
+
+    // The keys go in as one JSON array parameter, which has no limit on its length.
+    private const string OutboxByKeysSql = "SELECT json FROM outbox WHERE delivery_key IN (SELECT value FROM json_each($keys))";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteConnection _connection;
@@ -315,7 +317,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
 
         return ReadJsonAsync(
             SqliteJsonContext.Default.OutboxMessage,
-            "SELECT json FROM outbox WHERE delivery_key IN (SELECT value FROM json_each($keys))",
+            OutboxByKeysSql,
             [("$keys", SqliteJsonContext.Write(keys, SqliteJsonContext.Default.IReadOnlyListString))],
             cancellationToken);
     }
@@ -358,7 +360,7 @@ public sealed partial class SqliteCoCreationStore : ICoCreationStore, IDisposabl
                     if (others is not null)
                     {
                         existing = ReadJson(
-                            Command("SELECT json FROM outbox WHERE delivery_key IN (SELECT value FROM json_each($keys))", ("$keys", SqliteJsonContext.Write<IReadOnlyList<string>>(others, SqliteJsonContext.Default.IReadOnlyListString))),
+                            Command(OutboxByKeysSql, ("$keys", SqliteJsonContext.Write<IReadOnlyList<string>>(others, SqliteJsonContext.Default.IReadOnlyListString))),
                             SqliteJsonContext.Default.OutboxMessage);
                     }
 
