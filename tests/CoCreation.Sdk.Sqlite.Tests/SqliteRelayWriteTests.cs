@@ -98,11 +98,12 @@ public sealed class SqliteRelayWriteTests
     [Test]
     public async Task A_write_waits_for_another_connection_up_to_the_default_timeout()
     {
-        // "Default Timeout=1": a write waits while another connection holds the write lock, for up to a second.
-        using var store = new SqliteCoCreationStore(_db.ConnectionString + ";Default Timeout=1");
+        // Two stores on one file: one waits up to 10 s, one up to 1 s, while another connection holds the write lock.
+        using var patient = new SqliteCoCreationStore(_db.ConnectionString + ";Default Timeout=10");
+        using var hasty = new SqliteCoCreationStore(_db.ConnectionString + ";Default Timeout=1");
         var first = Messages().First() with { DeliveryKey = "busy-1" };
         var second = Messages().First() with { DeliveryKey = "busy-2" };
-        using var holder = new Microsoft.Data.Sqlite.SqliteConnection(_db.ConnectionString);
+        using var holder = new Microsoft.Data.Sqlite.SqliteConnection(_db.ConnectionString + ";Pooling=False");
         holder.Open();
         void Run(string sql)
         {
@@ -113,7 +114,7 @@ public sealed class SqliteRelayWriteTests
 
         // Held for 0.3 s: the write waits, then goes in.
         Run("BEGIN IMMEDIATE");
-        var write = Task.Run(() => store.EnqueueOutboxAsync([first]));
+        var write = Task.Run(() => patient.EnqueueOutboxAsync([first]));
         await Task.Delay(300);
         Assert.That(write.IsCompleted, Is.False, "the store waits while the other connection writes");
         Run("COMMIT");
@@ -121,11 +122,11 @@ public sealed class SqliteRelayWriteTests
 
         // Held past the timeout: the write fails naming the file, writes nothing, and the store works once it is free.
         Run("BEGIN IMMEDIATE");
-        var failure = Assert.ThrowsAsync<CoCreationException>(() => store.EnqueueOutboxAsync([second]));
+        var failure = Assert.ThrowsAsync<CoCreationException>(() => hasty.EnqueueOutboxAsync([second]));
         Assert.That(failure!.Message, Does.Contain(_db.File));
         Run("COMMIT");
-        Assert.That(await store.GetOutboxMessageAsync("busy-2"), Is.Null);
-        Assert.That(await store.EnqueueOutboxAsync([second]), Is.Empty);
+        Assert.That(await hasty.GetOutboxMessageAsync("busy-2"), Is.Null);
+        Assert.That(await hasty.EnqueueOutboxAsync([second]), Is.Empty);
         ExpectRows([first, second]);
     }
 
