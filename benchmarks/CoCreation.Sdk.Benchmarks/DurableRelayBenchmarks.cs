@@ -29,13 +29,13 @@ namespace CoCreation.Sdk.Benchmarks;
 /// the baseline's small loop was already settled.
 /// </para>
 /// <para>
-/// Each case then measures 30 iterations (1,920 events). On a shared two-core machine the speed of both the relay and
-/// the baseline changes in phases of several seconds, by up to half; with 10 iterations a whole case could fall inside
-/// one slow phase while the other case did not.
+/// Each case then measures 100 iterations (6,400 events, spread over ten seconds or more). On a shared two-core machine the speed of
+/// both the relay and the baseline changes in phases of several seconds, by up to half; with 10 or 30 iterations a whole
+/// case could fall inside one slow phase while the other case did not.
 /// </para>
 /// </remarks>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 50, iterationCount: 30)]
+[SimpleJob(launchCount: 1, warmupCount: 50, iterationCount: 100)]
 [InvocationCount(InvocationsPerIteration)]
 public class DurableRelayBenchmarks
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net.Mail;
 
@@ -21,7 +22,7 @@ public static class CoCreationGuard
     /// <exception cref="CoCreationValidationException">The value is blank.</exception>
     public static string NotBlank(string? value, string field)
     {
-        if (string.IsNullOrWhiteSpace(value) || !HasVisibleCharacter(value))
+        if (IsBlank(value))
         {
             throw new CoCreationValidationException(field, "must not be empty.");
         }
@@ -47,10 +48,15 @@ public static class CoCreationGuard
         var index = 0;
         foreach (var value in values)
         {
-            var checkedValue = NotBlank(value, string.Create(CultureInfo.InvariantCulture, $"{field}[{index}]"));
-            if (seen.Add(checkedValue))
+            // The field's name with the index is only made for the exception.
+            if (IsBlank(value))
             {
-                distinct.Add(checkedValue);
+                throw new CoCreationValidationException(string.Create(CultureInfo.InvariantCulture, $"{field}[{index}]"), "must not be empty.");
+            }
+
+            if (seen.Add(value))
+            {
+                distinct.Add(value);
             }
 
             index++;
@@ -58,6 +64,8 @@ public static class CoCreationGuard
 
         return distinct;
     }
+
+    private static bool IsBlank([NotNullWhen(false)] string? value) => string.IsNullOrWhiteSpace(value) || !HasVisibleCharacter(value);
 
     private static bool HasVisibleCharacter(string value)
     {

@@ -84,6 +84,8 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     /// <summary>The network's limits and features.</summary>
     public EmbeddedSnsOptions Options { get; }
 
+    private BuiltCapabilities? builtCapabilities;
+
     /// <summary>How many write calls (publish, poll, direct message) connectors made, including refused and failed ones.</summary>
     public int WriteCallCount
     {
@@ -406,24 +408,41 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         }
     }
 
+    // The options can change between calls: the capabilities built last are handed out again only while the options
+    // they were built from still hold. Connectors read them several times per send.
     internal SnsCapabilities BuildCapabilities()
     {
         var polls = Options.EnablePolls;
-        return new SnsCapabilities
+        var current = new CapabilityOptions(
+            Options.MaxPostLength,
+            polls,
+            polls ? Options.MaxPollOptions : 0,
+            polls ? Options.MaxPollOptionLength : 0,
+            polls ? Options.MinPollDuration : TimeSpan.Zero,
+            polls ? Options.MaxPollDuration : TimeSpan.Zero,
+            Options.EnableDirectMessages);
+        if (Volatile.Read(ref builtCapabilities) is { } built && built.From == current)
         {
-            MaxPostLength = Options.MaxPostLength,
-            SupportsPolls = polls,
-            MaxPollOptions = polls ? Options.MaxPollOptions : 0,
-            MaxPollOptionLength = polls ? Options.MaxPollOptionLength : 0,
-            MinPollDuration = polls ? Options.MinPollDuration : TimeSpan.Zero,
-            MaxPollDuration = polls ? Options.MaxPollDuration : TimeSpan.Zero,
-            SupportsMultipleChoicePolls = polls,
-            SupportsDirectMessages = Options.EnableDirectMessages,
+            return built.Capabilities;
+        }
+
+        var capabilities = new SnsCapabilities
+        {
+            MaxPostLength = current.MaxPostLength,
+            SupportsPolls = current.Polls,
+            MaxPollOptions = current.MaxPollOptions,
+            MaxPollOptionLength = current.MaxPollOptionLength,
+            MinPollDuration = current.MinPollDuration,
+            MaxPollDuration = current.MaxPollDuration,
+            SupportsMultipleChoicePolls = current.Polls,
+            SupportsDirectMessages = current.DirectMessages,
             SupportsSearch = true,
             SupportsReplies = true,
             SupportsIdempotencyKeys = true,
             SupportsMemberPosting = true,
         };
+        Volatile.Write(ref builtCapabilities, new BuiltCapabilities(current, capabilities));
+        return capabilities;
     }
 
     internal SnsIdentity Verify(string connectorName, SnsCredential credential)
@@ -1059,4 +1078,8 @@ public sealed class EmbeddedSnsNetwork : IDisposable
         public DateTimeOffset ResetsAt { get; } = resetsAt;
         public int Count { get; set; }
     }
+
+    private readonly record struct CapabilityOptions(int MaxPostLength, bool Polls, int MaxPollOptions, int MaxPollOptionLength, TimeSpan MinPollDuration, TimeSpan MaxPollDuration, bool DirectMessages);
+
+    private sealed record BuiltCapabilities(CapabilityOptions From, SnsCapabilities Capabilities);
 }

@@ -443,6 +443,37 @@ public sealed class EmbeddedSnsTests
     }
 
     [Test]
+    public async Task Capabilities_FollowOptionsChangedAfterTheyWereReadAsync()
+    {
+        var options = new EmbeddedSnsOptions { MaxPostLength = 300 };
+        var (network, _, connector) = Create(options);
+        var member = network.RegisterAccount("member");
+        var first = connector.Capabilities;
+        Assert.That(connector.Capabilities, Is.SameAs(first), "unchanged options hand out the capabilities built before");
+
+        options.MaxPostLength = 20;
+        options.EnableDirectMessages = false;
+        options.EnablePolls = false;
+        var second = connector.Capabilities;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(second.MaxPostLength, Is.EqualTo(20));
+            Assert.That(second.SupportsDirectMessages, Is.False);
+            Assert.That(second.SupportsPolls, Is.False);
+            Assert.That(second.MaxPollOptions, Is.Zero);
+            Assert.That(first.MaxPostLength, Is.EqualTo(300), "capabilities read before stay as they were");
+        }
+
+        Assert.ThrowsAsync<CapabilityNotSupportedException>(() => connector.SendDirectMessageAsync(new DirectMessageRequest { RecipientSubject = member.Subject, Text = "hi" }));
+        var tooLong = Assert.ThrowsAsync<CoCreationValidationException>(() => connector.PublishAsync(new PostRequest { Text = new string('x', 21) }));
+        Assert.That(tooLong!.Field, Is.EqualTo("PostRequest.Text"));
+
+        options.EnableDirectMessages = true;
+        await connector.SendDirectMessageAsync(new DirectMessageRequest { RecipientSubject = member.Subject, Text = "hi" });
+        Assert.That(network.GetInbox(member.Subject).Select(m => m.Text), Is.EqualTo(new[] { "hi" }));
+    }
+
+    [Test]
     public async Task DirectMessage_ReachesTheInboxOldestFirstAsync()
     {
         var (network, _, connector) = Create();

@@ -214,6 +214,32 @@ public sealed class EventRelayTests
     }
 
     [Test]
+    public async Task A_retry_skips_the_network_that_failed_for_good_even_when_it_is_preferred_and_back()
+    {
+        await using var sdk = Harness();
+        var session = await sdk.SignInNewAsync("minji");
+        await sdk.Identities.LinkSnsAsync(session, SdkHarness.Micro, sdk.MicroSns.AddAccount("mj", "mj@micro.example"));
+        await sdk.Identities.SetPreferencesAsync(session.ParticipantId, "ko-KR", SdkHarness.Social);
+        sdk.SocialSns.Fail(SnsFailure.Permanent);
+        sdk.MicroSns.Fail(SnsFailure.Transient);
+
+        var first = (await sdk.Relay.PublishAsync(Event("1", ProgressType, session.ParticipantId))).Deliveries.Single();
+        Assert.That(first.Status, Is.EqualTo(DeliveryStatus.Pending));
+        Assert.That((await sdk.Store.GetOutboxMessageAsync(first.DeliveryKey))!.FailedNetworks, Is.EqualTo(new[] { SdkHarness.Social }));
+
+        sdk.SocialSns.Recover();
+        sdk.MicroSns.Recover();
+        sdk.Clock.Advance(TimeSpan.FromHours(1));
+        var retried = (await sdk.Relay.DeliverDueAsync()).Single();
+
+        Assert.That(retried.Status, Is.EqualTo(DeliveryStatus.Delivered));
+        Assert.That(retried.Network, Is.EqualTo(SdkHarness.Micro));
+        Assert.That(sdk.SocialSns.SendAttempts, Is.EqualTo(1), "the preferred network was tried once, on the first attempt");
+        Assert.That(sdk.SocialSns.Messages, Is.Empty);
+        Assert.That(sdk.MicroSns.InboxOf("mj"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task The_preferred_network_is_tried_first()
     {
         await using var sdk = Harness();

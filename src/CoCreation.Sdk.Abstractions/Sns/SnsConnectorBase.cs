@@ -52,14 +52,15 @@ public abstract class SnsConnectorBase : ISnsConnector
     public Task<SnsMessage> SendDirectMessageAsync(DirectMessageRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!Capabilities.SupportsDirectMessages)
+        var capabilities = Capabilities;
+        if (!capabilities.SupportsDirectMessages)
         {
             throw new CapabilityNotSupportedException(Metadata.Name, "direct messages");
         }
 
         CoCreationGuard.NotBlank(request.RecipientSubject, "DirectMessageRequest.RecipientSubject");
         CoCreationGuard.NotBlank(request.Text, "DirectMessageRequest.Text");
-        CoCreationGuard.MaxLength(request.Text, Capabilities.MaxPostLength, "DirectMessageRequest.Text");
+        CoCreationGuard.MaxLength(request.Text, capabilities.MaxPostLength, "DirectMessageRequest.Text");
         CoCreationGuard.IdempotencyKey(request.IdempotencyKey, "DirectMessageRequest.IdempotencyKey");
         return SendDirectMessageCoreAsync(request, cancellationToken);
     }
@@ -96,9 +97,10 @@ public abstract class SnsConnectorBase : ISnsConnector
     protected virtual void ValidatePost(PostRequest request)
     {
         ValidatePostContent(request);
-        CoCreationGuard.MaxLength(request.Text, Capabilities.MaxPostLength, "PostRequest.Text");
+        var capabilities = Capabilities;
+        CoCreationGuard.MaxLength(request.Text, capabilities.MaxPostLength, "PostRequest.Text");
 
-        if (request.Author is not null && !Capabilities.SupportsMemberPosting)
+        if (request.Author is not null && !capabilities.SupportsMemberPosting)
         {
             throw new CapabilityNotSupportedException(Metadata.Name, "posting as a member");
         }

@@ -38,12 +38,20 @@ internal sealed class KeyedLock
     /// </summary>
     public async Task<IDisposable> AcquireAllAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
     {
-        var ordered = keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var ordered = keys.ToArray();
+        Array.Sort(ordered, StringComparer.Ordinal);
         var held = new List<IDisposable>(ordered.Length);
         try
         {
-            foreach (var key in ordered)
+            for (var i = 0; i < ordered.Length; i++)
             {
+                // Sorted, so a repeated key follows its first occurrence: it is held already.
+                var key = ordered[i];
+                if (i > 0 && string.Equals(key, ordered[i - 1], StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 // A key no one holds is taken at once, without an await; only a held key waits.
                 held.Add(TryAcquireNow(key) ?? await AcquireAsync(key, cancellationToken).ConfigureAwait(false));
             }

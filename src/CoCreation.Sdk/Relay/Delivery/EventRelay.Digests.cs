@@ -228,7 +228,7 @@ internal sealed partial class EventRelay
     private int MaxDigestLength(Participant participant)
     {
         var limit = int.MaxValue;
-        foreach (var link in Candidates(participant))
+        foreach (var link in Candidates(participant, []))
         {
             if (_providers.SnsNetworks.Contains(link.Network, StringComparer.Ordinal)
                 && _providers.GetSns(link.Network).Capabilities.MaxPostLength is > 0 and var max)

@@ -266,7 +266,7 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
     private async Task<Attempt> SendToParticipantAsync(OutboxMessage message, Participant participant, string text, string locale, CancellationToken cancellationToken)
     {
         var failed = message.FailedNetworks.ToBuilder();
-        var candidates = Candidates(participant).Where(l => !failed.Contains(l.Network)).ToList();
+        var candidates = Candidates(participant, message.FailedNetworks);
         if (candidates.Count == 0)
         {
             return Attempt.Of(GiveUp(message, failed.ToImmutable(), message.LastError, participant));
@@ -292,8 +292,10 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
                     return Postponed(message, failed.ToImmutable(), network, notBefore, sentWithoutKey);
                 }
 
-                sentWithoutKey |= !connector.Capabilities.SupportsIdempotencyKeys;
-                var messageId = await SendAsync(connector, message, link, text, locale, _options.MentionWhereNoDirectMessages, cancellationToken).ConfigureAwait(false);
+                var capabilities = connector.Capabilities;
+                sentWithoutKey |= !capabilities.SupportsIdempotencyKeys;
+                var mention = message.Channel == RelayChannel.Mention || (_options.MentionWhereNoDirectMessages && !capabilities.SupportsDirectMessages);
+                var messageId = await SendAsync(connector, message, link, text, locale, mention, cancellationToken).ConfigureAwait(false);
                 var delivered = message with
                 {
                     Status = DeliveryStatus.Delivered,
@@ -303,7 +305,7 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
                 };
                 Log.Delivered(_logger, message.DeliveryKey, message.RuleName, message.RecipientId, network, delivered.Attempts);
                 Log.DeliveryText(_logger, message.DeliveryKey, text);
-                return new Attempt(delivered, ResultOf(delivered) with { Network = network, MessageId = messageId, Text = text }, network, sentWithoutKey);
+                return new Attempt(delivered, ResultOf(delivered, network, messageId, text), network, sentWithoutKey);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -337,9 +339,9 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         _ => false,
     };
 
-    private static async Task<string> SendAsync(ISnsConnector connector, OutboxMessage message, SnsLink link, string text, string locale, bool mentionWhereNoDirectMessages, CancellationToken cancellationToken)
+    private static async Task<string> SendAsync(ISnsConnector connector, OutboxMessage message, SnsLink link, string text, string locale, bool mention, CancellationToken cancellationToken)
     {
-        if (message.Channel == RelayChannel.Mention || (mentionWhereNoDirectMessages && !connector.Capabilities.SupportsDirectMessages))
+        if (mention)
         {
             var post = await connector.PublishAsync(
                 new PostRequest
@@ -365,13 +367,50 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         return sent.Id;
     }
 
-    // The preferred network first, then the others in the order they were linked; one account per network.
-    private static IEnumerable<SnsLink> Candidates(Participant participant)
+    // The preferred network first, then the others in the order they were linked; one account per network, none that
+    // failed for good before.
+    private static List<SnsLink> Candidates(Participant participant, ImmutableArray<string> failed)
     {
-        var ordered = participant.PreferredNetwork is { } preferred
-            ? participant.SnsLinks.Where(l => l.Network == preferred).Concat(participant.SnsLinks.Where(l => l.Network != preferred))
-            : participant.SnsLinks;
-        return ordered.DistinctBy(l => l.Network, StringComparer.Ordinal);
+        var links = participant.SnsLinks;
+        var candidates = new List<SnsLink>(links.Count);
+        if (participant.PreferredNetwork is { } preferred)
+        {
+            AddCandidates(candidates, links, failed, preferred, preferred: true);
+            AddCandidates(candidates, links, failed, preferred, preferred: false);
+        }
+        else
+        {
+            AddCandidates(candidates, links, failed, null, preferred: false);
+        }
+
+        return candidates;
+    }
+
+    private static void AddCandidates(List<SnsLink> candidates, IReadOnlyList<SnsLink> links, ImmutableArray<string> failed, string? preferredNetwork, bool preferred)
+    {
+        for (var i = 0; i < links.Count; i++)
+        {
+            var link = links[i];
+            if (string.Equals(link.Network, preferredNetwork, StringComparison.Ordinal) == preferred
+                && !failed.Contains(link.Network, StringComparer.Ordinal)
+                && !HasNetwork(candidates, link.Network))
+            {
+                candidates.Add(link);
+            }
+        }
+    }
+
+    private static bool HasNetwork(List<SnsLink> links, string network)
+    {
+        foreach (var link in links)
+        {
+            if (string.Equals(link.Network, network, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private OutboxMessage RetryLater(OutboxMessage message, ImmutableArray<string> failed, string error, TimeSpan? retryAfter, string errorType)
@@ -422,7 +461,7 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         return TimeSpan.FromMilliseconds(Math.Min(_options.MaxDelay.TotalMilliseconds, capped * jitter));
     }
 
-    private static DeliveryResult ResultOf(OutboxMessage message) => new()
+    private static DeliveryResult ResultOf(OutboxMessage message, string? network = null, string? messageId = null, string? text = null) => new()
     {
         DeliveryKey = message.DeliveryKey,
         RecipientId = message.RecipientId,
@@ -431,6 +470,9 @@ internal sealed partial class EventRelay : IEventRelay, IEventPipeline
         Attempts = message.Attempts,
         NextAttemptAt = message.Status == DeliveryStatus.Pending ? message.NextAttemptAt : null,
         Error = message.LastError,
+        Network = network,
+        MessageId = messageId,
+        Text = text,
     };
 
     /// <summary>One attempt: the outbox entry to store, the result to return, and whether a network without idempotency keys was called.</summary>

@@ -45,7 +45,7 @@ internal sealed partial class EventRelay
             }
 
             var recipients = await rule.Recipients.Resolve(@event, _identities, cancellationToken).ConfigureAwait(false);
-            return (recipients ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToArray();
+            return DistinctRecipients(recipients ?? []);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -60,6 +60,21 @@ internal sealed partial class EventRelay
         }
     }
 
+    // Blank ids dropped, repeats removed, first occurrence kept in place.
+    private static List<string> DistinctRecipients(IReadOnlyList<string> recipients)
+    {
+        var distinct = new List<string>(recipients.Count);
+        var seen = new HashSet<string>(recipients.Count, StringComparer.Ordinal);
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            if (!string.IsNullOrWhiteSpace(recipients[i]) && seen.Add(recipients[i]))
+            {
+                distinct.Add(recipients[i]);
+            }
+        }
+
+        return distinct;
+    }
 
     private readonly record struct Routed(string Key, RelayRule Rule, string RecipientId);
 }
