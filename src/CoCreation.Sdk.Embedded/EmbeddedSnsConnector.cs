@@ -27,7 +27,10 @@ public sealed class EmbeddedSnsConnector : SnsConnectorBase
     public override SnsConnectorMetadata Metadata { get; }
 
     /// <inheritdoc />
-    /// <remarks>Read from <see cref="EmbeddedSnsNetwork.Options"/> on every access.</remarks>
+    /// <remarks>
+    /// Follows <see cref="EmbeddedSnsNetwork.Options"/> as they are at each access; while they stay the same, every
+    /// access returns the same instance.
+    /// </remarks>
     public override SnsCapabilities Capabilities => Network.BuildCapabilities();
 
     /// <inheritdoc />
