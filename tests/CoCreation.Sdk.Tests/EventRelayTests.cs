@@ -193,13 +193,20 @@ public sealed class EventRelayTests
         Assert.That((await sdk.Relay.PublishAsync(Event("1", ProgressType, minji.ParticipantId))).Deliveries.Single().Status, Is.EqualTo(DeliveryStatus.Duplicate));
     }
 
+    // Minji is linked on both networks and prefers Social.
+    private static async Task<ParticipantSession> SignInOnBothNetworksPreferringSocialAsync(SdkHarness sdk)
+    {
+        var session = await sdk.SignInNewAsync("minji");
+        await sdk.Identities.LinkSnsAsync(session, SdkHarness.Micro, sdk.MicroSns.AddAccount("mj", "mj@micro.example"));
+        await sdk.Identities.SetPreferencesAsync(session.ParticipantId, "ko-KR", SdkHarness.Social);
+        return session;
+    }
+
     [Test]
     public async Task A_permanent_failure_on_the_preferred_network_falls_back_to_the_next_linked_one()
     {
         await using var sdk = Harness();
-        var session = await sdk.SignInNewAsync("minji");
-        await sdk.Identities.LinkSnsAsync(session, SdkHarness.Micro, sdk.MicroSns.AddAccount("mj", "mj@micro.example"));
-        await sdk.Identities.SetPreferencesAsync(session.ParticipantId, "ko-KR", SdkHarness.Social);
+        var session = await SignInOnBothNetworksPreferringSocialAsync(sdk);
         sdk.SocialSns.Fail(SnsFailure.Permanent);
 
         var delivery = (await sdk.Relay.PublishAsync(Event("1", ProgressType, session.ParticipantId))).Deliveries.Single();
@@ -217,9 +224,7 @@ public sealed class EventRelayTests
     public async Task A_retry_skips_the_network_that_failed_for_good_even_when_it_is_preferred_and_back()
     {
         await using var sdk = Harness();
-        var session = await sdk.SignInNewAsync("minji");
-        await sdk.Identities.LinkSnsAsync(session, SdkHarness.Micro, sdk.MicroSns.AddAccount("mj", "mj@micro.example"));
-        await sdk.Identities.SetPreferencesAsync(session.ParticipantId, "ko-KR", SdkHarness.Social);
+        var session = await SignInOnBothNetworksPreferringSocialAsync(sdk);
         sdk.SocialSns.Fail(SnsFailure.Permanent);
         sdk.MicroSns.Fail(SnsFailure.Transient);
 
