@@ -56,6 +56,7 @@ public sealed class EmbeddedSnsNetwork : IDisposable
     private readonly Dictionary<(string Subject, string Key), IdempotencyEntry> idempotency = [];
     private readonly Queue<((string Subject, string Key) Key, IdempotencyEntry Entry)> idempotencyExpiries = new();
     private readonly EmbeddedStore store;
+    private BuiltCapabilities? builtCapabilities;
     private long nextSequence;
     private int pendingFailures;
     private bool pendingFailuresTransient;
@@ -83,8 +84,6 @@ public sealed class EmbeddedSnsNetwork : IDisposable
 
     /// <summary>The network's limits and features.</summary>
     public EmbeddedSnsOptions Options { get; }
-
-    private BuiltCapabilities? builtCapabilities;
 
     /// <summary>How many write calls (publish, poll, direct message) connectors made, including refused and failed ones.</summary>
     public int WriteCallCount
