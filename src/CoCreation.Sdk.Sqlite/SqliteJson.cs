@@ -57,6 +57,12 @@ internal sealed partial class SqliteJsonContext : JsonSerializerContext
     /// </summary>
     public static SqliteOutboxRows WriteOutboxRows(IReadOnlyList<Outbox> messages)
     {
+        // Most store changes carry no outbox rows: nothing is rented for them.
+        if (messages.Count == 0)
+        {
+            return SqliteOutboxRows.Empty;
+        }
+
         // One buffer and writer per thread, reset for each call: a fan-out writes many rows in a row. The rows are copied
         // out of it before the caller waits for anything, so another call on this thread cannot overwrite them.
         var buffer = Rows();
@@ -177,6 +183,14 @@ internal sealed class SqliteOutboxRows : IDisposable
         _bytes = ArrayPool<byte>.Shared.Rent(Math.Max(written.Length, 1));
         written.CopyTo(_bytes);
     }
+
+    private SqliteOutboxRows()
+    {
+        _ends = [];
+    }
+
+    /// <summary>No rows; holds no buffer, so it can be shared and disposed any number of times.</summary>
+    public static SqliteOutboxRows Empty { get; } = new();
 
     public int Count => _ends.Length;
 

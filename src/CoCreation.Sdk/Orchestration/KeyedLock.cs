@@ -10,12 +10,7 @@ internal sealed class KeyedLock
         Entry entry;
         lock (_entries)
         {
-            if (!_entries.TryGetValue(key, out entry!))
-            {
-                entry = new Entry();
-                _entries.Add(key, entry);
-            }
-
+            entry = EntryLocked(key);
             entry.Users++;
         }
 
@@ -70,12 +65,7 @@ internal sealed class KeyedLock
     {
         lock (_entries)
         {
-            if (!_entries.TryGetValue(key, out var entry))
-            {
-                entry = new Entry();
-                _entries.Add(key, entry);
-            }
-
+            var entry = EntryLocked(key);
             if (!entry.Semaphore.Wait(0))
             {
                 // Held: the caller waits its turn through AcquireAsync, which counts itself as a user.
@@ -85,6 +75,18 @@ internal sealed class KeyedLock
             entry.Users++;
             return new Releaser(this, key, entry);
         }
+    }
+
+    /// <summary>The key's entry, made when no one holds or waits for the key. Callers hold the lock on the entries.</summary>
+    private Entry EntryLocked(string key)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            entry = new Entry();
+            _entries.Add(key, entry);
+        }
+
+        return entry;
     }
 
     private static void ReleaseAll(List<IDisposable> held)

@@ -21,8 +21,8 @@ internal static class Hashing
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, SHA256.HashSizeInBytes * 2);
 
-        // The relay hashes twice per delivery: the text is encoded into a stack or pooled buffer and the hash into a
-        // stack one, so only the hex string is allocated.
+        // The relay hashes once per delivery and once per event: the text is encoded into a stack or pooled buffer and
+        // the hash into a stack one, so only the hex string is allocated.
         const int StackBytes = 512;
         var max = Encoding.UTF8.GetMaxByteCount(text.Length);
         byte[]? rented = max > StackBytes ? ArrayPool<byte>.Shared.Rent(max) : null;
