@@ -546,8 +546,8 @@ public sealed class LocalStory : IAsyncDisposable
         var onHand = product.OnHand - product.Allocated;
         Require(onHand == FirstRunQuantity - Sold(12) && onHand <= LowStockThreshold, $"Vendure's stock is {FirstRunQuantity - Sold(12)}, at or below {LowStockThreshold} (is {onHand})");
         var alerts = onHand.ToString("N0", CultureInfo.InvariantCulture);
-        Require(messages.Count(m => m.Person == Minji.Handle && m.Text.Contains(alerts, StringComparison.Ordinal) && m.Text.Contains(LowStockThreshold.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)) == 1, "Minji is mentioned once with the low stock");
-        Require(messages.Count(m => m.Person == Junho.Handle && m.Text.Contains(alerts, StringComparison.Ordinal)) == 1, "Junho is mentioned once with the low stock");
+        Require(messages.Count(m => m.Person == Minji.Handle && m.Text.Contains(alerts, StringComparison.Ordinal) && m.Text.Contains(LowStockThreshold.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)) == 1, $"Minji is mentioned once with the low stock ({alerts}); {MentionsIn(messages, Minji)}");
+        Require(messages.Count(m => m.Person == Junho.Handle && m.Text.Contains(alerts, StringComparison.Ordinal)) == 1, $"Junho is mentioned once with the low stock ({alerts}); {MentionsIn(messages, Junho)}");
     }
 
     private async Task Step13Async(List<string> details)
@@ -694,6 +694,13 @@ public sealed class LocalStory : IAsyncDisposable
 
     private static void RequireMention(IReadOnlyList<ReceivedMessage> messages, PdsAccount person, string text)
         => Require(messages.Any(m => m.Person == person.Handle && m.Text.Contains(text, StringComparison.Ordinal)), $"a mention of @{person.Handle} in the brand's repository says '{text}'");
+
+    // For a failed check: what the step's new mentions of the person said, read from the brand's repository.
+    private static string MentionsIn(IReadOnlyList<ReceivedMessage> messages, PdsAccount person)
+    {
+        var texts = messages.Where(m => m.Person == person.Handle).Select(m => $"\"{m.Text}\"").ToList();
+        return $"this step's new mentions of @{person.Handle}: {texts.Count}{(texts.Count == 0 ? "" : ": " + string.Join(", ", texts))}";
+    }
 
     private static void Require(bool condition, string what)
     {
